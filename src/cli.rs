@@ -1,0 +1,83 @@
+//! Command-line arguments (clap), with Italian help.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "piao",
+    version,
+    about = "Genera in PDF l'allegato di variazione del PIAO (Piano Integrato di Attività e Organizzazione) a partire dai file TOML in content/.",
+    disable_help_subcommand = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// Non stampa il riepilogo (solo errori e avvisi).
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ContentArg {
+    /// Cartella dei contenuti (allegato.toml, gestionali/, istituzionali/).
+    #[arg(long, value_name = "CARTELLA", default_value = "content")]
+    pub content: PathBuf,
+    /// Considera errori anche gli avvisi.
+    #[arg(long)]
+    pub strict: bool,
+    /// Cartella dei modelli da usare al posto di quelli incorporati (per chi li sviluppa).
+    #[arg(long, value_name = "CARTELLA")]
+    pub templates: Option<PathBuf>,
+}
+
+/// Which copy to build.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfileArg {
+    /// L'allegato completo, per la Giunta.
+    Completo,
+    /// La copia per l'albo pretorio: nomi del personale omessi.
+    Albo,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Genera l'allegato completo in PDF.
+    Build {
+        #[command(flatten)]
+        content: ContentArg,
+        /// File PDF da scrivere (predefinito: output/<titolo>.pdf).
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Copia da generare: completo (per la Giunta) o albo (per la pubblicazione).
+        #[arg(long, value_enum, default_value = "completo")]
+        profilo: ProfileArg,
+    },
+    /// Controlla i contenuti senza generare nulla (esce con 0 se non ci sono errori, 1 se ce ne sono).
+    Check {
+        #[command(flatten)]
+        content: ContentArg,
+    },
+    /// Genera l'anteprima di un solo obiettivo (la sua richiesta e la sua scheda).
+    Preview {
+        /// L'obiettivo: percorso del suo file TOML, nome breve (g24, i16) o nome del file.
+        obiettivo: String,
+        #[command(flatten)]
+        content: ContentArg,
+        /// File PDF da scrivere (predefinito: output/anteprima-<nome>.pdf).
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Scrive i sorgenti Typst generati (main.typ e i file che importa) in una cartella.
+    Typst {
+        #[command(flatten)]
+        content: ContentArg,
+        /// Cartella in cui scrivere i sorgenti.
+        #[arg(long, short, value_name = "CARTELLA")]
+        output: PathBuf,
+        /// Un solo obiettivo (come per preview).
+        #[arg(long, value_name = "OBIETTIVO")]
+        obiettivo: Option<String>,
+    },
+}

@@ -1,0 +1,252 @@
+//! Diagnostics: every problem of a run, with its place, in one look.
+//!
+//! TOML, check, template and Typst errors all become a [`Diagnostic`] pointing into a
+//! file registered in [`Sources`], and are printed together with codespan-reporting the
+//! way rustc and typst print theirs: file, line, column, the source line with the spot
+//! marked, an Italian message and, where possible, a hint.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term::{self, termcolor};
+
+/// How serious a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// A file known to the diagnostics, by index into [`Sources`].
+pub type FileIdx = usize;
+
+/// One problem: where, what, and how to fix it.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    /// The file and byte range the problem is about, when it has a place.
+    pub primary: Option<(FileIdx, Range<usize>)>,
+    /// A short text under the marked spot.
+    pub label: Option<String>,
+    /// Other places worth showing (for example the first of two duplicates).
+    pub secondary: Vec<(FileIdx, Range<usize>, String)>,
+    /// Hints: what to do about it.
+    pub hints: Vec<String>,
+    /// A file the problem is about when there is no span (an unreadable file).
+    pub path: Option<PathBuf>,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            primary: None,
+            label: None,
+            secondary: Vec::new(),
+            hints: Vec::new(),
+            path: None,
+        }
+    }
+    pub fn warning(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message)
+        }
+    }
+    pub fn at(mut self, file: FileIdx, span: Range<usize>) -> Self {
+        self.primary = Some((file, span));
+        self
+    }
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+    pub fn also(mut self, file: FileIdx, span: Range<usize>, label: impl Into<String>) -> Self {
+        self.secondary.push((file, span, label.into()));
+        self
+    }
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hints.push(hint.into());
+        self
+    }
+    pub fn file(mut self, path: &Path) -> Self {
+        self.path = Some(path.to_path_buf());
+        self
+    }
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// The text of every file a diagnostic may point into.
+pub struct Sources {
+    files: SimpleFiles<String, String>,
+    paths: Vec<PathBuf>,
+}
+
+impl Default for Sources {
+    fn default() -> Self {
+        Sources {
+            files: SimpleFiles::new(),
+            paths: Vec::new(),
+        }
+    }
+}
+
+impl Sources {
+    pub fn add(&mut self, path: &Path, text: String) -> FileIdx {
+        self.paths.push(path.to_path_buf());
+        self.files.add(path.display().to_string(), text)
+    }
+    pub fn text(&self, idx: FileIdx) -> &str {
+        self.files.get(idx).map(|f| f.source().as_str()).unwrap_or("")
+    }
+    pub fn path(&self, idx: FileIdx) -> &Path {
+        &self.paths[idx]
+    }
+    /// 1-based line and column of a byte offset.
+    pub fn line_col(&self, idx: FileIdx, offset: usize) -> (usize, usize) {
+        let text = self.text(idx);
+        let offset = offset.min(text.len());
+        let before = &text[..floor_char_boundary(text, offset)];
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        (line, col)
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// All the problems found in a run.
+#[derive(Default)]
+pub struct Report {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Report {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.diagnostics.push(d);
+    }
+    pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.diagnostics.extend(ds);
+    }
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+    /// Turns every warning into an error (`--strict`).
+    pub fn make_strict(&mut self) {
+        for d in &mut self.diagnostics {
+            d.severity = Severity::Error;
+        }
+    }
+    /// Sorts by file and position, so the output reads top to bottom.
+    pub fn sort(&mut self) {
+        self.diagnostics.sort_by(|a, b| {
+            let ka = a.primary.as_ref().map(|(f, s)| (*f, s.start));
+            let kb = b.primary.as_ref().map(|(f, s)| (*f, s.start));
+            ka.cmp(&kb)
+        });
+    }
+}
+
+/// Renders diagnostics the way rustc does; `color` only on a terminal.
+pub fn render(report: &Report, sources: &Sources, color: bool) -> String {
+    let mut buffer = if color {
+        termcolor::Buffer::ansi()
+    } else {
+        termcolor::Buffer::no_color()
+    };
+    let config = term::Config::default();
+    for d in &report.diagnostics {
+        let cs = to_codespan(d);
+        // A span past the end of its file cannot be shown; fall back to the message.
+        if term::emit(&mut buffer, &config, &sources.files, &cs).is_err() {
+            let _ = term::emit(
+                &mut buffer,
+                &config,
+                &sources.files,
+                &CsDiagnostic {
+                    labels: Vec::new(),
+                    ..cs
+                },
+            );
+        }
+    }
+    String::from_utf8_lossy(buffer.as_slice()).into_owned()
+}
+
+fn to_codespan(d: &Diagnostic) -> CsDiagnostic<FileIdx> {
+    let mut cs = match d.severity {
+        Severity::Error => CsDiagnostic::error(),
+        Severity::Warning => CsDiagnostic::warning(),
+    }
+    .with_message(match &d.path {
+        Some(p) if d.primary.is_none() => format!("{}: {}", p.display(), d.message),
+        _ => d.message.clone(),
+    });
+    let mut labels = Vec::new();
+    if let Some((file, span)) = &d.primary {
+        let mut label = Label::primary(*file, span.clone());
+        if let Some(text) = &d.label {
+            label = label.with_message(text.clone());
+        }
+        labels.push(label);
+    }
+    for (file, span, text) in &d.secondary {
+        labels.push(Label::secondary(*file, span.clone()).with_message(text.clone()));
+    }
+    cs = cs.with_labels(labels);
+    cs.with_notes(d.hints.iter().map(|h| format!("aiuto: {h}")).collect())
+}
+
+/// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_keys_only() {
+        let keys = ["titolo", "fasi", "motivazione"];
+        assert_eq!(suggest("titlo", keys), Some("titolo"));
+        assert_eq!(suggest("motivazion", keys), Some("motivazione"));
+        assert_eq!(suggest("zzz", keys), None);
+    }
+
+    #[test]
+    fn renders_file_line_and_hint() {
+        let mut sources = Sources::default();
+        let f = sources.add(Path::new("content/a.toml"), "numero = 1\ntitlo = \"x\"\n".into());
+        let mut report = Report::default();
+        report.push(
+            Diagnostic::error("campo sconosciuto `titlo`")
+                .at(f, 11..16)
+                .hint("forse `titolo`?"),
+        );
+        let text = render(&report, &sources, false);
+        assert!(text.contains("content/a.toml:2:1"), "{text}");
+        assert!(text.contains("campo sconosciuto `titlo`"));
+        assert!(text.contains("aiuto: forse `titolo`?"));
+        assert_eq!(sources.line_col(f, 11), (2, 1));
+    }
+}

@@ -1,0 +1,23 @@
+//! `piao`: the annex of a PIAO variation, from TOML to PDF.
+//!
+//! The pipeline runs one way: [`load`] (TOML → [`model`]) → [`check`] (diagnostics,
+//! typed changes) → [`view`] (changes applied, derived figures) → [`render`]
+//! (MiniJinja → Typst sources) → [`typeset`] (Typst in-process → PDF) → [`publish`]
+//! (atomic write, digest). [`pipeline`] sequences the stages; [`commands`] implements
+//! the command line on top of it.
+
+pub mod check;
+pub mod cli;
+pub mod commands;
+pub mod diag;
+pub mod fonts;
+pub mod format;
+pub mod load;
+pub mod model;
+pub mod pipeline;
+pub mod publish;
+pub mod render;
+pub mod schedule;
+pub mod text;
+pub mod typeset;
+pub mod view;

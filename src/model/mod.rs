@@ -1,0 +1,375 @@
+//! The content model: what the TOML files in `content/` say, as Rust types.
+//!
+//! Keys are Italian (the people who write them are municipal staff); identifiers are
+//! English. These types mirror the files one to one and hold spans where a later check
+//! must point at a value. Nothing here is derived: totals, request headers, summaries and
+//! the tracked-change view are computed by `crate::view`.
+
+pub mod change;
+pub mod values;
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+pub use change::{RawChange, RawGroup};
+pub use values::{Cost, Date, Percent, Schedule};
+
+/// `allegato.toml`: the annex itself.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Annex {
+    /// Nome dell'ente, come deve comparire nel documento (es. "Comune di Esempio").
+    pub ente: String,
+    /// Primo anno del piano triennale (es. 2023).
+    pub anno_inizio: Spanned<i32>,
+    /// Ultimo anno del piano triennale (es. 2025).
+    pub anno_fine: Spanned<i32>,
+    /// Numero della variazione, se il piano ne ha più d'una.
+    #[serde(default)]
+    pub numero_variazione: Option<u32>,
+    /// Data del documento (AAAA-MM-GG): compare nei metadati del PDF.
+    pub data_documento: Spanned<Date>,
+    /// Le date di monitoraggio dell'anno (di solito due, es. 31 luglio e 31 dicembre).
+    pub monitoraggi: Spanned<Vec<Spanned<Date>>>,
+    /// La deliberazione a cui il documento è allegato.
+    #[serde(default)]
+    pub delibera: Option<Deliberation>,
+    /// Che cosa si omette nella copia per l'albo pretorio.
+    #[serde(default)]
+    pub pubblicazione: Publication,
+}
+
+/// The deliberation the annex belongs to.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deliberation {
+    /// Organo che delibera (es. "Giunta Comunale").
+    pub organo: String,
+    /// Numero della deliberazione, quando è noto.
+    #[serde(default)]
+    pub numero: Option<String>,
+    /// Data della deliberazione, quando è nota.
+    #[serde(default)]
+    pub data: Option<Date>,
+}
+
+/// Settings of the publication ("albo") profile.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Publication {
+    /// Categorie del personale i cui nomi restano nella copia per l'albo (es. "DIRIGENTE").
+    #[serde(default)]
+    pub categorie_pubbliche: Vec<String>,
+}
+
+/// The action requested for a management objective.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// Eliminare l'intero obiettivo.
+    Eliminare,
+    /// Modificare l'obiettivo con le variazioni elencate.
+    Modificare,
+}
+
+/// A person named in a header: either "Cognome Nome" as a table, or a free label
+/// ("Tutti i Dirigenti").
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum Person {
+    /// Cognome e nome separati.
+    Named {
+        /// Cognome (es. "D'Amico").
+        cognome: String,
+        /// Nome (es. "Sara").
+        nome: String,
+    },
+    /// Una dicitura libera (es. "Tutti i P.O/Responsabili").
+    Label(String),
+}
+
+impl Person {
+    /// "Cognome Nome", as the schede show it.
+    pub fn display(&self) -> String {
+        match self {
+            Person::Named { cognome, nome } => format!("{cognome} {nome}"),
+            Person::Label(s) => s.clone(),
+        }
+    }
+    /// The surname, when the person is named.
+    pub fn surname(&self) -> Option<&str> {
+        match self {
+            Person::Named { cognome, .. } => Some(cognome),
+            Person::Label(_) => None,
+        }
+    }
+}
+
+/// One phase of a management objective.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Phase {
+    /// Numero della fase (1, 2, 3 … senza salti).
+    pub numero: Spanned<u32>,
+    /// Descrizione della fase di attuazione.
+    pub descrizione: String,
+    /// Percentuali per mese (gennaio … dicembre), `precedenti` e anni successivi
+    /// (es. `{ marzo = 50, aprile = 50 }`). Omettibile solo se una variazione ne dà uno nuovo.
+    #[serde(default)]
+    pub cronoprogramma: Option<Spanned<Schedule>>,
+}
+
+/// One indicator of a management objective.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Indicator {
+    /// Identificativo breve, usato dalle variazioni per riferirsi all'indicatore.
+    #[serde(default)]
+    pub id: Option<Spanned<String>>,
+    /// Testo dell'indicatore.
+    pub descrizione: String,
+    /// Valore atteso (testo libero: "100%", "entro novembre", "≥ 30 h").
+    #[serde(default)]
+    pub atteso: String,
+    /// Valori raggiunti alle date di monitoraggio, se già rilevati.
+    #[serde(default)]
+    pub raggiunto: Vec<String>,
+}
+
+/// The four groups of performance indicators.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorGroups {
+    /// Indici di Quantità.
+    #[serde(default)]
+    pub quantita: Vec<Indicator>,
+    /// Indici di Tempo.
+    #[serde(default)]
+    pub tempo: Vec<Indicator>,
+    /// Indici di Costo.
+    #[serde(default)]
+    pub costo: Vec<Indicator>,
+    /// Indici di Qualità.
+    #[serde(default)]
+    pub qualita: Vec<Indicator>,
+}
+
+/// A member of staff involved in an objective.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Staff {
+    /// Categoria (es. "C", "D", "DPO", "DIRIGENTE").
+    pub categoria: String,
+    /// Cognome e nome.
+    pub nome: String,
+    /// Note eventuali.
+    #[serde(default)]
+    pub note: String,
+    /// Ruolo da mostrare al posto del nome nella copia per l'albo (es. "Istruttore").
+    #[serde(default)]
+    pub ruolo: Option<String>,
+    /// Percentuale di partecipazione (es. 70 oppure "12,5").
+    pub partecipazione: Spanned<Percent>,
+}
+
+/// A resource used by an objective.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Resource {
+    /// Tipologia (es. "Formazione").
+    #[serde(default)]
+    pub tipologia: String,
+    /// Descrizione della risorsa.
+    #[serde(default)]
+    pub descrizione: String,
+    /// Costo in euro (es. 1000 oppure "1000.00"), oppure "da determinare".
+    #[serde(default)]
+    pub costo: Option<Spanned<Cost>>,
+}
+
+/// A file in `content/gestionali/`: one management objective and its request.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Managed {
+    /// N. scheda (unico tra gli obiettivi gestionali).
+    pub numero: Spanned<u32>,
+    /// Titolo dell'obiettivo.
+    pub titolo: String,
+    /// Direzione (es. "Direzione Servizi di Staff").
+    pub direzione: String,
+    /// Sezione (es. "Gestione risorse umane").
+    pub sezione: String,
+    /// Vero per un obiettivo che riguarda tutte le direzioni.
+    #[serde(default)]
+    pub intersettoriale: bool,
+    /// Assessore di riferimento.
+    pub assessore: Person,
+    /// Dirigente.
+    pub dirigente: Person,
+    /// P.O. / Responsabile: il suo cognome compare nella richiesta.
+    pub responsabile: Person,
+    /// Missione (SeS e SeO DUP).
+    pub missione: String,
+    /// Programma (SeO DUP).
+    pub programma: String,
+    /// Obiettivo strategico.
+    pub obiettivo_strategico: String,
+    /// Obiettivo operativo.
+    pub obiettivo_operativo: String,
+    /// Progetto.
+    pub progetto: String,
+    /// Finalità.
+    pub finalita: String,
+    /// Orizzonte temporale (testo libero: "2023", "2023 - 2025").
+    pub orizzonte_temporale: String,
+    /// Descrizione dell'obiettivo (paragrafi separati da una riga vuota; *corsivo*, **grassetto**).
+    pub descrizione: String,
+    /// Azione richiesta: "eliminare" o "modificare".
+    pub azione: Spanned<Action>,
+    /// Motivazione dell'eliminazione (solo con azione = "eliminare").
+    #[serde(default)]
+    pub motivazione: Option<Spanned<String>>,
+    /// Fasi di attuazione, numerate da 1.
+    #[serde(default)]
+    pub fasi: Vec<Phase>,
+    /// Indicatori di performance nei quattro gruppi.
+    #[serde(default)]
+    pub indicatori: IndicatorGroups,
+    /// Personale dirigenziale e dei livelli coinvolto.
+    #[serde(default)]
+    pub personale: Vec<Staff>,
+    /// Risorse utilizzate.
+    #[serde(default)]
+    pub risorse: Vec<Resource>,
+    /// Variazioni richieste: ciascuna con la sua motivazione e una o più modifiche.
+    #[serde(default)]
+    pub variazioni: Vec<RawGroup>,
+}
+
+/// An activity of a service.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Activity {
+    /// Identificativo breve, usato dalle variazioni per riferirsi all'attività.
+    #[serde(default)]
+    pub id: Option<Spanned<String>>,
+    /// Testo dell'attività istituzionale.
+    pub testo: String,
+}
+
+/// An indicator of a service, with its history and targets.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceIndicator {
+    /// Identificativo breve, usato dalle variazioni per riferirsi all'indicatore.
+    #[serde(default)]
+    pub id: Option<Spanned<String>>,
+    /// Testo dell'indicatore.
+    pub descrizione: String,
+    /// Unità di misura (es. "%", "gg.", "n./cad.").
+    #[serde(default)]
+    pub um: String,
+    /// Valori dei tre anni (o anni scolastici) precedenti il piano, dal più vecchio.
+    #[serde(default = "empty_history")]
+    pub storico: Spanned<Vec<String>>,
+    /// Target: un solo testo per tutti gli anni del piano, oppure uno per anno.
+    pub target: Spanned<Targets>,
+}
+
+/// Targets of a service indicator: the same for every plan year, or one per year.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum Targets {
+    /// Lo stesso target per ogni anno del piano.
+    Same(String),
+    /// Un target per anno del piano.
+    PerYear(Vec<String>),
+}
+
+/// A file in `content/istituzionali/`: one service (institutional objective).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    /// N. scheda (unico tra gli obiettivi istituzionali).
+    pub numero: Spanned<u32>,
+    /// Nome del servizio.
+    pub servizio: String,
+    /// Direzione.
+    pub direzione: String,
+    /// Sezione.
+    pub sezione: String,
+    /// Precisazione mostrata accanto alla sezione nella scheda (es. cambi di denominazione).
+    #[serde(default)]
+    pub nota_sezione: Option<String>,
+    /// Assessore di riferimento.
+    pub assessore: Person,
+    /// Dirigente.
+    pub dirigente: Person,
+    /// Responsabile: il suo cognome compare nella richiesta.
+    pub responsabile: Person,
+    /// Funzionario, se indicato.
+    #[serde(default)]
+    pub funzionario: Option<Person>,
+    /// Missione (SeS e SeO DUP).
+    pub missione: String,
+    /// Programma (SeO DUP).
+    pub programma: String,
+    /// Vero se gli indicatori si riferiscono ad anni scolastici (a.s. 2022/2023 …).
+    #[serde(default)]
+    pub anni_scolastici: bool,
+    /// Attività istituzionali.
+    #[serde(default)]
+    pub attivita: Vec<Activity>,
+    /// Indicatori con storico e target.
+    #[serde(default)]
+    pub indicatori: Vec<ServiceIndicator>,
+    /// Variazioni richieste: ciascuna con la sua motivazione e una o più modifiche.
+    #[serde(default)]
+    pub variazioni: Vec<RawGroup>,
+}
+
+/// `formazione.toml`: the change to Sezione 3.3 (training plan).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Training {
+    /// Titolo della sezione (es. "3.3 Piano triennale dei fabbisogni di personale").
+    pub sezione: String,
+    /// Titolo della variazione.
+    pub titolo: String,
+    /// Testo (paragrafi separati da una riga vuota; *corsivo*, **grassetto**).
+    pub testo: String,
+    /// Tabelle dei corsi.
+    #[serde(default)]
+    pub tabelle: Vec<CourseTable>,
+}
+
+/// A table of courses in the training plan.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CourseTable {
+    /// Titolo della tabella (es. "Corsi trasversali a tutte le direzioni – corsi obbligatori").
+    pub titolo: String,
+    /// Righe della tabella.
+    #[serde(default)]
+    pub corsi: Vec<Course>,
+}
+
+/// One row of a table of courses.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Course {
+    /// Macroarea formativa.
+    pub macroarea: String,
+    /// Area dell'intervento formativo.
+    pub area_intervento: String,
+    /// Aree dei dipendenti coinvolti.
+    pub aree_dipendenti: String,
+    /// Numero indicativo di dipendenti (testo libero).
+    pub numero_dipendenti: String,
+    /// Motivazione della richiesta di intervento.
+    pub motivazione: String,
+}
+
+fn empty_history() -> Spanned<Vec<String>> {
+    Spanned::new(0..0, Vec::new())
+}

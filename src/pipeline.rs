@@ -1,0 +1,219 @@
+//! The pipeline, stage after stage: load → check → view → render → typeset → PDF.
+//!
+//! Each stage's problems become diagnostics in one [`Report`]; a later stage runs only
+//! when the earlier ones found no error. This module only sequences the stages and
+//! maps Typst's and the templates' problems back to their files.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crate::check::{self, Checked};
+use crate::diag::{Diagnostic, Report, Sources};
+use crate::load::{self, IoError};
+use crate::render::{self, Rendered, Selection, TemplateProblem, Templates};
+use crate::typeset::{Engine, PdfMeta, TypstProblem};
+use crate::view::{self, Document, Profile};
+
+/// The outcome of loading and checking a content folder.
+pub struct Checking {
+    pub sources: Sources,
+    pub report: Report,
+    pub checked: Option<Checked>,
+}
+
+/// Loads and checks `dir`. `strict` turns warnings into errors.
+pub fn load_and_check(dir: &Path, strict: bool) -> Result<Checking, IoError> {
+    let mut sources = Sources::default();
+    let mut report = Report::default();
+    let content = load::load(dir, &mut sources, &mut report)?;
+    let mut checked = check::check(&content, &sources, &mut report);
+    if strict && report.warnings() > 0 {
+        report.make_strict();
+        checked = None;
+    }
+    report.sort();
+    Ok(Checking {
+        sources,
+        report,
+        checked,
+    })
+}
+
+/// A finished PDF with what is worth telling about it.
+pub struct Built {
+    pub pdf: Vec<u8>,
+    pub pages: usize,
+    pub document: Document,
+    pub timings: Timings,
+}
+
+/// Time spent in each stage.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Timings {
+    pub view: Duration,
+    pub render: Duration,
+    pub typeset: Duration,
+    pub pdf: Duration,
+}
+
+/// Builds the PDF of checked content. Problems go into `report` (and `sources`, so that
+/// they can be shown); `None` when there was an error.
+pub fn build_pdf(
+    checked: &Checked,
+    profile: Profile,
+    selection: &Selection,
+    templates: &Templates,
+    engine: &Engine,
+    sources: &mut Sources,
+    report: &mut Report,
+) -> Option<Built> {
+    let mut timings = Timings::default();
+    let t = Instant::now();
+    let document = view::build(checked, profile);
+    timings.view = t.elapsed();
+
+    let t = Instant::now();
+    let rendered = match render::render(&document, templates, selection) {
+        Ok(r) => r,
+        Err(p) => {
+            report.push(template_diagnostic(&p, templates, sources));
+            return None;
+        }
+    };
+    timings.render = t.elapsed();
+
+    let t = Instant::now();
+    engine.update(&rendered.files);
+    let date = checked.annex.data.data_documento.get_ref().0;
+    let doc = match engine.compile(date) {
+        Ok((doc, warnings)) => {
+            for w in &warnings {
+                report.push(typst_diagnostic(w, &rendered, templates, sources));
+            }
+            doc
+        }
+        Err(problems) => {
+            for p in &problems {
+                report.push(typst_diagnostic(p, &rendered, templates, sources));
+            }
+            return None;
+        }
+    };
+    timings.typeset = t.elapsed();
+
+    let t = Instant::now();
+    let meta = PdfMeta {
+        ident: format!("{} {}", document.ente, document.title),
+        creator: format!("piao {}", env!("CARGO_PKG_VERSION")),
+        date,
+    };
+    let pdf = match engine.pdf(&doc, &meta) {
+        Ok(p) => p,
+        Err(problems) => {
+            for p in &problems {
+                report.push(
+                    typst_diagnostic(p, &rendered, templates, sources)
+                        .hint("il PDF deve rispettare PDF/A-2a e PDF/UA-1: il problema va corretto prima della pubblicazione"),
+                );
+            }
+            return None;
+        }
+    };
+    timings.pdf = t.elapsed();
+    Some(Built {
+        pdf,
+        pages: doc.pages().len(),
+        document,
+        timings,
+    })
+}
+
+/// Renders the Typst sources only (for `piao typst`).
+pub fn typst_sources(
+    checked: &Checked,
+    profile: Profile,
+    selection: &Selection,
+    templates: &Templates,
+    sources: &mut Sources,
+    report: &mut Report,
+) -> Option<Rendered> {
+    let document = view::build(checked, profile);
+    match render::render(&document, templates, selection) {
+        Ok(r) => Some(r),
+        Err(p) => {
+            report.push(template_diagnostic(&p, templates, sources));
+            None
+        }
+    }
+}
+
+fn template_diagnostic(p: &TemplateProblem, templates: &Templates, sources: &mut Sources) -> Diagnostic {
+    let mut d = Diagnostic::error(format!("errore nel modello `{}`: {}", p.template, p.message));
+    if let Some(text) = templates.files.get(&p.template) {
+        let file = sources.add(&templates.display_path(&p.template), text.clone());
+        let range = p.range.clone().or_else(|| {
+            p.line.map(|l| line_range(text, l))
+        });
+        if let Some(r) = range {
+            d = d.at(file, r);
+        }
+    }
+    d
+}
+
+fn line_range(text: &str, line: usize) -> std::ops::Range<usize> {
+    let mut start = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            return start..start + l.trim_end().len();
+        }
+        start += l.len();
+    }
+    0..0
+}
+
+fn typst_diagnostic(
+    p: &TypstProblem,
+    rendered: &Rendered,
+    templates: &Templates,
+    sources: &mut Sources,
+) -> Diagnostic {
+    let mut d = if p.error {
+        Diagnostic::error(format!("errore di composizione (Typst): {}", p.message))
+    } else {
+        Diagnostic::warning(format!("avviso di composizione (Typst): {}", p.message))
+    };
+    for h in &p.hints {
+        d = d.hint(h.clone());
+    }
+    if let Some((path, range)) = &p.place {
+        match rendered.origin(path, range.start) {
+            Some((template, trange)) if templates.files.contains_key(&template) => {
+                let file = sources.add(
+                    &templates.display_path(&template),
+                    templates.files[&template].clone(),
+                );
+                d = d
+                    .at(file, trange)
+                    .label(format!("generato in `{path}`"));
+            }
+            _ => {
+                let text = rendered
+                    .files
+                    .iter()
+                    .find(|f| &f.path == path)
+                    .map(|f| f.text.clone())
+                    .or_else(|| templates.files.get(path).cloned())
+                    .unwrap_or_default();
+                let shown = if templates.files.contains_key(path) {
+                    templates.display_path(path)
+                } else {
+                    Path::new("(generato)").join(path)
+                };
+                let file = sources.add(&shown, text);
+                d = d.at(file, range.clone());
+            }
+        }
+    }
+    d
+}

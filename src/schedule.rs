@@ -1,0 +1,236 @@
+//! The cronoprogramma of a phase: percentages by month of the plan's first year, by
+//! later year, and the share reached in previous years; with the figures derived from
+//! it (total, target at a monitoring date, the period it covers).
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+
+use crate::format;
+use crate::model::Schedule;
+
+/// The years of the plan (first year is the one the months refer to).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plan {
+    pub first: i32,
+    pub last: i32,
+}
+
+impl Plan {
+    /// The years after the first, each with its own column.
+    pub fn later_years(&self) -> impl Iterator<Item = i32> {
+        self.first + 1..=self.last
+    }
+}
+
+/// The key for "% raggiunta anni precedenti".
+pub const PREVIOUS_KEY: &str = "precedenti";
+
+/// A parsed cronoprogramma.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Grid {
+    pub previous: Decimal,
+    pub months: [Decimal; 12],
+    pub later: BTreeMap<i32, Decimal>,
+}
+
+/// A problem with one key or value of a schedule, with its span.
+#[derive(Debug, Clone)]
+pub struct GridProblem {
+    pub span: Range<usize>,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Grid {
+    /// Reads a schedule as written against the plan's years.
+    pub fn parse(schedule: &Schedule, plan: Plan) -> Result<Grid, Vec<GridProblem>> {
+        let mut grid = Grid::default();
+        let mut problems = Vec::new();
+        let mut seen: Vec<String> = Vec::new();
+        for entry in &schedule.entries {
+            let key = entry.key.get_ref().trim().to_lowercase();
+            let value = entry.value.get_ref().0;
+            if value.is_sign_negative() || value > Decimal::from(100) {
+                problems.push(GridProblem {
+                    span: entry.value.span(),
+                    message: format!(
+                        "percentuale fuori scala: {} (deve stare tra 0 e 100)",
+                        format::percent(value)
+                    ),
+                    hint: None,
+                });
+                continue;
+            }
+            if seen.contains(&key) {
+                problems.push(GridProblem {
+                    span: entry.key.span(),
+                    message: format!("`{key}` compare due volte nel cronoprogramma"),
+                    hint: None,
+                });
+                continue;
+            }
+            seen.push(key.clone());
+            if key == PREVIOUS_KEY {
+                grid.previous = value;
+            } else if let Some(m) = format::month_names().iter().position(|n| *n == key) {
+                grid.months[m] = value;
+            } else if let Ok(year) = key.parse::<i32>() {
+                if year > plan.first && year <= plan.last {
+                    grid.later.insert(year, value);
+                } else if year == plan.first {
+                    problems.push(GridProblem {
+                        span: entry.key.span(),
+                        message: format!(
+                            "{year} è il primo anno del piano: indica i mesi (gennaio … dicembre)"
+                        ),
+                        hint: None,
+                    });
+                } else {
+                    problems.push(GridProblem {
+                        span: entry.key.span(),
+                        message: format!(
+                            "l'anno {year} è fuori dal piano {}-{}",
+                            plan.first, plan.last
+                        ),
+                        hint: Some(format!(
+                            "gli anni successivi ammessi sono {}",
+                            plan.later_years()
+                                .map(|y| y.to_string())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )),
+                    });
+                }
+            } else {
+                let names = format::month_names()
+                    .iter()
+                    .copied()
+                    .chain([PREVIOUS_KEY]);
+                problems.push(GridProblem {
+                    span: entry.key.span(),
+                    message: format!("`{key}` non è un mese, un anno o `precedenti`"),
+                    hint: crate::diag::suggest(&key, names).map(|s| format!("forse `{s}`?")),
+                });
+            }
+        }
+        if problems.is_empty() {
+            Ok(grid)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// Previous years + months + later years.
+    pub fn total(&self) -> Decimal {
+        self.previous + self.months.iter().sum::<Decimal>() + self.later.values().sum::<Decimal>()
+    }
+
+    /// % target at a monitoring date: the sum of the first year's months up to it.
+    pub fn target_at(&self, date: NaiveDate) -> Decimal {
+        let upto = date.month0() as usize;
+        self.months[..=upto].iter().sum()
+    }
+
+    /// The first and last month (0-based) with a share, if any.
+    pub fn month_span(&self) -> Option<(usize, usize)> {
+        let first = self.months.iter().position(|m| !m.is_zero())?;
+        let last = self.months.iter().rposition(|m| !m.is_zero())?;
+        Some((first, last))
+    }
+
+    /// The last period with a share: a month of the first year or a later year.
+    pub fn last_period(&self, plan: Plan) -> Option<Period> {
+        if let Some((&year, _)) = self.later.iter().rev().find(|(_, v)| !v.is_zero()) {
+            return Some(Period::Year(year));
+        }
+        self.month_span()
+            .map(|(_, last)| Period::Month(plan.first, last as u32 + 1))
+    }
+
+    /// "1.4-30.4": the first year's months this phase covers, when it has no later years.
+    pub fn period_label(&self, plan: Plan) -> Option<String> {
+        let (first, last) = self.month_span()?;
+        if self.later.values().any(|v| !v.is_zero()) {
+            return None;
+        }
+        let start = NaiveDate::from_ymd_opt(plan.first, first as u32 + 1, 1)?;
+        let end = format::last_day(plan.first, last as u32 + 1);
+        Some(format!("{}-{}", format::day_month(start), format::day_month(end)))
+    }
+}
+
+/// A month of a year or a whole later year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Period {
+    Month(i32, u32),
+    Year(i32),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    const PLAN: Plan = Plan {
+        first: 2023,
+        last: 2025,
+    };
+
+    fn grid(toml_text: &str) -> Result<Grid, Vec<GridProblem>> {
+        #[derive(serde::Deserialize)]
+        struct P {
+            s: Schedule,
+        }
+        let p: P = toml::from_str(&format!("s = {toml_text}")).unwrap();
+        Grid::parse(&p.s, PLAN)
+    }
+
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn target_is_the_sum_of_months_up_to_the_date() {
+        let g = grid("{ maggio = 12.5, giugno = 12.5, luglio = 12.5, agosto = 12.5, settembre = 12.5, ottobre = 12.5, novembre = 12.5, dicembre = 12.5 }").unwrap();
+        let july = NaiveDate::from_ymd_opt(2023, 7, 31).unwrap();
+        let dec31 = NaiveDate::from_ymd_opt(2023, 12, 31).unwrap();
+        assert_eq!(g.target_at(july), dec("37.5"));
+        assert_eq!(g.target_at(dec31), dec("100"));
+        assert_eq!(g.total(), dec("100"));
+        let sep30 = NaiveDate::from_ymd_opt(2023, 9, 30).unwrap();
+        assert_eq!(g.target_at(sep30), dec("62.5"));
+    }
+
+    #[test]
+    fn total_counts_previous_and_later_years() {
+        let g = grid("{ precedenti = 100, marzo = 100 }").unwrap();
+        assert_eq!(g.total(), dec("200"));
+        let g = grid("{ \"2024\" = 70, \"2025\" = 30 }").unwrap();
+        assert_eq!(g.total(), dec("100"));
+        assert_eq!(g.last_period(PLAN), Some(Period::Year(2025)));
+        assert_eq!(g.period_label(PLAN), None);
+    }
+
+    #[test]
+    fn period_label_spans_whole_months() {
+        let g = grid("{ aprile = 100 }").unwrap();
+        assert_eq!(g.period_label(PLAN).unwrap(), "1.4-30.4");
+        let g = grid("{ novembre = 50, dicembre = 50 }").unwrap();
+        assert_eq!(g.period_label(PLAN).unwrap(), "1.11-31.12");
+        assert_eq!(g.last_period(PLAN), Some(Period::Month(2023, 12)));
+    }
+
+    #[test]
+    fn bad_keys_and_values_are_reported() {
+        let problems = grid("{ marzio = 50, \"2026\" = 20, \"2023\" = 1, aprile = 150 }").unwrap_err();
+        let messages: Vec<_> = problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(problems.len(), 4, "{messages:?}");
+        assert!(problems[0].hint.as_deref() == Some("forse `marzo`?"));
+        assert!(messages[1].contains("fuori dal piano"));
+        assert!(messages[2].contains("primo anno"));
+        assert!(messages[3].contains("fuori scala"));
+    }
+}
