@@ -457,10 +457,12 @@ fn managed_view(
 
     // --- Request ---------------------------------------------------------------------
     let mut request = Vec::new();
+    // The indicator group heading ("Indici di Quantità:") is said once for a run of
+    // changes in the same group, even across motivazioni.
+    let mut last_group: Option<Group> = None;
     for g in &m.groups {
         let mut lines = Vec::new();
         let mut section = "Fasi";
-        let mut last_group: Option<Group> = None;
         for c in &g.changes {
             match c {
                 Change::Reschedule {
