@@ -71,7 +71,13 @@ pub fn check(content: &Content, sources: &Sources, report: &mut Report) -> Optio
     let mut services = Vec::new();
     let mut numbers: HashMap<u32, (FileIdx, Range<usize>)> = HashMap::new();
     for s in &content.services {
-        unique_number(&s.data.numero, s.file, &mut numbers, "istituzionale", report);
+        unique_number(
+            &s.data.numero,
+            s.file,
+            &mut numbers,
+            "istituzionale",
+            report,
+        );
         services.push(check_service(s, plan, report));
     }
     if content.managed.is_empty() && content.services.is_empty() {
@@ -299,8 +305,7 @@ fn check_managed(m: &Loaded<Managed>, plan: Plan, report: &mut Report) -> Option
             match &o.motivazione {
                 Some(mv) if !mv.get_ref().trim().is_empty() => {}
                 Some(mv) => report.push(
-                    Diagnostic::error("la motivazione dell'eliminazione è vuota")
-                        .at(f, mv.span()),
+                    Diagnostic::error("la motivazione dell'eliminazione è vuota").at(f, mv.span()),
                 ),
                 None => report.push(
                     Diagnostic::error("un obiettivo da eliminare deve avere la sua `motivazione`")
@@ -310,12 +315,10 @@ fn check_managed(m: &Loaded<Managed>, plan: Plan, report: &mut Report) -> Option
             }
             if let Some(g) = o.variazioni.first() {
                 report.push(
-                    Diagnostic::error(
-                        "un obiettivo da eliminare non può avere altre variazioni",
-                    )
-                    .at(f, g.motivazione.span())
-                    .also(f, o.azione.span(), "l'obiettivo è da eliminare")
-                    .hint("togli le [[variazioni]] oppure scrivi azione = \"modificare\""),
+                    Diagnostic::error("un obiettivo da eliminare non può avere altre variazioni")
+                        .at(f, g.motivazione.span())
+                        .also(f, o.azione.span(), "l'obiettivo è da eliminare")
+                        .hint("togli le [[variazioni]] oppure scrivi azione = \"modificare\""),
                 );
             }
         }
@@ -371,14 +374,20 @@ pub fn managed_group(o: &Managed, g: Group) -> &[crate::model::Indicator] {
 fn check_staff(m: &Loaded<Managed>, report: &mut Report) {
     let o = &m.data;
     if o.personale.is_empty() {
-        report.push(
-            Diagnostic::warning("nessun dipendente nel personale coinvolto").file(&m.path),
-        );
+        report.push(Diagnostic::warning("nessun dipendente nel personale coinvolto").file(&m.path));
         return;
     }
-    let total: Decimal = o.personale.iter().map(|p| p.partecipazione.get_ref().0).sum();
+    let total: Decimal = o
+        .personale
+        .iter()
+        .map(|p| p.partecipazione.get_ref().0)
+        .sum();
     if total != Decimal::from(100) {
-        let last = o.personale.last().map(|p| p.partecipazione.span()).unwrap_or(0..0);
+        let last = o
+            .personale
+            .last()
+            .map(|p| p.partecipazione.span())
+            .unwrap_or(0..0);
         let mut d = Diagnostic::error(format!(
             "le % di partecipazione del personale sommano a {} invece di 100%",
             crate::format::percent(total)
@@ -533,7 +542,11 @@ fn typed_change(
         report.push(
             Diagnostic::error(format!(
                 "il tipo \"{kind_name}\" non si usa per un obiettivo {}",
-                if refs.managed { "gestionale" } else { "istituzionale" }
+                if refs.managed {
+                    "gestionale"
+                } else {
+                    "istituzionale"
+                }
             ))
             .at(f, kind_span)
             .hint(format!("tipi ammessi: {}", kinds.join(", "))),
@@ -569,7 +582,9 @@ fn typed_change(
         return None;
     }
     let text = |v: &Option<Spanned<String>>| -> String {
-        v.as_ref().map(|s| s.get_ref().trim().to_string()).unwrap_or_default()
+        v.as_ref()
+            .map(|s| s.get_ref().trim().to_string())
+            .unwrap_or_default()
     };
     if let Some(t) = &c.testo {
         if t.get_ref().trim().is_empty() {
@@ -617,8 +632,23 @@ fn typed_change(
             let schedule = c.cronoprogramma.as_ref()?;
             let grid = parse_grid(schedule, plan, f, "nuovo", report)?;
             let from = c.dal.as_ref().map(|d| *d.get_ref());
-            check_period(from.map(|d| (d, c.dal.as_ref().unwrap().span())), to, plan, f, report)?;
-            check_grid_in_period(&grid, from, *to.get_ref(), plan, f, schedule.span(), verb, report)?;
+            check_period(
+                from.map(|d| (d, c.dal.as_ref().unwrap().span())),
+                to,
+                plan,
+                f,
+                report,
+            )?;
+            check_grid_in_period(
+                &grid,
+                from,
+                *to.get_ref(),
+                plan,
+                f,
+                schedule.span(),
+                verb,
+                report,
+            )?;
             Change::Reschedule {
                 phases,
                 verb,
@@ -721,7 +751,11 @@ fn typed_change(
                     id: c.id.as_ref().map(|s| s.get_ref().clone()),
                     text: text(&c.testo),
                     unit: text(&c.um),
-                    history: c.storico.as_ref().map(|s| s.get_ref().clone()).unwrap_or_default(),
+                    history: c
+                        .storico
+                        .as_ref()
+                        .map(|s| s.get_ref().clone())
+                        .unwrap_or_default(),
                     target: target.get_ref().trim().to_string(),
                     after: c.dopo.as_ref().map(|s| s.get_ref().clone()),
                 }
@@ -830,9 +864,7 @@ fn check_period(
             YearOrDate::Date(d) => d.0,
         };
         if from.0 > to_date {
-            report.push(
-                Diagnostic::error("il periodo inizia dopo la sua fine").at(f, span),
-            );
+            report.push(Diagnostic::error("il periodo inizia dopo la sua fine").at(f, span));
             return None;
         }
     }
@@ -915,7 +947,9 @@ fn check_managed_consistency(
     for target in keys {
         let whats = &touched[&target];
         let removed = whats.contains(&"eliminare");
-        let dup = whats.iter().any(|w| whats.iter().filter(|x| *x == w).count() > 1);
+        let dup = whats
+            .iter()
+            .any(|w| whats.iter().filter(|x| *x == w).count() > 1);
         if (removed && whats.len() > 1) || dup {
             report.push(
                 Diagnostic::error(format!(
@@ -935,7 +969,9 @@ fn check_managed_consistency(
         }
         let given = groups.iter().flat_map(|g| &g.changes).any(|c| match c {
             Change::Reschedule { phases, .. } => phases.contains(&n),
-            Change::ReplacePhase { phase, schedule, .. } => *phase == n && schedule.is_some(),
+            Change::ReplacePhase {
+                phase, schedule, ..
+            } => *phase == n && schedule.is_some(),
             Change::RemovePhase { phase } => *phase == n,
             _ => false,
         });
@@ -1088,7 +1124,9 @@ fn check_service(s: &Loaded<Service>, plan: Plan, report: &mut Report) -> Option
         for target in keys {
             let whats = &touched[&target];
             let removed = whats.contains(&"eliminare");
-            let dup = whats.iter().any(|w| whats.iter().filter(|x| *x == w).count() > 1);
+            let dup = whats
+                .iter()
+                .any(|w| whats.iter().filter(|x| *x == w).count() > 1);
             if (removed && whats.len() > 1) || dup {
                 report.push(
                     Diagnostic::error(format!(

@@ -35,7 +35,13 @@ pub fn run(cli: Cli) -> i32 {
             obiettivo,
             content,
             output,
-        } => build(&content, output, ProfileArg::Completo, Some(obiettivo), quiet),
+        } => build(
+            &content,
+            output,
+            ProfileArg::Completo,
+            Some(obiettivo),
+            quiet,
+        ),
         Command::Typst {
             content,
             output,
@@ -76,11 +82,7 @@ fn load_checked(arg: &ContentArg) -> Result<Checking, i32> {
 }
 
 fn summary_counts(report: &Report) -> String {
-    format!(
-        "{} errori, {} avvisi",
-        report.errors(),
-        report.warnings()
-    )
+    format!("{} errori, {} avvisi", report.errors(), report.warnings())
 }
 
 fn check(arg: &ContentArg, quiet: bool) -> i32 {
@@ -90,7 +92,10 @@ fn check(arg: &ContentArg, quiet: bool) -> i32 {
     };
     print_report(&checking.report, &checking.sources);
     if checking.report.errors() > 0 || checking.checked.is_none() {
-        eprintln!("piao check: contenuti con errori ({})", summary_counts(&checking.report));
+        eprintln!(
+            "piao check: contenuti con errori ({})",
+            summary_counts(&checking.report)
+        );
         return CONTENT_ERRORS;
     }
     if !quiet {
@@ -147,8 +152,7 @@ pub fn resolve_objective(checking: &Checking, wanted: &str) -> Result<String, St
         .unwrap_or(wanted)
         .to_string();
     for (stem, short, path) in &names {
-        let same_path = as_path.exists()
-            && path.canonicalize().ok() == as_path.canonicalize().ok();
+        let same_path = as_path.exists() && path.canonicalize().ok() == as_path.canonicalize().ok();
         if same_path || *stem == wanted_stem || short.eq_ignore_ascii_case(wanted) {
             return Ok(stem.clone());
         }

@@ -103,7 +103,10 @@ impl Sources {
         self.files.add(path.display().to_string(), text)
     }
     pub fn text(&self, idx: FileIdx) -> &str {
-        self.files.get(idx).map(|f| f.source().as_str()).unwrap_or("")
+        self.files
+            .get(idx)
+            .map(|f| f.source().as_str())
+            .unwrap_or("")
     }
     pub fn path(&self, idx: FileIdx) -> &Path {
         &self.paths[idx]
@@ -236,7 +239,10 @@ mod tests {
     #[test]
     fn renders_file_line_and_hint() {
         let mut sources = Sources::default();
-        let f = sources.add(Path::new("content/a.toml"), "numero = 1\ntitlo = \"x\"\n".into());
+        let f = sources.add(
+            Path::new("content/a.toml"),
+            "numero = 1\ntitlo = \"x\"\n".into(),
+        );
         let mut report = Report::default();
         report.push(
             Diagnostic::error("campo sconosciuto `titlo`")

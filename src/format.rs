@@ -114,7 +114,11 @@ pub fn date_long(d: NaiveDate) -> String {
 
 /// The last day of a month.
 pub fn last_day(year: i32, month: u32) -> NaiveDate {
-    let (y, m) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+    let (y, m) = if month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
     NaiveDate::from_ymd_opt(y, m, 1)
         .and_then(|d| d.pred_opt())
         .unwrap_or(NaiveDate::MIN)
@@ -164,9 +168,18 @@ mod tests {
         assert_eq!(date_long(x), "31 luglio 2023");
         let y = NaiveDate::from_ymd_opt(2024, 1, 31).unwrap();
         assert_eq!(date_short(y), "31.1.2024");
-        assert_eq!(day_month(NaiveDate::from_ymd_opt(2023, 11, 1).unwrap()), "1.11");
-        assert_eq!(last_day(2024, 2), NaiveDate::from_ymd_opt(2024, 2, 29).unwrap());
-        assert_eq!(last_day(2023, 12), NaiveDate::from_ymd_opt(2023, 12, 31).unwrap());
+        assert_eq!(
+            day_month(NaiveDate::from_ymd_opt(2023, 11, 1).unwrap()),
+            "1.11"
+        );
+        assert_eq!(
+            last_day(2024, 2),
+            NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()
+        );
+        assert_eq!(
+            last_day(2023, 12),
+            NaiveDate::from_ymd_opt(2023, 12, 31).unwrap()
+        );
         assert_eq!(month_title(0), "Gennaio");
     }
 
@@ -181,7 +194,8 @@ mod tests {
             prop_assert_eq!(text.matches(',').count(), 1);
             let int = text.trim_start_matches('-').split(',').next().unwrap();
             for (i, group) in int.split('.').enumerate() {
-                prop_assert!(if i == 0 { (1..=3).contains(&group.len()) } else { group.len() == 3 });
+                let ok = if i == 0 { (1..=3).contains(&group.len()) } else { group.len() == 3 };
+                prop_assert!(ok, "group {} of {}", i, text);
             }
         }
 

@@ -63,7 +63,9 @@ pub fn load(dir: &Path, sources: &mut Sources, report: &mut Report) -> Result<Co
                 "manca il file `{ANNEX_FILE}` nella cartella `{}`",
                 dir.display()
             ))
-            .hint("il file dell'allegato indica l'ente, gli anni del piano e le date di monitoraggio"),
+            .hint(
+                "il file dell'allegato indica l'ente, gli anni del piano e le date di monitoraggio",
+            ),
         );
         None
     };
@@ -182,22 +184,28 @@ pub fn parse_file<T: DeserializeOwned>(
 }
 
 /// UTF-8 without BOM, or an Italian explanation of what is wrong with the bytes.
-fn decode(bytes: &[u8]) -> Result<String, Diagnostic> {
+fn decode(bytes: &[u8]) -> Result<String, Box<Diagnostic>> {
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        return Err(Diagnostic::error("il file inizia con un BOM (byte order mark)")
-            .hint("salvalo come \"UTF-8\" senza BOM (nel Blocco note: Salva con nome → Codifica: UTF-8)"));
+        return Err(Box::new(
+            Diagnostic::error("il file inizia con un BOM (byte order mark)").hint(
+                "salvalo come \"UTF-8\" senza BOM (nel Blocco note: Salva con nome → Codifica: UTF-8)",
+            ),
+        ));
     }
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(Diagnostic::error("il file è in codifica UTF-16, non UTF-8")
-            .hint("salvalo con la codifica UTF-8"));
+        return Err(Box::new(
+            Diagnostic::error("il file è in codifica UTF-16, non UTF-8")
+                .hint("salvalo con la codifica UTF-8"),
+        ));
     }
-    String::from_utf8(bytes.to_vec()).map_err(|e| {
+    String::from_utf8(bytes.to_vec()).map_err(|e| -> Box<Diagnostic> {
         let at = e.utf8_error().valid_up_to();
         let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
         Diagnostic::error(format!(
             "il file non è testo UTF-8 valido (byte non valido alla riga {line}, posizione {at})"
         ))
         .hint("salvalo con la codifica UTF-8; se è un file binario, toglilo dalla cartella dei contenuti")
+        .into()
     })
 }
 
@@ -245,10 +253,9 @@ fn translate(raw: &str) -> (String, Option<String>) {
             .unwrap_or_default();
         let hint = match suggest(field, expected.iter().copied()) {
             Some(s) => Some(format!("forse `{s}`?")),
-            None if !expected.is_empty() => Some(format!(
-                "i campi ammessi qui sono: {}",
-                expected.join(", ")
-            )),
+            None if !expected.is_empty() => {
+                Some(format!("i campi ammessi qui sono: {}", expected.join(", ")))
+            }
             None => None,
         };
         let msg = match suggest(field, expected.iter().copied()) {
@@ -292,7 +299,10 @@ fn translate(raw: &str) -> (String, Option<String>) {
     }
     if first_line.starts_with("duplicate key") {
         return (
-            format!("chiave ripetuta: {}", ticked(first_line).unwrap_or(first_line)),
+            format!(
+                "chiave ripetuta: {}",
+                ticked(first_line).unwrap_or(first_line)
+            ),
             Some("ogni chiave può comparire una sola volta nella stessa tabella".into()),
         );
     }
@@ -313,9 +323,17 @@ fn translate(raw: &str) -> (String, Option<String>) {
 }
 
 fn is_italian(s: &str) -> bool {
-    ["non ", "serve", "numero", "importo", "data", "anno", "percentuale"]
-        .iter()
-        .any(|w| s.contains(w))
+    [
+        "non ",
+        "serve",
+        "numero",
+        "importo",
+        "data",
+        "anno",
+        "percentuale",
+    ]
+    .iter()
+    .any(|w| s.contains(w))
 }
 
 fn italian_type(t: &str) -> String {
@@ -382,20 +400,34 @@ mod tests {
     #[test]
     fn wrong_type_is_said_in_italian() {
         let d = diag_of("numero = \"sette\"\n");
-        assert!(d.message.starts_with("tipo di valore sbagliato"), "{}", d.message);
+        assert!(
+            d.message.starts_with("tipo di valore sbagliato"),
+            "{}",
+            d.message
+        );
         assert!(d.message.contains("numero intero"), "{}", d.message);
     }
 
     #[test]
     fn syntax_errors_are_flagged() {
         let d = diag_of("numero = \n");
-        assert!(d.message.starts_with("sintassi TOML non valida"), "{}", d.message);
+        assert!(
+            d.message.starts_with("sintassi TOML non valida"),
+            "{}",
+            d.message
+        );
     }
 
     #[test]
     fn bom_and_bad_utf8_are_refused() {
-        assert!(decode(b"\xEF\xBB\xBFa = 1").unwrap_err().message.contains("BOM"));
-        assert!(decode(b"a = \"\xFF\"").unwrap_err().message.contains("UTF-8"));
+        assert!(decode(b"\xEF\xBB\xBFa = 1")
+            .unwrap_err()
+            .message
+            .contains("BOM"));
+        assert!(decode(b"a = \"\xFF\"")
+            .unwrap_err()
+            .message
+            .contains("UTF-8"));
         assert_eq!(decode(b"a = 1").unwrap(), "a = 1");
     }
 }

@@ -147,13 +147,21 @@ pub fn typst_sources(
     }
 }
 
-fn template_diagnostic(p: &TemplateProblem, templates: &Templates, sources: &mut Sources) -> Diagnostic {
-    let mut d = Diagnostic::error(format!("errore nel modello `{}`: {}", p.template, p.message));
+fn template_diagnostic(
+    p: &TemplateProblem,
+    templates: &Templates,
+    sources: &mut Sources,
+) -> Diagnostic {
+    let mut d = Diagnostic::error(format!(
+        "errore nel modello `{}`: {}",
+        p.template, p.message
+    ));
     if let Some(text) = templates.files.get(&p.template) {
         let file = sources.add(&templates.display_path(&p.template), text.clone());
-        let range = p.range.clone().or_else(|| {
-            p.line.map(|l| line_range(text, l))
-        });
+        let range = p
+            .range
+            .clone()
+            .or_else(|| p.line.map(|l| line_range(text, l)));
         if let Some(r) = range {
             d = d.at(file, r);
         }
@@ -193,9 +201,7 @@ fn typst_diagnostic(
                     &templates.display_path(&template),
                     templates.files[&template].clone(),
                 );
-                d = d
-                    .at(file, trange)
-                    .label(format!("generato in `{path}`"));
+                d = d.at(file, trange).label(format!("generato in `{path}`"));
             }
             _ => {
                 let text = rendered

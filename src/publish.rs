@@ -22,9 +22,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    fs::create_dir_all(&dir).map_err(|e| {
-        format!("non riesco a creare la cartella `{}`: {e}", dir.display())
-    })?;
+    fs::create_dir_all(&dir)
+        .map_err(|e| format!("non riesco a creare la cartella `{}`: {e}", dir.display()))?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

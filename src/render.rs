@@ -20,8 +20,14 @@ pub const STYLE_FILE: &str = "stile.typ";
 /// The bundled templates (from `templates/`, built into the binary).
 const BUNDLED: &[(&str, &str)] = &[
     ("main.typ.j2", include_str!("../templates/main.typ.j2")),
-    ("gestionale.typ.j2", include_str!("../templates/gestionale.typ.j2")),
-    ("istituzionale.typ.j2", include_str!("../templates/istituzionale.typ.j2")),
+    (
+        "gestionale.typ.j2",
+        include_str!("../templates/gestionale.typ.j2"),
+    ),
+    (
+        "istituzionale.typ.j2",
+        include_str!("../templates/istituzionale.typ.j2"),
+    ),
     ("macros.typ.j2", include_str!("../templates/macros.typ.j2")),
     (STYLE_FILE, include_str!("../templates/stile.typ")),
 ];
@@ -175,7 +181,9 @@ fn environment(templates: &Templates) -> Environment<'_> {
     env.add_filter("str", |v: Value| -> Value {
         Value::from_safe_string(string_literal(&v.to_string()))
     });
-    env.add_filter("upper_it", |v: Value| -> String { v.to_string().to_uppercase() });
+    env.add_filter("upper_it", |v: Value| -> String {
+        v.to_string().to_uppercase()
+    });
     for (name, text) in &templates.files {
         if name.ends_with(".j2") {
             // A broken template is reported when it is rendered.
@@ -186,7 +194,10 @@ fn environment(templates: &Templates) -> Environment<'_> {
 }
 
 fn template_problem(e: &Error, fallback: &str) -> TemplateProblem {
-    let mut message = e.detail().map(str::to_string).unwrap_or_else(|| e.kind().to_string());
+    let mut message = e
+        .detail()
+        .map(str::to_string)
+        .unwrap_or_else(|| e.kind().to_string());
     if let Some(src) = std::error::Error::source(e) {
         message.push_str(&format!(": {src}"));
     }
@@ -207,17 +218,18 @@ pub fn render(
     let env = environment(templates);
     let mut files = Vec::new();
     let mut spans = BTreeMap::new();
-    let mut render_one = |template: &str, path: String, ctx: Value| -> Result<(), TemplateProblem> {
-        let t = env
-            .get_template(template)
-            .map_err(|e| template_problem(&e, template))?;
-        let (text, s) = t
-            .render_with_spans(ctx)
-            .map_err(|e| template_problem(&e, template))?;
-        spans.insert(path.clone(), s);
-        files.push(SourceFile { path, text });
-        Ok(())
-    };
+    let mut render_one =
+        |template: &str, path: String, ctx: Value| -> Result<(), TemplateProblem> {
+            let t = env
+                .get_template(template)
+                .map_err(|e| template_problem(&e, template))?;
+            let (text, s) = t
+                .render_with_spans(ctx)
+                .map_err(|e| template_problem(&e, template))?;
+            spans.insert(path.clone(), s);
+            files.push(SourceFile { path, text });
+            Ok(())
+        };
     let wanted = |id: &str| match selection {
         Selection::All => true,
         Selection::One(one) => one == id,

@@ -246,7 +246,10 @@ mod tests {
     fn lone_asterisks_stay_literal() {
         assert_eq!(prose("5 * 3")[0], vec![Segment::plain("5 * 3")]);
         assert_eq!(prose("a \\*b\\* c")[0], vec![Segment::plain("a *b* c")]);
-        assert_eq!(prose("- punto\n= titolo")[0], vec![Segment::plain("- punto = titolo")]);
+        assert_eq!(
+            prose("- punto\n= titolo")[0],
+            vec![Segment::plain("- punto = titolo")]
+        );
     }
 
     #[test]
@@ -263,12 +266,19 @@ mod tests {
                 Segment::plain(" formazione in materia di transizione digitale"),
             ]
         );
-        assert_eq!(flatten(&segs), "Avvio della formazione in materia di transizione digitale");
+        assert_eq!(
+            flatten(&segs),
+            "Avvio della formazione in materia di transizione digitale"
+        );
     }
 
     #[test]
     fn diff_with_deletions_keeps_both_texts() {
-        let segs = word_diff("N. tessere richieste on line", "N. tessere elettorali richieste", true);
+        let segs = word_diff(
+            "N. tessere richieste on line",
+            "N. tessere elettorali richieste",
+            true,
+        );
         let kept: String = segs
             .iter()
             .filter(|s| s.k != Mark::Deleted)
@@ -279,7 +289,13 @@ mod tests {
             .filter(|s| s.k != Mark::Inserted)
             .map(|s| s.t.as_str())
             .collect();
-        assert_eq!(kept.split_whitespace().collect::<Vec<_>>().join(" "), "N. tessere elettorali richieste");
-        assert_eq!(old.split_whitespace().collect::<Vec<_>>().join(" "), "N. tessere richieste on line");
+        assert_eq!(
+            kept.split_whitespace().collect::<Vec<_>>().join(" "),
+            "N. tessere elettorali richieste"
+        );
+        assert_eq!(
+            old.split_whitespace().collect::<Vec<_>>().join(" "),
+            "N. tessere richieste on line"
+        );
     }
 }

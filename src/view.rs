@@ -478,17 +478,24 @@ fn managed_view(
                     ));
                     // A phase reworded in the same group was quoted already.
                     for p in phases {
-                        let already = g.changes.iter().any(|x| {
-                            matches!(x, Change::RewordPhase { phase, .. } if phase == p)
-                        });
+                        let already = g
+                            .changes
+                            .iter()
+                            .any(|x| matches!(x, Change::RewordPhase { phase, .. } if phase == p));
                         if !already {
-                            lines.push(Line::quote(format!("Fase {p}:"), quoted(&phase_text(o, *p))));
+                            lines.push(Line::quote(
+                                format!("Fase {p}:"),
+                                quoted(&phase_text(o, *p)),
+                            ));
                         }
                     }
                 }
                 Change::RemovePhase { phase } => {
                     lines.push(Line::label("ELIMINARE"));
-                    lines.push(Line::quote(format!("Fase {phase}:"), quoted(&phase_text(o, *phase))));
+                    lines.push(Line::quote(
+                        format!("Fase {phase}:"),
+                        quoted(&phase_text(o, *phase)),
+                    ));
                 }
                 Change::ReplacePhase {
                     phase,
@@ -496,7 +503,10 @@ fn managed_view(
                     schedule,
                 } => {
                     lines.push(Line::label("ELIMINARE"));
-                    lines.push(Line::quote(format!("Fase {phase}:"), quoted(&phase_text(o, *phase))));
+                    lines.push(Line::quote(
+                        format!("Fase {phase}:"),
+                        quoted(&phase_text(o, *phase)),
+                    ));
                     lines.push(Line::label("SOSTITUIRE CON:"));
                     lines.push(Line::quote(format!("Fase {phase}:"), quoted(new)));
                     let period = match schedule {
@@ -525,7 +535,7 @@ fn managed_view(
                 }
                 Change::RemoveIndicator { indicator } => {
                     if section == "Fasi" && lines.is_empty() {
-                        section = "Indici";
+                        section = "Indici:";
                     }
                     let grp = indicator_group(indicator);
                     if grp != last_group {
@@ -544,7 +554,7 @@ fn managed_view(
                     ..
                 } => {
                     if section == "Fasi" && lines.is_empty() {
-                        section = "Indici";
+                        section = "Indici:";
                     }
                     if Some(*group) != last_group {
                         lines.push(Line::label(&format!("{}:", group.title())));
@@ -556,9 +566,12 @@ fn managed_view(
                         lines.push(Line::note(format!("Valore atteso: {expected}")));
                     }
                 }
-                Change::RewordIndicator { indicator, text: new } => {
+                Change::RewordIndicator {
+                    indicator,
+                    text: new,
+                } => {
                     if section == "Fasi" && lines.is_empty() {
-                        section = "Indici";
+                        section = "Indici:";
                     }
                     lines.push(Line::quote("", quoted(&indicator_text(indicator))));
                     lines.push(Line::label("VARIAZIONE INDICATORE"));
@@ -567,7 +580,7 @@ fn managed_view(
                 }
                 Change::Retarget { indicator, target } => {
                     if section == "Fasi" && lines.is_empty() {
-                        section = "Indici";
+                        section = "Indici:";
                     }
                     let old = Group::ALL
                         .iter()
@@ -631,10 +644,19 @@ fn managed_view(
         }
     }
     let numbered = |r: &TrackedRow| r.numero.parse::<u32>().unwrap_or(0);
-    let mut left: Vec<TrackedRow> = phases.iter().filter(|r| numbered(r) <= 5).cloned().collect();
+    let mut left: Vec<TrackedRow> = phases
+        .iter()
+        .filter(|r| numbered(r) <= 5)
+        .cloned()
+        .collect();
     let mut right: Vec<TrackedRow> = phases.iter().filter(|r| numbered(r) > 5).cloned().collect();
     // Empty numbered slots, as in the official form (1-5 | 6-10).
-    let max_phase = o.fasi.iter().map(|f| *f.numero.get_ref()).max().unwrap_or(0);
+    let max_phase = o
+        .fasi
+        .iter()
+        .map(|f| *f.numero.get_ref())
+        .max()
+        .unwrap_or(0);
     if max_phase <= 10 {
         for n in (max_phase + 1)..=10 {
             let slot = TrackedRow {
@@ -675,9 +697,10 @@ fn managed_view(
                         row.text = text::marked(&old, Mark::Deleted);
                         row.expected = text::marked(&ind.atteso, Mark::Deleted);
                     }
-                    Change::RewordIndicator { indicator, text: new }
-                        if Some(indicator.as_str()) == id =>
-                    {
+                    Change::RewordIndicator {
+                        indicator,
+                        text: new,
+                    } if Some(indicator.as_str()) == id => {
                         row.state = "mod";
                         row.text = text::word_diff(&old, new, true);
                     }
@@ -745,13 +768,7 @@ fn managed_view(
         }
         let changed = new_grid.is_some() || removed;
         if let Some(g) = approved {
-            let state = if changed && !(replaced && new_grid == Some(g)) {
-                "del"
-            } else if replaced {
-                "del"
-            } else {
-                ""
-            };
+            let state = if changed || replaced { "del" } else { "" };
             schedule.push(schedule_row(n, state, g, checked));
         }
         if let Some(g) = new_grid {
@@ -783,7 +800,11 @@ fn managed_view(
             }
         })
         .collect();
-    let staff_total: Decimal = o.personale.iter().map(|p| p.partecipazione.get_ref().0).sum();
+    let staff_total: Decimal = o
+        .personale
+        .iter()
+        .map(|p| p.partecipazione.get_ref().0)
+        .sum();
     let resources: Vec<ResourceRow> = o
         .risorse
         .iter()
@@ -826,7 +847,12 @@ fn managed_view(
         finalita: clean(&o.finalita),
         orizzonte: clean(&o.orizzonte_temporale),
         descrizione: text::prose(&o.descrizione),
-        azione: if eliminated { "ELIMINARE" } else { "MODIFICARE" }.to_string(),
+        azione: if eliminated {
+            "ELIMINARE"
+        } else {
+            "MODIFICARE"
+        }
+        .to_string(),
         eliminated,
         motivation: o
             .motivazione
@@ -897,7 +923,10 @@ fn service_view(s: &CheckedService, plan: Plan) -> ServiceView {
             Targets::Same(v) => format!("Target {plan_years}: {}", clean(v)),
             Targets::PerYear(list) => format!(
                 "Target {plan_years}: {}",
-                list.iter().map(|v| clean(v)).collect::<Vec<_>>().join(" / ")
+                list.iter()
+                    .map(|v| clean(v))
+                    .collect::<Vec<_>>()
+                    .join(" / ")
             ),
         }
     };
@@ -921,7 +950,10 @@ fn service_view(s: &CheckedService, plan: Plan) -> ServiceView {
         };
         for c in &all_changes {
             match c {
-                Change::RewordActivity { activity, text: new } if Some(activity.as_str()) == id => {
+                Change::RewordActivity {
+                    activity,
+                    text: new,
+                } if Some(activity.as_str()) == id => {
                     row.state = "mod";
                     row.text = text::word_diff(&old, new, true);
                 }
@@ -936,7 +968,10 @@ fn service_view(s: &CheckedService, plan: Plan) -> ServiceView {
     }
     for c in &all_changes {
         if let Change::AddActivity {
-            text: new, after, id, ..
+            text: new,
+            after,
+            id,
+            ..
         } = c
         {
             let row = TrackedRow {
@@ -969,18 +1004,22 @@ fn service_view(s: &CheckedService, plan: Plan) -> ServiceView {
                 Change::RemoveIndicator { indicator } if Some(indicator.as_str()) == id => {
                     row.state = "del";
                     row.text = text::marked(&old, Mark::Deleted);
-                    row.targets = targets.iter().map(|t| text::marked(t, Mark::Deleted)).collect();
+                    row.targets = targets
+                        .iter()
+                        .map(|t| text::marked(t, Mark::Deleted))
+                        .collect();
                 }
-                Change::RewordIndicator { indicator, text: new }
-                    if Some(indicator.as_str()) == id =>
-                {
-                    if row.state == "" {
+                Change::RewordIndicator {
+                    indicator,
+                    text: new,
+                } if Some(indicator.as_str()) == id => {
+                    if row.state.is_empty() {
                         row.state = "mod";
                     }
                     row.text = text::word_diff(&old, new, true);
                 }
                 Change::Retarget { indicator, target } if Some(indicator.as_str()) == id => {
-                    if row.state == "" {
+                    if row.state.is_empty() {
                         row.state = "mod";
                     }
                     row.targets = targets
@@ -1035,7 +1074,10 @@ fn service_view(s: &CheckedService, plan: Plan) -> ServiceView {
         )
     } else {
         (
-            (1..=3).rev().map(|k| (plan.first - k).to_string()).collect(),
+            (1..=3)
+                .rev()
+                .map(|k| (plan.first - k).to_string())
+                .collect(),
             (plan.first..=plan.last)
                 .map(|y| format!("Target {y}"))
                 .collect(),
@@ -1059,7 +1101,11 @@ fn service_view(s: &CheckedService, plan: Plan) -> ServiceView {
         dirigente: clean(&o.dirigente.display()),
         responsabile_nome: clean(&o.responsabile.display()),
         responsabile: request_surname(&o.responsabile),
-        funzionario: o.funzionario.as_ref().map(|f| clean(&f.display())).unwrap_or_default(),
+        funzionario: o
+            .funzionario
+            .as_ref()
+            .map(|f| clean(&f.display()))
+            .unwrap_or_default(),
         missione: clean(&o.missione),
         programma: clean(&o.programma),
         request,
@@ -1070,7 +1116,11 @@ fn service_view(s: &CheckedService, plan: Plan) -> ServiceView {
     }
 }
 
-fn insert_after<T>(list: &mut Vec<(Option<String>, T)>, after: Option<&str>, item: (Option<String>, T)) {
+fn insert_after<T>(
+    list: &mut Vec<(Option<String>, T)>,
+    after: Option<&str>,
+    item: (Option<String>, T),
+) {
     let pos = after
         .and_then(|a| list.iter().position(|(id, _)| id.as_deref() == Some(a)))
         .map(|p| p + 1)
@@ -1088,8 +1138,12 @@ fn service_request_group<'a>(
 ) -> RequestGroup {
     let _ = o;
     let mut lines = Vec::new();
-    let mut section = "Indicatore";
-    let ind_text = |id: &str| find_ind(id).map(|i| clean(&i.descrizione)).unwrap_or_default();
+    let mut section = "Indicatore:";
+    let ind_text = |id: &str| {
+        find_ind(id)
+            .map(|i| clean(&i.descrizione))
+            .unwrap_or_default()
+    };
     let act_text = |id: &str| find_act(id).map(|a| clean(&a.testo)).unwrap_or_default();
     for (i, c) in g.changes.iter().enumerate() {
         match c {
@@ -1104,9 +1158,15 @@ fn service_request_group<'a>(
                     lines.push(Line::note(target_line(ind.target.get_ref())));
                 }
                 lines.push(Line::label("VARIAZIONE TARGET"));
-                lines.push(Line::note(format!("Nuovo Target {plan_years}: {}", clean(target))));
+                lines.push(Line::note(format!(
+                    "Nuovo Target {plan_years}: {}",
+                    clean(target)
+                )));
             }
-            Change::RewordIndicator { indicator, text: new } => {
+            Change::RewordIndicator {
+                indicator,
+                text: new,
+            } => {
                 lines.push(Line::quote("", quoted(&ind_text(indicator))));
                 lines.push(Line::label("VARIAZIONE INDICATORE"));
                 lines.push(Line::label("Nuovo indicatore:"));
@@ -1116,14 +1176,22 @@ fn service_request_group<'a>(
                 lines.push(Line::label("ELIMINARE INDICATORE"));
                 lines.push(Line::quote("", quoted(&ind_text(indicator))));
             }
-            Change::AddServiceIndicator { text: new, target, .. } => {
+            Change::AddServiceIndicator {
+                text: new, target, ..
+            } => {
                 lines.push(Line::label("AGGIUNGERE INDICATORE"));
                 lines.push(Line::quote("", quoted(new)));
-                lines.push(Line::note(format!("Target {plan_years}: {}", clean(target))));
+                lines.push(Line::note(format!(
+                    "Target {plan_years}: {}",
+                    clean(target)
+                )));
             }
-            Change::RewordActivity { activity, text: new } => {
+            Change::RewordActivity {
+                activity,
+                text: new,
+            } => {
                 if lines.is_empty() {
-                    section = "Attività istituzionali";
+                    section = "Attività istituzionali:";
                 }
                 lines.push(Line::quote("", quoted(&act_text(activity))));
                 lines.push(Line::label("VARIAZIONE ATTIVITÀ ISTITUZIONALE:"));
@@ -1132,7 +1200,7 @@ fn service_request_group<'a>(
             }
             Change::AddActivity { text: new, .. } => {
                 if lines.is_empty() {
-                    section = "Attività istituzionali";
+                    section = "Attività istituzionali:";
                 }
                 lines.push(Line::label("ATTIVITÀ ISTITUZIONALE AGGIUNTA"));
                 lines.push(Line::label("Nuova attività istituzionale"));
@@ -1140,7 +1208,7 @@ fn service_request_group<'a>(
             }
             Change::RemoveActivity { activity } => {
                 if lines.is_empty() {
-                    section = "Attività istituzionali";
+                    section = "Attività istituzionali:";
                 }
                 lines.push(Line::label("ELIMINARE ATTIVITÀ ISTITUZIONALE"));
                 lines.push(Line::quote("", quoted(&act_text(activity))));

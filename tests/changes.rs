@@ -1,0 +1,173 @@
+//! Applying each kind of change: the request lines and the tracked scheda that
+//! `view::build` derives from one content folder using every change in the catalogue.
+
+mod common;
+
+use piao::pipeline;
+use piao::text::{flatten, Mark};
+use piao::view::{self, Document, Profile};
+
+fn document() -> Document {
+    let dir = common::root().join("tests/fixtures/tutte-le-modifiche");
+    let checking = pipeline::load_and_check(&dir, true).unwrap();
+    assert_eq!(checking.report.errors(), 0);
+    view::build(
+        &checking.checked.expect("fixture is valid"),
+        Profile::Complete,
+    )
+}
+
+fn lines(doc: &Document) -> Vec<String> {
+    doc.managed[0]
+        .request
+        .iter()
+        .flat_map(|g| {
+            g.lines
+                .iter()
+                .map(|l| format!("{}{}", l.prefix, flatten(&l.text)))
+        })
+        .collect()
+}
+
+#[test]
+fn time_change_moves_the_phase_and_is_labelled() {
+    let doc = document();
+    let o = &doc.managed[0];
+    assert!(lines(&doc).contains(&"VARIAZIONE TEMPORALE:POSTICIPARE AL 2031".to_string()));
+    // Phase 5: the approved row struck, the new one marked, in the later-year column.
+    let rows: Vec<_> = o.schedule.iter().filter(|r| r.numero == "5").collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].state, "del");
+    assert_eq!(rows[0].months[5], "100%");
+    assert_eq!(rows[1].state, "mod");
+    assert!(rows[1].months.iter().all(|m| m.is_empty()));
+    assert_eq!(rows[1].later, vec!["100%".to_string(), String::new()]);
+    // Its targets at the monitoring dates are now empty (nothing scheduled this year).
+    assert_eq!(rows[1].targets, vec![String::new(), String::new()]);
+}
+
+#[test]
+fn targets_at_monitoring_dates_are_sums_of_months() {
+    let doc = document();
+    let row = doc.managed[0]
+        .schedule
+        .iter()
+        .find(|r| r.numero == "1")
+        .unwrap();
+    // Monitoring at 30 September and 31 December: 25 + 25, then 25 + 25 + 50.
+    assert_eq!(row.targets, vec!["50%".to_string(), "100%".to_string()]);
+    assert_eq!(doc.monitoring[0].abbr, "30-set");
+}
+
+#[test]
+fn removed_replaced_and_reworded_phases_are_tracked() {
+    let doc = document();
+    let o = &doc.managed[0];
+    let phase = |n: &str| -> Vec<_> { o.phases.iter().filter(|p| p.numero == n).collect() };
+    assert_eq!(phase("2")[0].state, "del");
+    assert!(phase("2")[0].text.iter().all(|s| s.k == Mark::Deleted));
+    let three = phase("3");
+    assert_eq!((three[0].state, three[1].state), ("del", "ins"));
+    assert_eq!(flatten(&three[1].text), "terza fase nuova");
+    let four = phase("4")[0];
+    assert_eq!(four.state, "mod");
+    let inserted: String = four
+        .text
+        .iter()
+        .filter(|s| s.k == Mark::Inserted)
+        .map(|s| s.t.as_str())
+        .collect();
+    assert_eq!(inserted, "avvio della");
+    // The request shows the replaced phase's period, derived from its schedule.
+    let l = lines(&doc);
+    assert!(
+        l.contains(&"stesso periodo temporale: 1.4-30.4".to_string()),
+        "{l:#?}"
+    );
+    assert!(
+        l.contains(&"Fase 2:“seconda fase da eliminare”".to_string()),
+        "{l:#?}"
+    );
+}
+
+#[test]
+fn indicator_changes_are_tracked() {
+    let doc = document();
+    let groups = &doc.managed[0].indicators;
+    let q = &groups[0].rows;
+    assert_eq!(q[0].state, "del");
+    assert_eq!(q[1].state, "mod");
+    assert_eq!(
+        flatten(&q[1].text).split_whitespace().last(),
+        Some("concluse")
+    );
+    let t = &groups[1].rows[0];
+    assert_eq!(t.state, "mod");
+    assert_eq!(t.expected[0].k, Mark::Deleted);
+    assert_eq!(flatten(&t.expected), "100% 90%");
+    let quality = &groups[3].rows;
+    assert_eq!(quality.len(), 1);
+    assert_eq!(quality[0].state, "ins");
+}
+
+#[test]
+fn totals_are_derived() {
+    let doc = document();
+    let o = &doc.managed[0];
+    assert_eq!(o.staff_total, "100,00%");
+    assert_eq!(o.staff[0].partecipazione, "62,50%");
+    assert_eq!(o.resources_total, "1.200,50 €");
+    assert_eq!(o.resources[1].costo, "da determinare");
+    assert_eq!(o.responsabile, "VERDI");
+    assert_eq!(doc.managed_list[0].azione, "MODIFICARE");
+}
+
+#[test]
+fn service_changes_are_tracked_and_requested() {
+    let doc = document();
+    let s = &doc.services[0];
+    assert_eq!(
+        s.history_labels,
+        vec!["a.s. 2026/2027", "a.s. 2027/2028", "a.s. 2028/2029"]
+    );
+    assert_eq!(s.target_labels[0], "target a.s. 2029/2030");
+    let states: Vec<_> = s.indicators.iter().map(|i| i.state).collect();
+    assert_eq!(states, vec!["mod", "ins", "del"]);
+    assert_eq!(flatten(&s.indicators[0].targets[2]), "5 gg. 10 gg.");
+    let acts: Vec<_> = s
+        .activities
+        .iter()
+        .map(|a| (a.state, flatten(&a.text)))
+        .collect();
+    assert_eq!(acts[1], ("ins", "attività nuova".to_string()));
+    assert_eq!(acts[2].0, "del");
+    let request: Vec<String> = s
+        .request
+        .iter()
+        .flat_map(|g| g.lines.iter().map(|l| flatten(&l.text)))
+        .collect();
+    assert!(
+        request.contains(&"Target 2030/2031/2032: 5 gg.".to_string()),
+        "{request:#?}"
+    );
+    assert!(request.contains(&"Nuovo Target 2030/2031/2032: 10 gg.".to_string()));
+    assert!(request.contains(&"ATTIVITÀ ISTITUZIONALE AGGIUNTA".to_string()));
+    assert_eq!(s.request[2].section, "Attività istituzionali:");
+}
+
+#[test]
+fn fixture_builds_to_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("prova.pdf");
+    let o = common::piao(&[
+        "build",
+        "--content",
+        "tests/fixtures/tutte-le-modifiche",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let text = common::pdf_text(&out);
+    assert!(text.contains("Comune di Prova"));
+    assert!(!text.contains("Segrate"));
+}
