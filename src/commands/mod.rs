@@ -1,0 +1,157 @@
+//! The commands: one module per subcommand, on top of the pipeline, and what they
+//! share (exit codes — 0 ok, 1 errors in the content, 2 usage or input/output errors —,
+//! printing diagnostics, finding an objective by name).
+
+mod build;
+mod check;
+mod typst;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use crate::cli::{Cli, Command, ContentArg, ProfileArg};
+use crate::diag::{self, Diagnostic, Report, Sources};
+use crate::load;
+use crate::pipeline::{self, Checking};
+use crate::publish;
+use crate::render::{Selection, Templates};
+use crate::typeset::Engine;
+use crate::view::Profile;
+
+/// Exit code: everything fine.
+pub const OK: i32 = 0;
+/// Exit code: the content has errors.
+pub const CONTENT_ERRORS: i32 = 1;
+/// Exit code: usage or input/output error.
+pub const IO_ERRORS: i32 = 2;
+
+/// Runs a parsed command line and returns the exit code.
+pub fn run(cli: Cli) -> i32 {
+    let quiet = cli.quiet;
+    match cli.command {
+        Command::Check { content } => check::run(&content, quiet),
+        Command::Build {
+            content,
+            output,
+            profilo,
+        } => build::run(&content, output, profilo, None, quiet),
+        Command::Preview {
+            obiettivo,
+            content,
+            output,
+        } => build::run(
+            &content,
+            output,
+            ProfileArg::Completo,
+            Some(obiettivo),
+            quiet,
+        ),
+        Command::Typst {
+            content,
+            output,
+            obiettivo,
+        } => typst::run(&content, &output, obiettivo, quiet),
+    }
+}
+
+pub(crate) fn color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+pub(crate) fn print_report(report: &Report, sources: &Sources) {
+    if !report.diagnostics.is_empty() {
+        eprint!("{}", diag::render(report, sources, color()));
+    }
+}
+
+pub(crate) fn fail_io(message: &str) -> i32 {
+    let mut sources = Sources::default();
+    let mut report = Report::default();
+    report.push(Diagnostic::error(message.to_string()));
+    let _ = &mut sources;
+    print_report(&report, &sources);
+    IO_ERRORS
+}
+
+pub(crate) fn templates(arg: &ContentArg) -> Result<Templates, String> {
+    match &arg.templates {
+        None => Ok(Templates::bundled()),
+        Some(dir) => Templates::from_dir(dir)
+            .map_err(|e| format!("non riesco a leggere i modelli in `{}`: {e}", dir.display())),
+    }
+}
+
+pub(crate) fn load_checked(arg: &ContentArg) -> Result<Checking, i32> {
+    pipeline::load_and_check(&arg.content, arg.strict).map_err(|e| fail_io(&e.0))
+}
+
+pub(crate) fn summary_counts(report: &Report) -> String {
+    format!("{} errori, {} avvisi", report.errors(), report.warnings())
+}
+
+/// The file name for a title: lowercase ASCII words joined by `-`.
+pub fn slug(title: &str) -> String {
+    let mut out = String::new();
+    for c in title.chars() {
+        let c = match c {
+            'à' | 'á' => 'a',
+            'è' | 'é' => 'e',
+            'ì' | 'í' => 'i',
+            'ò' | 'ó' => 'o',
+            'ù' | 'ú' => 'u',
+            c => c,
+        };
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+/// Finds an objective by path, short name (`g06`), or file stem; `Err` lists the closest.
+pub fn resolve_objective(checking: &Checking, wanted: &str) -> Result<String, String> {
+    let Some(c) = &checking.checked else {
+        return Err("i contenuti hanno errori".into());
+    };
+    let mut names: Vec<(String, String, PathBuf)> = Vec::new();
+    for m in &c.managed {
+        let short = crate::view::short_name('g', *m.source.data.numero.get_ref());
+        names.push((m.source.stem.clone(), short, m.source.path.clone()));
+    }
+    for s in &c.services {
+        let short = crate::view::short_name('i', *s.source.data.numero.get_ref());
+        names.push((s.source.stem.clone(), short, s.source.path.clone()));
+    }
+    let as_path = Path::new(wanted);
+    let wanted_stem = as_path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or(wanted)
+        .to_string();
+    for (stem, short, path) in &names {
+        let same_path = as_path.exists() && path.canonicalize().ok() == as_path.canonicalize().ok();
+        if same_path || *stem == wanted_stem || short.eq_ignore_ascii_case(wanted) {
+            return Ok(stem.clone());
+        }
+    }
+    let mut scored: Vec<(f64, &String, &String)> = names
+        .iter()
+        .map(|(stem, short, _)| {
+            let s = strsim::jaro_winkler(&wanted.to_lowercase(), stem)
+                .max(strsim::jaro_winkler(&wanted.to_lowercase(), short));
+            (s, short, stem)
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let closest: Vec<String> = scored
+        .iter()
+        .take(3)
+        .map(|(_, short, stem)| format!("{short} ({stem})"))
+        .collect();
+    Err(format!(
+        "nessun obiettivo si chiama `{wanted}`; i più vicini: {}",
+        closest.join(", ")
+    ))
+}
