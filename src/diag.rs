@@ -172,14 +172,19 @@ pub fn render(report: &Report, sources: &Sources, color: bool) -> String {
         termcolor::Buffer::no_color()
     };
     let config = term::Config::default();
+    // What is shown of a file never carries its control characters to the terminal.
+    let mut files = SimpleFiles::new();
+    for (i, path) in sources.paths.iter().enumerate() {
+        files.add(path.display().to_string(), printable(sources.text(i)));
+    }
     for d in &report.diagnostics {
         let cs = to_codespan(d);
         // A span past the end of its file cannot be shown; fall back to the message.
-        if term::emit(&mut buffer, &config, &sources.files, &cs).is_err() {
+        if term::emit(&mut buffer, &config, &files, &cs).is_err() {
             let _ = term::emit(
                 &mut buffer,
                 &config,
-                &sources.files,
+                &files,
                 &CsDiagnostic {
                     labels: Vec::new(),
                     ..cs
@@ -190,28 +195,49 @@ pub fn render(report: &Report, sources: &Sources, color: bool) -> String {
     String::from_utf8_lossy(buffer.as_slice()).into_owned()
 }
 
+/// `text` with every control or bidirectional-override character replaced by
+/// question marks of the same length in bytes, so that spans still fit.
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            let hidden = (c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+                || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}');
+            if hidden {
+                "?".repeat(c.len_utf8())
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 fn to_codespan(d: &Diagnostic) -> CsDiagnostic<FileIdx> {
     let mut cs = match d.severity {
         Severity::Error => CsDiagnostic::error(),
         Severity::Warning => CsDiagnostic::warning(),
     }
-    .with_message(match &d.path {
+    .with_message(printable(&match &d.path {
         Some(p) if d.primary.is_none() => format!("{}: {}", p.display(), d.message),
         _ => d.message.clone(),
-    });
+    }));
     let mut labels = Vec::new();
     if let Some((file, span)) = &d.primary {
         let mut label = Label::primary(*file, span.clone());
         if let Some(text) = &d.label {
-            label = label.with_message(text.clone());
+            label = label.with_message(printable(text));
         }
         labels.push(label);
     }
     for (file, span, text) in &d.secondary {
-        labels.push(Label::secondary(*file, span.clone()).with_message(text.clone()));
+        labels.push(Label::secondary(*file, span.clone()).with_message(printable(text)));
     }
     cs = cs.with_labels(labels);
-    cs.with_notes(d.hints.iter().map(|h| format!("aiuto: {h}")).collect())
+    cs.with_notes(
+        d.hints
+            .iter()
+            .map(|h| printable(&format!("aiuto: {h}")))
+            .collect(),
+    )
 }
 
 /// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
