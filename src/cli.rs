@@ -80,4 +80,46 @@ pub enum Command {
         #[arg(long, value_name = "OBIETTIVO")]
         obiettivo: Option<String>,
     },
+    /// Crea il file TOML di un nuovo obiettivo, con tutti i campi da compilare e commentati.
+    New {
+        /// Il tipo di obiettivo: gestionale o istituzionale.
+        #[arg(value_enum)]
+        tipo: NewKind,
+        /// N. scheda (predefinito: il primo numero dopo quelli già usati).
+        #[arg(long)]
+        numero: Option<u32>,
+        /// Titolo dell'obiettivo (o nome del servizio); dà anche il nome al file.
+        #[arg(long)]
+        titolo: Option<String>,
+        #[command(flatten)]
+        content: ContentDirArg,
+    },
+    /// Elenca gli obiettivi dei contenuti: tipo, n. scheda, titolo, azione, numero di modifiche, file.
+    List {
+        #[command(flatten)]
+        content: ContentDirArg,
+    },
+    /// Scrive gli schemi JSON dei file dei contenuti, per gli editor (Taplo / Even Better TOML).
+    Schema {
+        /// Cartella in cui scrivere gli schemi.
+        #[arg(long, short, value_name = "CARTELLA", default_value = "schema")]
+        output: PathBuf,
+    },
+}
+
+/// The content folder alone, for commands that neither check nor build.
+#[derive(Args, Debug, Clone)]
+pub struct ContentDirArg {
+    /// Cartella dei contenuti (allegato.toml, gestionali/, istituzionali/).
+    #[arg(long, value_name = "CARTELLA", default_value = "content")]
+    pub content: PathBuf,
+}
+
+/// Which kind of objective `piao new` creates.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewKind {
+    /// Un obiettivo gestionale (in gestionali/).
+    Gestionale,
+    /// Un obiettivo istituzionale, cioè un servizio (in istituzionali/).
+    Istituzionale,
 }

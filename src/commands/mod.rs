@@ -4,6 +4,9 @@
 
 mod build;
 mod check;
+mod list;
+mod new;
+mod schema;
 mod typst;
 
 use std::io::IsTerminal;
@@ -46,6 +49,14 @@ pub fn run(cli: Cli) -> i32 {
             Some(obiettivo),
             quiet,
         ),
+        Command::New {
+            tipo,
+            numero,
+            titolo,
+            content,
+        } => new::run(&content.content, tipo, numero, titolo.as_deref(), quiet),
+        Command::List { content } => list::run(&content.content),
+        Command::Schema { output } => schema::run(&output, quiet),
         Command::Typst {
             content,
             output,

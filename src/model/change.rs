@@ -5,6 +5,7 @@
 //! every value keeps its span and unknown keys are refused); `crate::check` turns it
 //! into a [`Change`] and reports, in Italian, a missing or superfluous field.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
@@ -12,13 +13,19 @@ use super::values::{Date, Schedule};
 use crate::schedule::Grid;
 
 /// One group of changes sharing a motivazione.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    description = "Una variazione richiesta: la sua motivazione e una o più [[variazioni.modifiche]]."
+)]
+#[schemars(extend("x-taplo" = { "initKeys": ["motivazione"] }))]
 pub struct RawGroup {
     /// Motivazione della variazione (vale per tutte le sue modifiche).
+    #[schemars(with = "String")]
     pub motivazione: Spanned<String>,
     /// Le modifiche richieste.
     #[serde(default)]
+    #[schemars(with = "Vec<RawChange>")]
     pub modifiche: Vec<Spanned<RawChange>>,
 }
 
@@ -53,58 +60,78 @@ impl Serialize for YearOrDate {
 }
 
 /// One change as written: every key any `tipo` may use.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = super::schema::change_rules)]
+#[schemars(description = "Una modifica: il `tipo` dice quali altri campi servono.")]
+#[schemars(extend("x-taplo" = { "initKeys": ["tipo"] }))]
 pub struct RawChange {
     /// Tipo di modifica (es. "eliminare_fase", "variazione_target").
+    #[schemars(schema_with = "super::schema::change_kind")]
     pub tipo: Spanned<String>,
     /// Numero della fase a cui si riferisce.
     #[serde(default)]
+    #[schemars(with = "Option<u32>")]
     pub fase: Option<Spanned<u32>>,
     /// Numeri delle fasi (per "variazione_temporale").
     #[serde(default)]
+    #[schemars(with = "Option<Vec<u32>>")]
     pub fasi: Option<Spanned<Vec<Spanned<u32>>>>,
     /// Identificativo dell'indicatore a cui si riferisce.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub indicatore: Option<Spanned<String>>,
     /// Identificativo dell'attività a cui si riferisce.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub attivita: Option<Spanned<String>>,
     /// Nuovo testo (fase, indicatore o attività).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub testo: Option<Spanned<String>>,
     /// Nuovo cronoprogramma della fase (o delle fasi).
     #[serde(default)]
+    #[schemars(with = "Option<Schedule>")]
     pub cronoprogramma: Option<Spanned<Schedule>>,
     /// "prolungare" o "posticipare" (per "variazione_temporale").
     #[serde(default)]
+    #[schemars(schema_with = "super::schema::time_verb")]
     pub variazione: Option<Spanned<String>>,
     /// Inizio del nuovo periodo.
     #[serde(default)]
+    #[schemars(with = "Option<Date>")]
     pub dal: Option<Spanned<Date>>,
     /// Fine del nuovo periodo: una data o un anno.
     #[serde(default)]
+    #[schemars(with = "Option<YearOrDate>")]
     pub al: Option<Spanned<YearOrDate>>,
     /// Gruppo di indicatori ("quantita", "tempo", "costo", "qualita").
     #[serde(default)]
+    #[schemars(schema_with = "super::schema::indicator_group")]
     pub gruppo: Option<Spanned<String>>,
     /// Valore atteso del nuovo indicatore (obiettivi gestionali).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub atteso: Option<Spanned<String>>,
     /// Nuovo target (uguale per tutti gli anni del piano).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub target: Option<Spanned<String>>,
     /// Unità di misura del nuovo indicatore (obiettivi istituzionali).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub um: Option<Spanned<String>>,
     /// Storico del nuovo indicatore (obiettivi istituzionali).
     #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
     pub storico: Option<Spanned<Vec<String>>>,
     /// Identificativo da dare al nuovo indicatore o alla nuova attività.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub id: Option<Spanned<String>>,
     /// Identificativo dell'elemento dopo cui inserire il nuovo (di norma in fondo).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub dopo: Option<Spanned<String>>,
 }
 

@@ -6,8 +6,10 @@
 //! the tracked-change view are computed by `crate::view`.
 
 pub mod change;
+pub mod schema;
 pub mod values;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
@@ -15,21 +17,28 @@ pub use change::{RawChange, RawGroup};
 pub use values::{Cost, Date, Percent, Schedule};
 
 /// `allegato.toml`: the annex itself.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    description = "Il file dell'allegato (allegato.toml): l'ente, gli anni del piano, la data del documento e le date di monitoraggio."
+)]
 pub struct Annex {
     /// Nome dell'ente, come deve comparire nel documento (es. "Comune di Esempio").
     pub ente: String,
     /// Primo anno del piano triennale (es. 2023).
+    #[schemars(with = "i32")]
     pub anno_inizio: Spanned<i32>,
     /// Ultimo anno del piano triennale (es. 2025).
+    #[schemars(with = "i32")]
     pub anno_fine: Spanned<i32>,
     /// Numero della variazione, se il piano ne ha più d'una.
     #[serde(default)]
     pub numero_variazione: Option<u32>,
     /// Data del documento (AAAA-MM-GG): compare nei metadati del PDF.
+    #[schemars(with = "Date")]
     pub data_documento: Spanned<Date>,
     /// Le date di monitoraggio dell'anno (di solito due, es. 31 luglio e 31 dicembre).
+    #[schemars(with = "Vec<Date>")]
     pub monitoraggi: Spanned<Vec<Spanned<Date>>>,
     /// La deliberazione a cui il documento è allegato.
     #[serde(default)]
@@ -40,8 +49,9 @@ pub struct Annex {
 }
 
 /// The deliberation the annex belongs to.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(description = "La deliberazione a cui il documento è allegato.")]
 pub struct Deliberation {
     /// Organo che delibera (es. "Giunta Comunale").
     pub organo: String,
@@ -54,8 +64,9 @@ pub struct Deliberation {
 }
 
 /// Settings of the publication ("albo") profile.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(description = "Che cosa resta e che cosa si omette nella copia per l'albo pretorio.")]
 pub struct Publication {
     /// Categorie del personale i cui nomi restano nella copia per l'albo (es. "DIRIGENTE").
     #[serde(default)]
@@ -63,8 +74,11 @@ pub struct Publication {
 }
 
 /// The action requested for a management objective.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
+#[schemars(
+    description = "Azione richiesta: \"eliminare\" l'intero obiettivo oppure \"modificare\" con le variazioni elencate."
+)]
 pub enum Action {
     /// Eliminare l'intero obiettivo.
     Eliminare,
@@ -74,8 +88,11 @@ pub enum Action {
 
 /// A person named in a header: either "Cognome Nome" as a table, or a free label
 /// ("Tutti i Dirigenti").
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(untagged)]
+#[schemars(
+    description = "Una persona: `{ cognome = \"Rossi\", nome = \"Maria\" }` oppure una dicitura libera (\"Tutti i Dirigenti\")."
+)]
 pub enum Person {
     /// Cognome e nome separati.
     Named {
@@ -106,25 +123,32 @@ impl Person {
 }
 
 /// One phase of a management objective.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(description = "Una fase di attuazione: numero, descrizione e cronoprogramma.")]
+#[schemars(extend("x-taplo" = { "initKeys": ["numero", "descrizione", "cronoprogramma"] }))]
 pub struct Phase {
     /// Numero della fase (1, 2, 3 … senza salti).
+    #[schemars(with = "u32")]
     pub numero: Spanned<u32>,
     /// Descrizione della fase di attuazione.
     pub descrizione: String,
     /// Percentuali per mese (gennaio … dicembre), `precedenti` e anni successivi
     /// (es. `{ marzo = 50, aprile = 50 }`). Omettibile solo se una variazione ne dà uno nuovo.
     #[serde(default)]
+    #[schemars(with = "Option<Schedule>")]
     pub cronoprogramma: Option<Spanned<Schedule>>,
 }
 
 /// One indicator of a management objective.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(description = "Un indicatore di performance di un obiettivo gestionale.")]
+#[schemars(extend("x-taplo" = { "initKeys": ["descrizione", "atteso"] }))]
 pub struct Indicator {
     /// Identificativo breve, usato dalle variazioni per riferirsi all'indicatore.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub id: Option<Spanned<String>>,
     /// Testo dell'indicatore.
     pub descrizione: String,
@@ -137,8 +161,11 @@ pub struct Indicator {
 }
 
 /// The four groups of performance indicators.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    description = "Gli indicatori di performance, nei quattro gruppi: quantita, tempo, costo, qualita."
+)]
 pub struct IndicatorGroups {
     /// Indici di Quantità.
     #[serde(default)]
@@ -155,8 +182,12 @@ pub struct IndicatorGroups {
 }
 
 /// A member of staff involved in an objective.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    description = "Una persona del personale coinvolto, con la sua percentuale di partecipazione."
+)]
+#[schemars(extend("x-taplo" = { "initKeys": ["categoria", "nome", "partecipazione"] }))]
 pub struct Staff {
     /// Categoria (es. "C", "D", "DPO", "DIRIGENTE").
     pub categoria: String,
@@ -169,12 +200,14 @@ pub struct Staff {
     #[serde(default)]
     pub ruolo: Option<String>,
     /// Percentuale di partecipazione (es. 70 oppure "12,5").
+    #[schemars(with = "Percent")]
     pub partecipazione: Spanned<Percent>,
 }
 
 /// A resource used by an objective.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(description = "Una risorsa utilizzata dall'obiettivo, con il suo costo.")]
 pub struct Resource {
     /// Tipologia (es. "Formazione").
     #[serde(default)]
@@ -184,14 +217,19 @@ pub struct Resource {
     pub descrizione: String,
     /// Costo in euro (es. 1000 oppure "1000.00"), oppure "da determinare".
     #[serde(default)]
+    #[schemars(with = "Option<Cost>")]
     pub costo: Option<Spanned<Cost>>,
 }
 
 /// A file in `content/gestionali/`: one management objective and its request.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    description = "Un obiettivo gestionale (un file in gestionali/): la scheda come approvata e, in fondo, le [[variazioni]] richieste."
+)]
 pub struct Managed {
     /// N. scheda (unico tra gli obiettivi gestionali).
+    #[schemars(with = "u32")]
     pub numero: Spanned<u32>,
     /// Titolo dell'obiettivo.
     pub titolo: String,
@@ -225,9 +263,11 @@ pub struct Managed {
     /// Descrizione dell'obiettivo (paragrafi separati da una riga vuota; *corsivo*, **grassetto**).
     pub descrizione: String,
     /// Azione richiesta: "eliminare" o "modificare".
+    #[schemars(with = "Action")]
     pub azione: Spanned<Action>,
     /// Motivazione dell'eliminazione (solo con azione = "eliminare").
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub motivazione: Option<Spanned<String>>,
     /// Fasi di attuazione, numerate da 1.
     #[serde(default)]
@@ -247,22 +287,30 @@ pub struct Managed {
 }
 
 /// An activity of a service.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(description = "Un'attività istituzionale del servizio.")]
+#[schemars(extend("x-taplo" = { "initKeys": ["testo"] }))]
 pub struct Activity {
     /// Identificativo breve, usato dalle variazioni per riferirsi all'attività.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub id: Option<Spanned<String>>,
     /// Testo dell'attività istituzionale.
     pub testo: String,
 }
 
 /// An indicator of a service, with its history and targets.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    description = "Un indicatore del servizio, con lo storico dei tre anni precedenti e i target."
+)]
+#[schemars(extend("x-taplo" = { "initKeys": ["descrizione", "um", "storico", "target"] }))]
 pub struct ServiceIndicator {
     /// Identificativo breve, usato dalle variazioni per riferirsi all'indicatore.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub id: Option<Spanned<String>>,
     /// Testo dell'indicatore.
     pub descrizione: String,
@@ -271,14 +319,19 @@ pub struct ServiceIndicator {
     pub um: String,
     /// Valori dei tre anni (o anni scolastici) precedenti il piano, dal più vecchio.
     #[serde(default = "empty_history")]
+    #[schemars(with = "Vec<String>")]
     pub storico: Spanned<Vec<String>>,
     /// Target: un solo testo per tutti gli anni del piano, oppure uno per anno.
+    #[schemars(with = "Targets")]
     pub target: Spanned<Targets>,
 }
 
 /// Targets of a service indicator: the same for every plan year, or one per year.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(untagged)]
+#[schemars(
+    description = "Il target: un solo testo per tutti gli anni del piano, oppure un elenco con un testo per anno."
+)]
 pub enum Targets {
     /// Lo stesso target per ogni anno del piano.
     Same(String),
@@ -287,10 +340,14 @@ pub enum Targets {
 }
 
 /// A file in `content/istituzionali/`: one service (institutional objective).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    description = "Un obiettivo istituzionale (un file in istituzionali/): la scheda del servizio come approvata e, in fondo, le [[variazioni]] richieste."
+)]
 pub struct Service {
     /// N. scheda (unico tra gli obiettivi istituzionali).
+    #[schemars(with = "u32")]
     pub numero: Spanned<u32>,
     /// Nome del servizio.
     pub servizio: String,
@@ -329,8 +386,11 @@ pub struct Service {
 }
 
 /// `formazione.toml`: the change to Sezione 3.3 (training plan).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    description = "La variazione della Sezione 3.3, piano della formazione (formazione.toml): testo e tabelle dei corsi."
+)]
 pub struct Training {
     /// Titolo della sezione (es. "3.3 Piano triennale dei fabbisogni di personale").
     pub sezione: String,
@@ -344,8 +404,9 @@ pub struct Training {
 }
 
 /// A table of courses in the training plan.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(description = "Una tabella dei corsi di formazione.")]
 pub struct CourseTable {
     /// Titolo della tabella (es. "Corsi trasversali a tutte le direzioni – corsi obbligatori").
     pub titolo: String,
@@ -355,8 +416,10 @@ pub struct CourseTable {
 }
 
 /// One row of a table of courses.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(description = "Un corso (una riga della tabella).")]
+#[schemars(extend("x-taplo" = { "initKeys": ["macroarea", "area_intervento", "aree_dipendenti", "numero_dipendenti", "motivazione"] }))]
 pub struct Course {
     /// Macroarea formativa.
     pub macroarea: String,

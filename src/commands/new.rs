@@ -1,0 +1,413 @@
+//! `piao new`: a new objective file with every field in place, commented, ready to fill.
+//!
+//! Text fields to fill are empty strings (`""`): `piao check` names each one still empty.
+//! Optional fields and the other kinds of change are there too, commented out. The file
+//! starts with a `#:schema` line, so that an editor with TOML support completes keys and
+//! explains them. An existing file is never overwritten.
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+
+use super::*;
+use crate::cli::NewKind;
+use crate::model::change::KINDS;
+use crate::model::schema;
+
+pub fn run(
+    dir: &Path,
+    kind: NewKind,
+    number: Option<u32>,
+    title: Option<&str>,
+    quiet: bool,
+) -> i32 {
+    if !dir.is_dir() {
+        return fail_io(&format!(
+            "la cartella dei contenuti `{}` non esiste: indica quella giusta con --content",
+            dir.display()
+        ));
+    }
+    let (folder, letter, schema_name, fallback) = match kind {
+        NewKind::Gestionale => (load::MANAGED_DIR, 'g', "gestionale.json", "nuovo-obiettivo"),
+        NewKind::Istituzionale => (
+            load::SERVICES_DIR,
+            'i',
+            "istituzionale.json",
+            "nuovo-servizio",
+        ),
+    };
+    let folder = dir.join(folder);
+    let used = match used_numbers(&folder) {
+        Ok(u) => u,
+        Err(e) => return fail_io(&e),
+    };
+    let number = match number {
+        Some(n) => {
+            if let Some((_, file)) = used.iter().find(|(u, _)| *u == n) {
+                return fail_io(&format!(
+                    "il N. scheda {n} è già usato da `{}`: scegli un altro --numero (il primo libero è {})",
+                    file.display(),
+                    next_free(&used)
+                ));
+            }
+            n
+        }
+        None => next_free(&used),
+    };
+    let title = title.map(str::trim).unwrap_or("");
+    let stem = match slug(title) {
+        s if s.is_empty() => format!("{letter}{number:02}-{fallback}"),
+        s => format!("{letter}{number:02}-{s}"),
+    };
+    let path = folder.join(format!("{stem}.toml"));
+    if path.exists() {
+        return fail_io(&format!(
+            "il file `{}` esiste già: non lo sovrascrivo",
+            path.display()
+        ));
+    }
+    let schema_file = schema::FILES
+        .iter()
+        .find(|f| f.name == schema_name)
+        .expect("a schema for every kind");
+    let text = match kind {
+        NewKind::Gestionale => managed_template(number, title, schema_file),
+        NewKind::Istituzionale => service_template(number, title, schema_file),
+    };
+    if let Err(e) = create_new(&path, &text) {
+        return fail_io(&e);
+    }
+    if !quiet {
+        let short = crate::view::short_name(letter, number);
+        eprintln!(
+            "piao new: creato {}\n  compila i campi vuoti (\"\"), poi: piao check, piao preview {short} (o piao watch {short})",
+            path.display()
+        );
+        let schema_path = folder
+            .join("../..")
+            .join(schema::SCHEMA_DIR)
+            .join(schema_name);
+        if !schema_path.is_file() {
+            eprintln!(
+                "  per l'aiuto dell'editor serve lo schema accanto ai contenuti: piao schema --output {}",
+                dir.join("..").join(schema::SCHEMA_DIR).display()
+            );
+        }
+    }
+    OK
+}
+
+/// Writes a file that must not exist yet (never replaces one, even in a race).
+fn create_new(path: &Path, text: &str) -> Result<(), String> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| {
+            format!(
+                "non riesco a creare la cartella `{}`: {e}",
+                parent.display()
+            )
+        })?;
+    }
+    let mut f = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => format!(
+                "il file `{}` esiste già: non lo sovrascrivo",
+                path.display()
+            ),
+            _ => format!("non riesco a creare `{}`: {e}", path.display()),
+        })?;
+    f.write_all(text.as_bytes())
+        .map_err(|e| format!("non riesco a scrivere `{}`: {e}", path.display()))
+}
+
+/// The N. scheda of each file of a folder: its `numero`, or else the digits of its name
+/// (a file being written may not parse yet, but its number is taken all the same).
+fn used_numbers(folder: &Path) -> Result<Vec<(u32, std::path::PathBuf)>, String> {
+    let files = load::toml_files(folder).map_err(|e| e.0)?;
+    Ok(files
+        .into_iter()
+        .filter_map(|path| {
+            let from_text = fs::read_to_string(&path)
+                .ok()
+                .and_then(|t| t.parse::<toml::Table>().ok())
+                .and_then(|t| t.get("numero").and_then(|n| n.as_integer()))
+                .and_then(|n| u32::try_from(n).ok());
+            let from_name = || {
+                let stem = path.file_stem()?.to_str()?;
+                let digits: String = stem
+                    .chars()
+                    .skip_while(|c| !c.is_ascii_digit())
+                    .take_while(|c| c.is_ascii_digit())
+                    .collect();
+                digits.parse().ok()
+            };
+            let n = from_text.or_else(from_name)?;
+            Some((n, path))
+        })
+        .collect())
+}
+
+fn next_free(used: &[(u32, std::path::PathBuf)]) -> u32 {
+    used.iter().map(|(n, _)| n + 1).max().unwrap_or(1)
+}
+
+/// A TOML basic string holding `text`.
+fn quoted(text: &str) -> String {
+    toml::Value::String(text.to_string()).to_string()
+}
+
+/// An example value of a key of a change, and what to say about it, for the catalogue.
+fn example(key: &str) -> (&'static str, &'static str) {
+    match key {
+        "fase" => ("1", ""),
+        "fasi" => ("[1]", "le fasi a cui si applica"),
+        "indicatore" => ("\"indicatore-1\"", "l'id dell'indicatore"),
+        "attivita" => ("\"attivita-1\"", "l'id dell'attività"),
+        "cronoprogramma" => ("{ novembre = 50, dicembre = 50 }", "il nuovo"),
+        "variazione" => ("\"prolungare\"", "oppure \"posticipare\""),
+        "dal" => ("2023-11-01", "inizio del nuovo periodo"),
+        "al" => ("2023-12-31", "una data, oppure un anno (2024)"),
+        "gruppo" => ("\"quantita\"", "quantita, tempo, costo o qualita"),
+        "um" => ("\"%\"", "unità di misura"),
+        "storico" => ("[\"\", \"\", \"\"]", "i tre anni precedenti"),
+        "id" => ("\"nuovo-1\"", "per riferirsi al nuovo elemento"),
+        "dopo" => ("\"indicatore-1\"", "l'id dell'elemento dopo cui inserirlo"),
+        _ => ("\"\"", ""),
+    }
+}
+
+/// A commented `key = value` line, its note aligned with the rest of the file's.
+fn commented(key: &str, value: &str, note: &str) -> String {
+    let line = format!("# {key} = {value}");
+    if note.is_empty() {
+        format!("{line}\n")
+    } else {
+        format!("{line:<33} # {note}\n")
+    }
+}
+
+/// Every kind of change an objective of this kind may use, commented out.
+fn change_catalogue(managed: bool, skip: &str) -> String {
+    // Keys that do not apply to this kind of objective (e.g. `um` for a gestionale).
+    let wrong_side: &[&str] = if managed {
+        &["um", "storico", "target"]
+    } else {
+        &["gruppo", "atteso"]
+    };
+    let mut out = String::from(
+        "# Gli altri tipi di modifica, con i loro campi (togli i \"# \" per usarne uno):\n",
+    );
+    for k in KINDS {
+        let applies = if managed { k.managed } else { k.service };
+        if !applies || k.name == skip {
+            continue;
+        }
+        out.push_str("#\n# [[variazioni.modifiche]]\n");
+        out.push_str(&format!("# tipo = \"{}\"\n", k.name));
+        for key in k.required {
+            let (value, note) = example(key);
+            out.push_str(&commented(key, value, note));
+        }
+        for key in k.optional.iter().filter(|key| !wrong_side.contains(key)) {
+            let (mut value, note) = example(key);
+            if *key == "dopo" && k.name.ends_with("attivita") {
+                value = "\"attivita-1\"";
+            }
+            // `gruppo` is needed to add an indicator to a gestionale.
+            let note = match (*key, note) {
+                ("gruppo", n) => n.to_string(),
+                (_, "") => "facoltativo".to_string(),
+                (_, n) => format!("facoltativo: {n}"),
+            };
+            out.push_str(&commented(key, value, &note));
+        }
+    }
+    out
+}
+
+fn managed_template(number: u32, title: &str, schema_file: &schema::SchemaFile) -> String {
+    format!(
+        r##"{directive}
+
+# Obiettivo gestionale n. {number}: la scheda come approvata e, in fondo, le variazioni
+# richieste. Compila i campi vuoti (""): `piao check` dice quali mancano ancora, e
+# `piao preview g{number:02}` mostra la scheda. I campi preceduti da "# " sono facoltativi.
+
+numero = {number}
+titolo = {title}
+direzione = ""                    # es. "Direzione Servizi di Staff"
+sezione = ""                      # es. "Gestione risorse umane"
+# intersettoriale = true          # per un obiettivo che riguarda tutte le direzioni
+assessore = ""                    # "Cognome Nome", oppure {{ cognome = "…", nome = "…" }}
+dirigente = ""
+responsabile = {{ cognome = "", nome = "" }}
+missione = ""                     # es. "04 Istruzione e diritto allo studio"
+programma = ""                    # es. "07 Diritto allo studio"
+obiettivo_strategico = ""
+obiettivo_operativo = ""
+progetto = ""
+finalita = ""
+orizzonte_temporale = ""          # es. "2023" oppure "2023 - 2025"
+# Paragrafi separati da una riga vuota; *corsivo*, **grassetto**. Per più righe usa """…""".
+descrizione = ""
+
+# "modificare" (con le [[variazioni]] in fondo) oppure "eliminare" (con la motivazione
+# qui sotto, e senza [[variazioni]]).
+azione = "modificare"
+# motivazione = ""
+
+# --- Fasi di attuazione: fino a 10, numerate 1, 2, 3 … ---------------------------------
+
+[[fasi]]
+numero = 1
+descrizione = ""
+# Percentuali per mese (gennaio … dicembre), `precedenti` e anni successivi: il totale
+# fa 100. Es. {{ marzo = 50, aprile = 50 }}, {{ precedenti = 40, novembre = 30, 2024 = 30 }}.
+cronoprogramma = {{}}
+
+# --- Indicatori di performance: gruppi quantita, tempo, costo, qualita ------------------
+
+[[indicatori.quantita]]
+id = "indicatore-1"               # per riferirsi all'indicatore in una variazione
+descrizione = ""
+atteso = ""                       # testo libero: "100%", "entro novembre", "≥ 30 h"
+# raggiunto = ["", ""]            # i valori alle date di monitoraggio, se rilevati
+
+[[indicatori.tempo]]
+descrizione = "% Rispetto fasi e tempi"
+atteso = "100%"
+
+# [[indicatori.costo]]
+# descrizione = ""
+# atteso = ""
+
+# [[indicatori.qualita]]
+# descrizione = ""
+# atteso = ""
+
+# --- Personale coinvolto: le % di partecipazione fanno 100 ------------------------------
+
+[[personale]]
+categoria = ""                    # es. "C", "D", "DIRIGENTE"
+nome = ""                         # COGNOME NOME
+# note = ""
+# ruolo = ""                      # al posto del nome nella copia per l'albo (es. "Istruttore")
+partecipazione = 100
+
+# --- Risorse utilizzate ----------------------------------------------------------------
+
+# [[risorse]]
+# tipologia = ""                  # es. "Formazione"
+# descrizione = ""
+# costo = 1000                    # oppure "1.000,00", oppure "da determinare"
+
+# --- Variazioni richieste --------------------------------------------------------------
+# Ogni [[variazioni]] ha la sua motivazione e una o più [[variazioni.modifiche]]; il
+# `tipo` dice quali altri campi servono.
+
+[[variazioni]]
+motivazione = ""
+
+[[variazioni.modifiche]]
+tipo = "riformulare_fase"
+fase = 1
+testo = ""
+
+{catalogue}"##,
+        directive = schema::directive(schema_file, 1),
+        title = quoted(title),
+        catalogue = change_catalogue(true, "riformulare_fase"),
+    )
+}
+
+fn service_template(number: u32, title: &str, schema_file: &schema::SchemaFile) -> String {
+    format!(
+        r##"{directive}
+
+# Obiettivo istituzionale (servizio) n. {number}: la scheda come approvata e, in fondo, le
+# variazioni richieste. Compila i campi vuoti (""): `piao check` dice quali mancano
+# ancora, e `piao preview i{number:02}` mostra la scheda. I campi preceduti da "# " sono
+# facoltativi.
+
+numero = {number}
+servizio = {title}
+direzione = ""
+sezione = ""
+# nota_sezione = ""               # precisazione accanto alla sezione (es. cambi di denominazione)
+assessore = ""                    # "Cognome Nome", oppure {{ cognome = "…", nome = "…" }}
+dirigente = ""
+responsabile = {{ cognome = "", nome = "" }}
+# funzionario = ""
+missione = ""                     # es. "01 Servizi istituzionali, generali e di gestione"
+programma = ""                    # es. "11 Altri Servizi Generali"
+# anni_scolastici = true          # se gli indicatori si riferiscono ad anni scolastici
+
+# --- Attività istituzionali ------------------------------------------------------------
+
+[[attivita]]
+id = "attivita-1"                 # per riferirsi all'attività in una variazione
+testo = ""
+
+# --- Indicatori ------------------------------------------------------------------------
+
+[[indicatori]]
+id = "indicatore-1"               # per riferirsi all'indicatore in una variazione
+descrizione = ""
+um = ""                           # unità di misura: "%", "gg.", "n./cad."
+storico = ["", "", ""]            # i tre anni precedenti il piano, dal più vecchio
+target = ""                       # uguale per tutti gli anni, oppure uno per anno: ["", "", ""]
+
+# --- Variazioni richieste --------------------------------------------------------------
+# Ogni [[variazioni]] ha la sua motivazione e una o più [[variazioni.modifiche]]; il
+# `tipo` dice quali altri campi servono.
+
+[[variazioni]]
+motivazione = ""
+
+[[variazioni.modifiche]]
+tipo = "riformulare_attivita"
+attivita = "attivita-1"
+testo = ""
+
+{catalogue}"##,
+        directive = schema::directive(schema_file, 1),
+        title = quoted(title),
+        catalogue = change_catalogue(false, "riformulare_attivita"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_parse_and_name_every_kind_of_change() {
+        let file = &schema::FILES[0];
+        for (text, managed) in [
+            (managed_template(7, "Prova \"x\"", file), true),
+            (service_template(7, "", file), false),
+        ] {
+            let table: toml::Table = text.parse().expect("the template is valid TOML");
+            assert_eq!(table["numero"].as_integer(), Some(7));
+            for k in KINDS
+                .iter()
+                .filter(|k| if managed { k.managed } else { k.service })
+            {
+                assert!(
+                    text.contains(&format!("tipo = \"{}\"", k.name)),
+                    "{}",
+                    k.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn next_number_follows_the_highest() {
+        assert_eq!(next_free(&[]), 1);
+        let used = vec![(6, "a".into()), (24, "b".into()), (8, "c".into())];
+        assert_eq!(next_free(&used), 25);
+    }
+}

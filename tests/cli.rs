@@ -1,0 +1,377 @@
+//! The commands of a writing session, run as a user would: `new`, `schema` (and that
+//! the schemas describe the content files), `list`. Each test works on its own temporary copy of the content.
+
+mod common;
+
+use common::*;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+/// A temporary folder holding a copy of the bundled content (and of `schema/`, beside it
+/// as in the repository, so that the content's `#:schema` lines resolve).
+fn workspace() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    copy_dir(&root().join("content"), &content);
+    copy_dir(&root().join("schema"), &dir.path().join("schema"));
+    (dir, content)
+}
+
+fn run(args: &[&str]) -> Output {
+    piao(args)
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+// --- list ------------------------------------------------------------------------------
+
+#[test]
+fn list_shows_every_objective_with_its_changes() {
+    let (_dir, content) = workspace();
+    let out = run(&["list", "--content", s(&content)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let table = stdout(&out);
+    let header = table.lines().next().unwrap();
+    for h in ["TIPO", "N.", "TITOLO", "AZIONE", "MODIFICHE", "FILE"] {
+        assert!(header.contains(h), "{header}");
+    }
+    let files = std::fs::read_dir(content.join("gestionali"))
+        .unwrap()
+        .chain(std::fs::read_dir(content.join("istituzionali")).unwrap())
+        .count();
+    for name in ["g06-patto-educativo.toml", "i16-contratti.toml"] {
+        assert!(table.contains(name), "{table}");
+    }
+    let row = |file: &str| {
+        table
+            .lines()
+            .find(|l| l.contains(file))
+            .unwrap()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    // g06: four changes (one per variazione); g16 is eliminated, with none.
+    assert!(
+        row("g06-").starts_with("gestionale 6 Patto educativo"),
+        "{}",
+        row("g06-")
+    );
+    assert!(
+        row("g06-").contains("modificare 4 gestionali/g06"),
+        "{}",
+        row("g06-")
+    );
+    assert!(row("g16-").contains("eliminare 0"), "{}", row("g16-"));
+    assert!(
+        row("i16-").contains("istituzionale 16 Contratti modificare 4"),
+        "{}",
+        row("i16-")
+    );
+    assert!(table.contains(&format!("{files} obiettivi")), "{table}");
+}
+
+// --- new -------------------------------------------------------------------------------
+
+/// Fills the placeholders a new file leaves: every empty text (each with its own words),
+/// the empty cronoprogramma.
+fn fill(text: &str) -> String {
+    let mut parts = text.split("\"\"");
+    let mut out = parts.next().unwrap().to_string();
+    for (i, part) in parts.enumerate() {
+        out.push_str(&format!("\"Testo di prova {}\"", i + 1));
+        out.push_str(part);
+    }
+    out.replace(
+        "cronoprogramma = {}",
+        "cronoprogramma = { marzo = 50, aprile = 50 }",
+    )
+}
+
+#[test]
+fn new_objectives_pass_check_once_filled_and_are_never_overwritten() {
+    let (dir, content) = workspace();
+    for (kind, expected, short) in [
+        ("gestionale", "gestionali/g25-prova-di-scheda.toml", "g25"),
+        (
+            "istituzionale",
+            "istituzionali/i56-prova-di-scheda.toml",
+            "i56",
+        ),
+    ] {
+        let out = run(&[
+            "new",
+            kind,
+            "--titolo",
+            "Prova di scheda",
+            "--content",
+            s(&content),
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let file = content.join(expected);
+        let text = std::fs::read_to_string(&file).unwrap();
+        let schema = if kind == "gestionale" {
+            "gestionale"
+        } else {
+            "istituzionale"
+        };
+        assert!(
+            text.starts_with(&format!("#:schema ../../schema/{schema}.json\n")),
+            "{text}"
+        );
+        assert!(text.contains("\"Prova di scheda\""));
+        assert_schema_valid(&file, &dir.path().join(format!("schema/{schema}.json")));
+
+        // As created, check names what is still empty.
+        let out = run(&["check", "--content", s(&content)]);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert!(stderr(&out).contains(expected.split('/').nth(1).unwrap()));
+
+        // Filled in, it is accepted, still matches its schema, and previews.
+        std::fs::write(&file, fill(&text)).unwrap();
+        let out = run(&["check", "--content", s(&content)]);
+        assert!(out.status.success(), "{}\n{}", stderr(&out), fill(&text));
+        assert_schema_valid(&file, &dir.path().join(format!("schema/{schema}.json")));
+        let pdf = dir.path().join(format!("{short}.pdf"));
+        let out = run(&["preview", short, "--content", s(&content), "-o", s(&pdf)]);
+        assert!(out.status.success(), "{}", stderr(&out));
+
+        // The same again: refused, the file untouched.
+        let filled = std::fs::read(&file).unwrap();
+        let out = run(&[
+            "new",
+            kind,
+            "--titolo",
+            "Prova di scheda",
+            "--numero",
+            &short[1..],
+            "--content",
+            s(&content),
+        ]);
+        assert_eq!(out.status.code(), Some(2));
+        assert_eq!(std::fs::read(&file).unwrap(), filled);
+    }
+    // A number taken by another file is refused too, naming it.
+    let out = run(&[
+        "new",
+        "gestionale",
+        "--numero",
+        "6",
+        "--content",
+        s(&content),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("g06-patto-educativo.toml"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("il primo libero è 26"),
+        "{}",
+        stderr(&out)
+    );
+    // An existing file name is refused even when the number is free.
+    let out = run(&[
+        "new",
+        "gestionale",
+        "--numero",
+        "30",
+        "--content",
+        s(&content),
+    ]);
+    assert!(out.status.success());
+    std::fs::rename(
+        content.join("gestionali/g30-nuovo-obiettivo.toml"),
+        content.join("gestionali/g31-nuovo-obiettivo.toml"),
+    )
+    .unwrap();
+    std::fs::write(
+        content.join("gestionali/g31-nuovo-obiettivo.toml"),
+        "numero = 99\n",
+    )
+    .unwrap();
+    let out = run(&[
+        "new",
+        "gestionale",
+        "--numero",
+        "31",
+        "--content",
+        s(&content),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("esiste già"), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(content.join("gestionali/g31-nuovo-obiettivo.toml")).unwrap(),
+        "numero = 99\n"
+    );
+}
+
+// --- schema ----------------------------------------------------------------------------
+
+#[test]
+fn committed_schemas_are_what_piao_schema_generates() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(&["schema", "--output", s(dir.path())]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "allegato.json",
+            "formazione.json",
+            "gestionale.json",
+            "istituzionale.json"
+        ]
+    );
+    for name in &names {
+        let generated = std::fs::read_to_string(dir.path().join(name)).unwrap();
+        let committed =
+            std::fs::read_to_string(root().join("schema").join(name)).unwrap_or_default();
+        assert!(
+            generated == committed,
+            "schema/{name} is out of date: run `cargo run -- schema` and commit it"
+        );
+    }
+}
+
+/// TOML as the JSON an editor validates: dates become strings (Taplo does the same).
+fn to_json(v: &toml::Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match v {
+        toml::Value::String(s) => J::String(s.clone()),
+        toml::Value::Integer(i) => J::from(*i),
+        toml::Value::Float(f) => J::from(*f),
+        toml::Value::Boolean(b) => J::Bool(*b),
+        toml::Value::Datetime(d) => J::String(d.to_string()),
+        toml::Value::Array(a) => J::Array(a.iter().map(to_json).collect()),
+        toml::Value::Table(t) => {
+            J::Object(t.iter().map(|(k, v)| (k.clone(), to_json(v))).collect())
+        }
+    }
+}
+
+fn validator(schema: &Path) -> jsonschema::Validator {
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(schema).unwrap()).unwrap();
+    jsonschema::validator_for(&schema).expect("a valid JSON Schema")
+}
+
+fn errors(validator: &jsonschema::Validator, toml_text: &str) -> Vec<String> {
+    let value: toml::Value = toml::from_str(toml_text).expect("valid TOML");
+    let json = to_json(&value);
+    validator
+        .iter_errors(&json)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect()
+}
+
+fn assert_schema_valid(file: &Path, schema: &Path) {
+    let errs = errors(&validator(schema), &std::fs::read_to_string(file).unwrap());
+    assert!(errs.is_empty(), "{}: {errs:#?}", file.display());
+}
+
+/// Every bundled content file with the schema its `#:schema` line names.
+fn bundled_files() -> Vec<(PathBuf, PathBuf)> {
+    let content = root().join("content");
+    let mut files = vec![
+        content.join("allegato.toml"),
+        content.join("formazione.toml"),
+    ];
+    for folder in ["gestionali", "istituzionali"] {
+        let mut more: Vec<PathBuf> = std::fs::read_dir(content.join(folder))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        more.sort();
+        files.extend(more);
+    }
+    files
+        .into_iter()
+        .map(|f| {
+            let text = std::fs::read_to_string(&f).unwrap();
+            let first = text.lines().next().unwrap();
+            let rel = first
+                .strip_prefix("#:schema ")
+                .unwrap_or_else(|| panic!("{} does not start with #:schema", f.display()));
+            let schema = f.parent().unwrap().join(rel);
+            assert!(schema.is_file(), "{}: {} not found", f.display(), rel);
+            (f, schema)
+        })
+        .collect()
+}
+
+#[test]
+fn every_bundled_content_file_validates_against_its_schema() {
+    let files = bundled_files();
+    assert!(files.len() >= 4);
+    for (file, schema) in &files {
+        assert_schema_valid(file, schema);
+    }
+}
+
+#[test]
+fn schemas_reject_unknown_keys_wrong_types_and_wrong_changes() {
+    let g06 = root().join("content/gestionali/g06-patto-educativo.toml");
+    let text = std::fs::read_to_string(&g06).unwrap();
+    let v = validator(&root().join("schema/gestionale.json"));
+    assert!(errors(&v, &text).is_empty());
+    let broken = [
+        // An unknown key (a typo).
+        text.replace("titolo = ", "titlo = "),
+        // A wrong type.
+        text.replace("numero = 6", "numero = \"sei\""),
+        // Not a person.
+        text.replace("dirigente = \"Bellagamba Patrizia\"", "dirigente = 3"),
+        // A misspelt month in a cronoprogramma.
+        text.replace("{ aprile = 100 }", "{ aprlie = 100 }"),
+        // An unknown kind of change.
+        text.replace("tipo = \"sostituire_fase\"", "tipo = \"sostituisci_fase\""),
+        // A required key of the kind missing.
+        text.replace("fase = 3\n", ""),
+        // A key the kind does not use.
+        text.replace(
+            "indicatore = \"associazioni\"",
+            "indicatore = \"associazioni\"\nfase = 2",
+        ),
+        // An action that does not exist.
+        text.replace("azione = \"modificare\"", "azione = \"cambiare\""),
+    ];
+    for b in &broken {
+        assert_ne!(b, &text, "the replacement applies");
+        assert!(!errors(&v, b).is_empty(), "accepted:\n{b}");
+    }
+    let annex = std::fs::read_to_string(root().join("content/allegato.toml")).unwrap();
+    let v = validator(&root().join("schema/allegato.json"));
+    assert!(!errors(
+        &v,
+        &annex.replace("data_documento = 2023-09-28", "data_documento = \"ieri\"")
+    )
+    .is_empty());
+    assert!(!errors(
+        &v,
+        &annex.replace(
+            "data_documento = 2023-09-28",
+            "data_documento = 2023-09-28T10:00:00"
+        )
+    )
+    .is_empty());
+    assert!(errors(
+        &v,
+        &annex.replace(
+            "data_documento = 2023-09-28",
+            "data_documento = \"28.09.2023\""
+        )
+    )
+    .is_empty());
+}
