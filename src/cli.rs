@@ -68,6 +68,9 @@ pub enum Command {
         /// File PDF da scrivere (predefinito: output/anteprima-<nome>.pdf).
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Scrive anche un'immagine PNG per pagina in questa cartella (pagina-1.png, …).
+        #[arg(long, value_name = "CARTELLA")]
+        png: Option<PathBuf>,
     },
     /// Scrive i sorgenti Typst generati (main.typ e i file che importa) in una cartella.
     Typst {
@@ -79,6 +82,16 @@ pub enum Command {
         /// Un solo obiettivo (come per preview).
         #[arg(long, value_name = "OBIETTIVO")]
         obiettivo: Option<String>,
+    },
+    /// Rigenera il PDF a ogni modifica dei contenuti (o dei modelli, con --templates) finché non premi Ctrl-C.
+    Watch {
+        /// Un solo obiettivo da seguire, come per preview (senza: l'allegato intero).
+        obiettivo: Option<String>,
+        #[command(flatten)]
+        content: ContentArg,
+        /// File PDF da scrivere (predefinito: come build, o come preview con un obiettivo).
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
     /// Crea il file TOML di un nuovo obiettivo, con tutti i campi da compilare e commentati.
     New {

@@ -1,11 +1,15 @@
-//! The commands of a writing session, run as a user would: `new`, `schema` (and that
-//! the schemas describe the content files), `list`. Each test works on its own temporary copy of the content.
+//! The commands of a writing session, run as a user would: `preview` (with PNG pages),
+//! `watch`, `new`, `schema` (and that the schemas describe the content files), `list`,
+//! and what `build` prints. Each test works on its own temporary copy of the content.
 
 mod common;
 
 use common::*;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 /// A temporary folder holding a copy of the bundled content (and of `schema/`, beside it
 /// as in the repository, so that the content's `#:schema` lines resolve).
@@ -27,6 +31,89 @@ fn s(p: &Path) -> &str {
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+// --- preview -------------------------------------------------------------------------
+
+#[test]
+fn preview_lays_out_one_objective_and_writes_png_pages() {
+    let (dir, content) = workspace();
+    let pdf = dir.path().join("anteprima.pdf");
+    let png = dir.path().join("pagine");
+    let out = run(&[
+        "preview",
+        "g24",
+        "--content",
+        s(&content),
+        "--output",
+        s(&pdf),
+        "--png",
+        s(&png),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("anteprima di g24"),
+        "{}",
+        stderr(&out)
+    );
+    let text = squash(&pdf_text(&pdf));
+    assert!(text.contains(&squash("Sportello telematico")), "{text}");
+    // Only this objective: another one's title is not there.
+    assert!(!text.contains(&squash("Patto educativo di comunità")));
+    let pages: Vec<_> = std::fs::read_dir(&png)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(!pages.is_empty());
+    let first = std::fs::read(png.join("pagina-1.png")).unwrap();
+    assert!(first.starts_with(b"\x89PNG\r\n\x1a\n"));
+    assert!(first.len() > 10_000, "a page with text is not blank");
+}
+
+#[test]
+fn preview_of_an_unknown_objective_lists_the_closest() {
+    let (_dir, content) = workspace();
+    let out = run(&["preview", "patto-educativ", "--content", s(&content)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("g06-patto-educativo"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+// --- build output ----------------------------------------------------------------------
+
+#[test]
+fn output_has_no_colours_off_a_terminal_and_quiet_prints_nothing() {
+    let (dir, content) = workspace();
+    let g06 = content.join("gestionali/g06-patto-educativo.toml");
+    let text = std::fs::read_to_string(&g06).unwrap();
+    std::fs::write(&g06, text.replace("numero = 6", "numero = \"sei\"")).unwrap();
+    // Not a terminal (stderr is a pipe) and NO_COLOR unset: still no escape codes.
+    let out = Command::new(env!("CARGO_BIN_EXE_piao"))
+        .args(["check", "--content", s(&content)])
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("g06-patto-educativo.toml"));
+    assert!(!stderr(&out).contains('\x1b'), "{}", stderr(&out));
+    std::fs::write(&g06, text).unwrap();
+
+    let pdf = dir.path().join("p.pdf");
+    let out = run(&[
+        "--quiet",
+        "preview",
+        "i16",
+        "--content",
+        s(&content),
+        "-o",
+        s(&pdf),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+    assert!(pdf.is_file());
 }
 
 // --- list ------------------------------------------------------------------------------
@@ -374,4 +461,121 @@ fn schemas_reject_unknown_keys_wrong_types_and_wrong_changes() {
         )
     )
     .is_empty());
+}
+
+// --- watch -----------------------------------------------------------------------------
+
+/// A running `piao watch` and the lines it has printed so far.
+struct Watch {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl Watch {
+    fn start(args: &[&str]) -> Watch {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_piao"))
+            .args(args)
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start piao watch");
+        let (tx, rx) = mpsc::channel();
+        let err = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(err).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Watch {
+            child,
+            lines: rx,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Waits (generously: the machine is slow and shared) for a line containing `needle`.
+    fn wait_for(&mut self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(600);
+        while Instant::now() < deadline {
+            if let Ok(line) = self.lines.recv_timeout(Duration::from_millis(200)) {
+                self.seen.push(line.clone());
+                if line.contains(needle) {
+                    return line;
+                }
+            }
+        }
+        panic!("no line with {needle:?}; got:\n{}", self.seen.join("\n"));
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn watch_rebuilds_after_an_edit_and_keeps_the_last_good_pdf() {
+    let (dir, content) = workspace();
+    let pdf = dir.path().join("out/allegato.pdf");
+    let mut watch = Watch::start(&["watch", "--content", s(&content), "--output", s(&pdf)]);
+    watch.wait_for("[1]: scritto");
+    let first = std::fs::read(&pdf).unwrap();
+
+    // A one-line edit: rebuilt, with the new text.
+    let g06 = content.join("gestionali/g06-patto-educativo.toml");
+    let text = std::fs::read_to_string(&g06).unwrap();
+    let edited = text.replace(
+        "titolo = \"Patto educativo di comunità\"",
+        "titolo = \"Patto educativo di comunità rinnovato\"",
+    );
+    assert_ne!(edited, text);
+    std::fs::write(&g06, &edited).unwrap();
+    watch.wait_for("[2]: scritto");
+    let second = std::fs::read(&pdf).unwrap();
+    assert_ne!(first, second);
+    assert!(squash(&pdf_text(&pdf)).contains(&squash("comunità rinnovato")));
+
+    // A broken edit: the error is reported and the PDF stays as it was.
+    std::fs::write(&g06, edited.replace("numero = 6", "numero = \"sei\"")).unwrap();
+    let status = watch.wait_for("[3]:");
+    assert!(
+        status.contains("resta il PDF della compilazione 2"),
+        "{status}"
+    );
+    let report = watch.seen.join("\n");
+    assert!(report.contains("g06-patto-educativo.toml"), "{report}");
+    assert_eq!(std::fs::read(&pdf).unwrap(), second);
+    let leftovers: Vec<_> = std::fs::read_dir(pdf.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+
+    // Fixed again: rebuilt.
+    std::fs::write(&g06, &text).unwrap();
+    watch.wait_for("[4]: scritto");
+    assert_eq!(std::fs::read(&pdf).unwrap(), first);
+
+    // Ctrl-C ends it cleanly.
+    let pid = watch.child.id().to_string();
+    let killed = Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    assert!(killed.success());
+    watch.wait_for("terminato");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Some(status) = watch.child.try_wait().unwrap() {
+            assert!(status.success(), "{status:?}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "watch did not end after Ctrl-C");
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }

@@ -1,7 +1,10 @@
-//! `piao build` and `piao preview`: the whole annex, or one objective, to PDF.
+//! `piao build` and `piao preview`: the whole annex, or one objective, to PDF (and, for
+//! a preview, optionally one PNG per page).
 
 use std::path::PathBuf;
 use std::time::Instant;
+
+use crate::check::Checked;
 
 use super::*;
 
@@ -10,6 +13,7 @@ pub fn run(
     output: Option<PathBuf>,
     profile: ProfileArg,
     objective: Option<String>,
+    png: Option<PathBuf>,
     quiet: bool,
 ) -> i32 {
     let start = Instant::now();
@@ -46,19 +50,7 @@ pub fn run(
         ProfileArg::Completo => Profile::Complete,
         ProfileArg::Albo => Profile::Albo,
     };
-    let plan = checked.plan;
-    let output = output.unwrap_or_else(|| {
-        let title = match &checked.annex.data.numero_variazione {
-            Some(n) => format!("variazione-{n}-piao-{}-{}", plan.first, plan.last),
-            None => format!("variazione-piao-{}-{}", plan.first, plan.last),
-        };
-        let name = match (&selection, profile) {
-            (Selection::One(id), _) => format!("anteprima-{}", slug(id)),
-            (Selection::All, Profile::Albo) => format!("{}-albo", slug(&title)),
-            (Selection::All, Profile::Complete) => slug(&title),
-        };
-        PathBuf::from("output").join(format!("{name}.pdf"))
-    });
+    let output = output.unwrap_or_else(|| default_output(&checked, &selection, profile));
     if let Err(e) = publish::check_writable(&output) {
         print_report(&checking.report, &checking.sources);
         return fail_io(&e);
@@ -89,6 +81,14 @@ pub fn run(
     if let Err(e) = publish::write_atomic(&output, &built.pdf) {
         return fail_io(&e);
     }
+    let mut png_note = String::new();
+    if let Some(dir) = &png {
+        let date = checked.annex.data.data_documento.get_ref().0;
+        match write_pngs(&engine, date, dir) {
+            Ok(n) => png_note = format!(", {n} immagini PNG in {}", dir.display()),
+            Err(e) => return fail_io(&e),
+        }
+    }
     if !quiet {
         let what = match &selection {
             Selection::All => format!(
@@ -99,7 +99,7 @@ pub fn run(
             Selection::One(id) => format!("anteprima di {id}"),
         };
         eprintln!(
-            "piao: scritto {} — {} pagine, {}, {} avvisi, {:.2} s",
+            "piao: scritto {} — {} pagine, {}, {} avvisi, {:.2} s{png_note}",
             output.display(),
             built.pages,
             what,
@@ -108,4 +108,47 @@ pub fn run(
         );
     }
     OK
+}
+
+/// Where a run writes when no `--output` is given: `output/<title>.pdf` for the annex,
+/// `output/<title>-albo.pdf` for the albo copy, `output/anteprima-<id>.pdf` for a preview.
+pub(super) fn default_output(
+    checked: &Checked,
+    selection: &Selection,
+    profile: Profile,
+) -> PathBuf {
+    let plan = checked.plan;
+    let title = match &checked.annex.data.numero_variazione {
+        Some(n) => format!("variazione-{n}-piao-{}-{}", plan.first, plan.last),
+        None => format!("variazione-piao-{}-{}", plan.first, plan.last),
+    };
+    let name = match (selection, profile) {
+        (Selection::One(id), _) => format!("anteprima-{}", slug(id)),
+        (Selection::All, Profile::Albo) => format!("{}-albo", slug(&title)),
+        (Selection::All, Profile::Complete) => slug(&title),
+    };
+    PathBuf::from("output").join(format!("{name}.pdf"))
+}
+
+/// Writes one PNG per page of the document the engine has just laid out
+/// (`pagina-1.png`, …, at 144 dpi) with Typst's own renderer, and returns how many.
+/// Compiling again costs next to nothing: the engine's sources have not changed since
+/// the PDF was made, so Typst answers from its memoized layout.
+fn write_pngs(engine: &Engine, date: chrono::NaiveDate, dir: &Path) -> Result<usize, String> {
+    let (doc, _) = engine
+        .compile(date)
+        .map_err(|_| "non riesco a impaginare di nuovo l'anteprima per le immagini".to_string())?;
+    let options = typst_render::RenderOptions::default();
+    for (i, page) in doc.pages().iter().enumerate() {
+        let png = typst_render::render(page, &options)
+            .encode_png()
+            .map_err(|e| format!("non riesco a codificare la pagina {} in PNG: {e}", i + 1))?;
+        publish::write_atomic(&dir.join(format!("pagina-{}.png", i + 1)), &png)?;
+    }
+    // Pages left over from a longer preview would be mistaken for this one's.
+    let mut stale = doc.pages().len() + 1;
+    while std::fs::remove_file(dir.join(format!("pagina-{stale}.png"))).is_ok() {
+        stale += 1;
+    }
+    Ok(doc.pages().len())
 }

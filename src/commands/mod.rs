@@ -8,6 +8,7 @@ mod list;
 mod new;
 mod schema;
 mod typst;
+mod watch;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -37,18 +38,25 @@ pub fn run(cli: Cli) -> i32 {
             content,
             output,
             profilo,
-        } => build::run(&content, output, profilo, None, quiet),
+        } => build::run(&content, output, profilo, None, None, quiet),
         Command::Preview {
             obiettivo,
             content,
             output,
+            png,
         } => build::run(
             &content,
             output,
             ProfileArg::Completo,
             Some(obiettivo),
+            png,
             quiet,
         ),
+        Command::Watch {
+            obiettivo,
+            content,
+            output,
+        } => watch::run(&content, obiettivo, output, quiet),
         Command::New {
             tipo,
             numero,
