@@ -2,8 +2,11 @@
 //!
 //! Takes what `load` parsed and returns it checked: changes typed ([`Change`]),
 //! cronoprogrammi parsed ([`Grid`]), every reference resolved. Errors are what would make
-//! the document wrong (a total that is not 100%, a change pointing at nothing); warnings
-//! what is only suspicious. Nothing here formats or lays out anything.
+//! the document wrong (a total that is not 100%, a change pointing at nothing, a value
+//! the PDF would lose or could not draw); warnings what is only suspicious. Every
+//! problem points at its value: through the model's spans, or, for plain fields, by
+//! finding the value's place in the file ([`load::value_span`]). Nothing here formats or
+//! lays out anything.
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
@@ -14,9 +17,9 @@ use toml::Spanned;
 
 use crate::diag::{suggest, Diagnostic, FileIdx, Report, Sources};
 use crate::fonts::Coverage;
-use crate::load::{Content, Loaded};
+use crate::load::{self, Content, Loaded, Seg};
 use crate::model::change::{Change, Group, RawChange, RawGroup, TimeVerb, YearOrDate, KINDS};
-use crate::model::{Action, Annex, Managed, Person, Phase, Service, Targets};
+use crate::model::{Action, Annex, Cost, Managed, Person, Phase, Service, Targets, Training};
 use crate::schedule::{Grid, Period, Plan};
 
 /// A group of typed changes sharing a motivazione.
@@ -53,20 +56,53 @@ pub struct Checked {
     pub training: Option<Loaded<crate::model::Training>>,
 }
 
+/// The years a plan may start or end in: anything else is a typing mistake.
+const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+/// The past years a service indicator shows (its `storico`).
+const HISTORY_YEARS: usize = 3;
+/// The phases a scheda has room for.
+const MAX_PHASES: usize = 10;
+
+/// A path into a TOML file, for [`place`]: `path!["fasi", i, "descrizione"]`.
+macro_rules! path {
+    ($($s:expr),* $(,)?) => { &[$(Seg::from($s)),*][..] };
+}
+
+/// Where the value at `path` is written in `file` (its start when it is not found).
+fn place(sources: &Sources, file: FileIdx, path: &[Seg]) -> Range<usize> {
+    load::value_span(sources.text(file), path).unwrap_or(0..0)
+}
+
+/// A file being checked: where it is, to point at its values.
+#[derive(Clone, Copy)]
+struct At<'a> {
+    file: FileIdx,
+    sources: &'a Sources,
+}
+
+impl At<'_> {
+    fn span(&self, path: &[Seg]) -> Range<usize> {
+        place(self.sources, self.file, path)
+    }
+}
+
 /// Checks the content. Returns `None` when it has errors (all of them in `report`).
 pub fn check(content: &Content, sources: &Sources, report: &mut Report) -> Option<Checked> {
     let coverage = Coverage::bundled();
     for file in all_files(content) {
         check_glyphs(file, sources, &coverage, report);
     }
+    if let Some(t) = &content.training {
+        check_training(t, sources, report);
+    }
     let annex = content.annex.clone()?;
-    let (plan, monitoring) = check_annex(&annex, report);
+    let (plan, monitoring) = check_annex(&annex, sources, report)?;
 
     let mut managed = Vec::new();
     let mut numbers: HashMap<u32, (FileIdx, Range<usize>)> = HashMap::new();
     for m in &content.managed {
         unique_number(&m.data.numero, m.file, &mut numbers, "gestionale", report);
-        managed.push(check_managed(m, plan, report));
+        managed.push(check_managed(m, plan, &monitoring, sources, report));
     }
     let mut services = Vec::new();
     let mut numbers: HashMap<u32, (FileIdx, Range<usize>)> = HashMap::new();
@@ -78,7 +114,7 @@ pub fn check(content: &Content, sources: &Sources, report: &mut Report) -> Optio
             "istituzionale",
             report,
         );
-        services.push(check_service(s, plan, report));
+        services.push(check_service(s, plan, sources, report));
     }
     if content.managed.is_empty() && content.services.is_empty() {
         report.push(Diagnostic::warning(
@@ -106,40 +142,106 @@ fn all_files(content: &Content) -> Vec<FileIdx> {
     files
 }
 
-/// Every character outside comments must be drawable by a bundled font.
+/// Characters that draw nothing, or turn the text around: they would make the PDF say
+/// something else than what its reader sees.
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+        || (c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+}
+
+/// Every character of every text value must reach the PDF as written: drawable by a
+/// bundled font (also in capitals, since some fields are shown upper-cased) and
+/// visible. Each offending character is reported once per value, at its first place.
 fn check_glyphs(file: FileIdx, sources: &Sources, coverage: &Coverage, report: &mut Report) {
     let text = sources.text(file);
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        if !line.trim_start().starts_with('#') {
-            for (i, c) in line.char_indices() {
-                if !c.is_control() && !coverage.contains(c) {
-                    let at = offset + i;
-                    report.push(
-                        Diagnostic::error(format!(
-                            "il carattere «{c}» (U+{:04X}) non esiste nei caratteri tipografici del documento",
-                            c as u32
-                        ))
-                        .at(file, at..at + c.len_utf8())
-                        .label("nel PDF comparirebbe un riquadro vuoto")
-                        .hint("sostituiscilo con un carattere simile (per esempio ' al posto di ʼ, -> al posto di →)"),
-                    );
-                }
+    for (span, value) in load::string_values(text) {
+        let raw = &text[span.clone()];
+        let mut seen: Vec<char> = Vec::new();
+        for c in value.chars() {
+            if seen.contains(&c) {
+                continue;
             }
+            let problem = if is_invisible(c) {
+                Some((
+                    format!("carattere invisibile U+{:04X} nel testo", c as u32),
+                    "nel PDF non si vedrebbe, o cambierebbe l'ordine del testo",
+                    "cancellalo (spesso arriva copiando da un altro documento)".to_string(),
+                ))
+            } else if !coverage.contains(c) {
+                Some((
+                    format!(
+                        "il carattere «{c}» (U+{:04X}) non esiste nei caratteri tipografici del documento",
+                        c as u32
+                    ),
+                    "nel PDF comparirebbe un riquadro vuoto",
+                    "sostituiscilo con un carattere simile (per esempio ' al posto di ʼ, -> al posto di →)".to_string(),
+                ))
+            } else {
+                c.to_uppercase().find(|u| !coverage.contains(*u)).map(|u| {
+                    (
+                        format!(
+                            "il carattere «{c}» in maiuscolo diventa «{u}» (U+{:04X}), che non esiste nei caratteri tipografici del documento",
+                            u as u32
+                        ),
+                        "nelle intestazioni in maiuscolo comparirebbe un riquadro vuoto",
+                        "sostituiscilo con un carattere simile".to_string(),
+                    )
+                })
+            };
+            let Some((message, label, hint)) = problem else {
+                continue;
+            };
+            seen.push(c);
+            // Point at the character when it is written as itself, else at the value.
+            let at = raw
+                .find(c)
+                .map(|i| span.start + i..span.start + i + c.len_utf8())
+                .unwrap_or(span.clone());
+            report.push(
+                Diagnostic::error(message)
+                    .at(file, at)
+                    .label(label)
+                    .hint(hint),
+            );
         }
-        offset += line.len();
     }
 }
 
-fn check_annex(annex: &Loaded<Annex>, report: &mut Report) -> (Plan, Vec<NaiveDate>) {
+fn check_annex(
+    annex: &Loaded<Annex>,
+    sources: &Sources,
+    report: &mut Report,
+) -> Option<(Plan, Vec<NaiveDate>)> {
     let a = &annex.data;
     let f = annex.file;
+    let at = At { file: f, sources };
     let plan = Plan {
         first: *a.anno_inizio.get_ref(),
         last: *a.anno_fine.get_ref(),
     };
-    if a.ente.trim().is_empty() {
-        report.push(Diagnostic::error("il nome dell'ente è vuoto").file(&annex.path));
+    required_text(
+        &a.ente,
+        "il nome dell'ente è vuoto",
+        at,
+        path!["ente"],
+        report,
+    );
+    let mut plausible = true;
+    for year in [&a.anno_inizio, &a.anno_fine] {
+        if !PLAUSIBLE_YEARS.contains(year.get_ref()) {
+            report.push(
+                Diagnostic::error(format!("l'anno {} non è plausibile", year.get_ref()))
+                    .at(f, year.span())
+                    .hint("scrivi l'anno per intero, per esempio 2023"),
+            );
+            plausible = false;
+        }
+    }
+    if !plausible {
+        // Every later check counts on the plan's years.
+        return None;
     }
     if plan.last < plan.first {
         report.push(
@@ -147,8 +249,10 @@ fn check_annex(annex: &Loaded<Annex>, report: &mut Report) -> (Plan, Vec<NaiveDa
                 "l'anno finale {} viene prima dell'anno iniziale {}",
                 plan.last, plan.first
             ))
-            .at(f, a.anno_fine.span()),
+            .at(f, a.anno_fine.span())
+            .also(f, a.anno_inizio.span(), "anno iniziale"),
         );
+        return None;
     } else if plan.last - plan.first > 4 {
         report.push(
             Diagnostic::warning(format!(
@@ -156,6 +260,19 @@ fn check_annex(annex: &Loaded<Annex>, report: &mut Report) -> (Plan, Vec<NaiveDa
                 plan.last - plan.first + 1
             ))
             .at(f, a.anno_fine.span()),
+        );
+    }
+    let doc_year = a.data_documento.get_ref().0.year();
+    if doc_year < plan.first - 1 || doc_year > plan.last {
+        report.push(
+            Diagnostic::warning(format!(
+                "la data del documento ({}) è lontana dagli anni del piano {}-{}",
+                crate::format::date_dotted(a.data_documento.get_ref().0),
+                plan.first,
+                plan.last
+            ))
+            .at(f, a.data_documento.span())
+            .hint("è la data della deliberazione: compare nei metadati del PDF"),
         );
     }
     let mut dates = Vec::new();
@@ -173,7 +290,8 @@ fn check_annex(annex: &Loaded<Annex>, report: &mut Report) -> (Plan, Vec<NaiveDa
                     crate::format::date_dotted(date),
                     plan.first
                 ))
-                .at(f, d.span()),
+                .at(f, d.span())
+                .hint("il cronoprogramma riporta i mesi del primo anno: i target al monitoraggio si calcolano su quelli"),
             );
         }
         if dates.last().is_some_and(|prev| *prev >= date) {
@@ -184,7 +302,62 @@ fn check_annex(annex: &Loaded<Annex>, report: &mut Report) -> (Plan, Vec<NaiveDa
         }
         dates.push(date);
     }
-    (plan, dates)
+    Some((plan, dates))
+}
+
+fn check_training(t: &Loaded<Training>, sources: &Sources, report: &mut Report) {
+    let at = At {
+        file: t.file,
+        sources,
+    };
+    let d = &t.data;
+    required_text(
+        &d.sezione,
+        "il campo `sezione` è vuoto",
+        at,
+        path!["sezione"],
+        report,
+    );
+    required_text(
+        &d.titolo,
+        "il campo `titolo` è vuoto",
+        at,
+        path!["titolo"],
+        report,
+    );
+    required_text(
+        &d.testo,
+        "il campo `testo` è vuoto",
+        at,
+        path!["testo"],
+        report,
+    );
+    for (i, table) in d.tabelle.iter().enumerate() {
+        required_text(
+            &table.titolo,
+            "il titolo della tabella è vuoto",
+            at,
+            path!["tabelle", i, "titolo"],
+            report,
+        );
+        for (j, c) in table.corsi.iter().enumerate() {
+            for (value, key) in [
+                (&c.macroarea, "macroarea"),
+                (&c.area_intervento, "area_intervento"),
+                (&c.aree_dipendenti, "aree_dipendenti"),
+                (&c.numero_dipendenti, "numero_dipendenti"),
+                (&c.motivazione, "motivazione"),
+            ] {
+                if value.trim().is_empty() {
+                    report.push(
+                        Diagnostic::warning(format!("il campo `{key}` del corso è vuoto"))
+                            .at(t.file, at.span(path!["tabelle", i, "corsi", j, key]))
+                            .label("nella tabella la cella resterebbe vuota"),
+                    );
+                }
+            }
+        }
+    }
 }
 
 fn unique_number(
@@ -209,19 +382,61 @@ fn unique_number(
     }
 }
 
-fn required_text(value: &str, field: &str, loaded_path: &std::path::Path, report: &mut Report) {
+/// A text the document cannot do without: reported, at its value, when blank.
+fn required_text(value: &str, message: &str, at: At, path: &[Seg], report: &mut Report) {
     if value.trim().is_empty() {
         report.push(
-            Diagnostic::error(format!("il campo `{field}` è vuoto"))
-                .file(loaded_path)
-                .hint("è un campo dell'intestazione della scheda: va compilato"),
+            Diagnostic::error(message)
+                .at(at.file, at.span(path))
+                .label("va compilato"),
         );
     }
 }
 
-fn check_managed(m: &Loaded<Managed>, plan: Plan, report: &mut Report) -> Option<CheckedManaged> {
+/// A person of a header: blank names are reported; `named` requires cognome and nome.
+fn required_person(person: &Person, key: &str, named: bool, at: At, report: &mut Report) {
+    match person {
+        Person::Named { cognome, nome } => {
+            for (value, part) in [(cognome, "cognome"), (nome, "nome")] {
+                if value.trim().is_empty() {
+                    report.push(
+                        Diagnostic::error(format!("il {part} del campo `{key}` è vuoto"))
+                            .at(at.file, at.span(path![key, part]))
+                            .label("va compilato"),
+                    );
+                }
+            }
+        }
+        Person::Label(l) if l.trim().is_empty() => {
+            report.push(
+                Diagnostic::error(format!("il campo `{key}` è vuoto"))
+                    .at(at.file, at.span(path![key]))
+                    .label("va compilato"),
+            );
+        }
+        Person::Label(_) if named => {
+            report.push(
+                Diagnostic::error(format!("il campo `{key}` va indicato con cognome e nome"))
+                    .at(at.file, at.span(path![key]))
+                    .hint(format!(
+                        "scrivi `{key} = {{ cognome = \"Rossi\", nome = \"Maria\" }}`: il cognome compare nella richiesta"
+                    )),
+            );
+        }
+        Person::Label(_) => {}
+    }
+}
+
+fn check_managed(
+    m: &Loaded<Managed>,
+    plan: Plan,
+    monitoring: &[NaiveDate],
+    sources: &Sources,
+    report: &mut Report,
+) -> Option<CheckedManaged> {
     let o = &m.data;
     let f = m.file;
+    let at = At { file: f, sources };
     let errors_before = report.errors();
     for (value, field) in [
         (&o.titolo, "titolo"),
@@ -236,15 +451,23 @@ fn check_managed(m: &Loaded<Managed>, plan: Plan, report: &mut Report) -> Option
         (&o.orizzonte_temporale, "orizzonte_temporale"),
         (&o.descrizione, "descrizione"),
     ] {
-        required_text(value, field, &m.path, report);
-    }
-    if !o.intersettoriale && matches!(o.responsabile, Person::Label(_)) {
-        report.push(
-            Diagnostic::error("il responsabile va indicato con cognome e nome")
-                .file(&m.path)
-                .hint("scrivi `responsabile = { cognome = \"Rossi\", nome = \"Maria\" }`: il cognome compare nella richiesta"),
+        required_text(
+            value,
+            &format!("il campo `{field}` è vuoto"),
+            at,
+            path![field],
+            report,
         );
     }
+    required_person(&o.assessore, "assessore", false, at, report);
+    required_person(&o.dirigente, "dirigente", false, at, report);
+    required_person(
+        &o.responsabile,
+        "responsabile",
+        !o.intersettoriale,
+        at,
+        report,
+    );
 
     // Phases: numbered 1..n, each with a valid cronoprogramma.
     let mut grids = BTreeMap::new();
@@ -267,36 +490,63 @@ fn check_managed(m: &Loaded<Managed>, plan: Plan, report: &mut Report) -> Option
             );
         }
         phase_numbers.entry(n).or_insert(phase);
-        required_text(&phase.descrizione, "descrizione", &m.path, report);
+        required_text(
+            &phase.descrizione,
+            &format!("la descrizione della fase {n} è vuota"),
+            at,
+            path!["fasi", i, "descrizione"],
+            report,
+        );
         if let Some(s) = &phase.cronoprogramma {
             if let Some(grid) = parse_grid(s, plan, f, &format!("della fase {n}"), report) {
                 grids.insert(n, grid);
             }
         }
     }
-    if o.fasi.len() > 10 {
+    if let Some(extra) = o.fasi.get(MAX_PHASES) {
         report.push(
             Diagnostic::warning(format!(
-                "{} fasi: la scheda ne prevede al massimo 10",
+                "{} fasi: la scheda ne prevede al massimo {MAX_PHASES}",
                 o.fasi.len()
             ))
-            .file(&m.path),
+            .at(f, extra.numero.span())
+            .label(format!("fase oltre la {MAX_PHASES}ª")),
         );
     }
 
-    // Indicators: ids unique.
+    // Indicators: ids unique; no more values reached than monitoring dates.
     let mut ids: HashMap<String, Range<usize>> = HashMap::new();
     let mut indicator_ids = Vec::new();
     for g in Group::ALL {
-        for ind in managed_group(o, g) {
+        for (i, ind) in managed_group(o, g).iter().enumerate() {
             if let Some(id) = &ind.id {
                 register_id(id, f, &mut ids, "indicatore", report);
                 indicator_ids.push(id.get_ref().clone());
+            }
+            required_text(
+                &ind.descrizione,
+                "il testo dell'indicatore è vuoto",
+                at,
+                path!["indicatori", g.key(), i, "descrizione"],
+                report,
+            );
+            if ind.raggiunto.len() > monitoring.len() {
+                report.push(
+                    Diagnostic::error(format!(
+                        "{} valori raggiunti, ma le date di monitoraggio sono {}",
+                        ind.raggiunto.len(),
+                        monitoring.len()
+                    ))
+                    .at(f, at.span(path!["indicatori", g.key(), i, "raggiunto"]))
+                    .label("i valori in più non comparirebbero nella scheda")
+                    .hint("un valore per data di monitoraggio (in allegato.toml)"),
+                );
             }
         }
     }
 
     check_staff(m, report);
+    check_resources(m, report);
 
     // The request.
     let action = *o.azione.get_ref();
@@ -336,6 +586,7 @@ fn check_managed(m: &Loaded<Managed>, plan: Plan, report: &mut Report) -> Option
                         "la `motivazione` generale vale solo per gli obiettivi da eliminare",
                     )
                     .at(f, mv.span())
+                    .also(f, o.azione.span(), "l'obiettivo è da modificare")
                     .hint("la motivazione di una modifica va nella sua sezione [[variazioni]]"),
                 );
             }
@@ -348,17 +599,16 @@ fn check_managed(m: &Loaded<Managed>, plan: Plan, report: &mut Report) -> Option
         activities: Vec::new(),
         managed: true,
     };
-    let groups = typed_groups(&o.variazioni, &refs, plan, f, report);
-    if let Some(groups) = &groups {
-        check_managed_consistency(m, groups, &grids, plan, report);
-    }
+    let typed = typed_groups(&o.variazioni, &refs, plan, f, report);
+    check_contradictions(&typed, f, report);
+    check_schedules_given(m, &typed, &grids, report);
     if report.errors() > errors_before {
         return None;
     }
     Some(CheckedManaged {
         source: m.clone(),
         grids,
-        groups: groups?,
+        groups: typed.groups,
     })
 }
 
@@ -374,7 +624,12 @@ pub fn managed_group(o: &Managed, g: Group) -> &[crate::model::Indicator] {
 fn check_staff(m: &Loaded<Managed>, report: &mut Report) {
     let o = &m.data;
     if o.personale.is_empty() {
-        report.push(Diagnostic::warning("nessun dipendente nel personale coinvolto").file(&m.path));
+        report.push(
+            Diagnostic::warning("nessun dipendente nel personale coinvolto")
+                .at(m.file, o.azione.span())
+                .label("in questo obiettivo")
+                .hint("aggiungi il personale con [[personale]]: categoria, nome, partecipazione"),
+        );
         return;
     }
     let total: Decimal = o
@@ -408,6 +663,32 @@ fn check_staff(m: &Loaded<Managed>, report: &mut Report) {
             report.push(
                 Diagnostic::error("una % di partecipazione deve essere maggiore di zero")
                     .at(m.file, p.partecipazione.span()),
+            );
+        }
+    }
+}
+
+/// Costs are money: not negative, in euro and cents.
+fn check_resources(m: &Loaded<Managed>, report: &mut Report) {
+    for r in &m.data.risorse {
+        let Some(cost) = &r.costo else { continue };
+        let Cost::Amount(amount) = cost.get_ref() else {
+            continue;
+        };
+        if amount.is_sign_negative() && !amount.is_zero() {
+            report.push(
+                Diagnostic::error("un costo non può essere negativo")
+                    .at(m.file, cost.span())
+                    .hint("scrivi l'importo in euro, per esempio 1000 oppure \"1.000,00\""),
+            );
+        } else if amount.normalize().scale() > 2 {
+            report.push(
+                Diagnostic::error(format!(
+                    "un importo in euro ha al massimo due decimali, non {}",
+                    amount.normalize().scale()
+                ))
+                .at(m.file, cost.span())
+                .hint("arrotonda ai centesimi"),
             );
         }
     }
@@ -448,6 +729,7 @@ fn parse_grid(
                         crate::format::percent(total)
                     ))
                     .at(file, schedule.span())
+                    .label(format!("totale {}", crate::format::percent(total)))
                     .hint("anni precedenti + mesi + anni successivi devono fare 100"),
                 );
                 return None;
@@ -475,15 +757,33 @@ struct Refs {
     managed: bool,
 }
 
+/// The changes of an objective that could be typed, each with the span of its `tipo`.
+struct Typed {
+    groups: Vec<CheckedGroup>,
+    spans: Vec<Vec<Range<usize>>>,
+}
+
+impl Typed {
+    fn changes(&self) -> impl Iterator<Item = (&Change, &Range<usize>)> {
+        self.groups
+            .iter()
+            .zip(&self.spans)
+            .flat_map(|(g, s)| g.changes.iter().zip(s))
+    }
+}
+
 fn typed_groups(
     groups: &[RawGroup],
     refs: &Refs,
     plan: Plan,
     f: FileIdx,
     report: &mut Report,
-) -> Option<Vec<CheckedGroup>> {
-    let errors_before = report.errors();
-    let mut out = Vec::new();
+) -> Typed {
+    let mut typed = Typed {
+        groups: Vec::new(),
+        spans: Vec::new(),
+    };
+    let mut new_ids: HashMap<String, Range<usize>> = HashMap::new();
     for g in groups {
         if g.motivazione.get_ref().trim().is_empty() {
             report.push(
@@ -500,17 +800,53 @@ fn typed_groups(
             );
         }
         let mut changes = Vec::new();
+        let mut spans = Vec::new();
         for raw in &g.modifiche {
+            if let Some(id) = &raw.get_ref().id {
+                check_new_id(id, refs, f, &mut new_ids, report);
+            }
             if let Some(c) = typed_change(raw, refs, plan, f, report) {
                 changes.push(c);
+                spans.push(raw.get_ref().tipo.span());
             }
         }
-        out.push(CheckedGroup {
+        typed.groups.push(CheckedGroup {
             motivation: g.motivazione.get_ref().trim().to_string(),
             changes,
         });
+        typed.spans.push(spans);
     }
-    (report.errors() == errors_before).then_some(out)
+    typed
+}
+
+/// The `id` given to a new indicator or activity must not be taken.
+fn check_new_id(
+    id: &Spanned<String>,
+    refs: &Refs,
+    f: FileIdx,
+    new_ids: &mut HashMap<String, Range<usize>>,
+    report: &mut Report,
+) {
+    let name = id.get_ref().trim();
+    if refs.indicators.iter().any(|k| k == name) || refs.activities.iter().any(|k| k == name) {
+        report.push(
+            Diagnostic::error(format!(
+                "l'identificativo `{name}` è già usato in questa scheda"
+            ))
+            .at(f, id.span())
+            .hint("dai al nuovo elemento un `id` diverso da quelli esistenti"),
+        );
+    } else if let Some(first) = new_ids.get(name) {
+        report.push(
+            Diagnostic::error(format!(
+                "l'identificativo `{name}` è già dato a un altro nuovo elemento"
+            ))
+            .at(f, id.span())
+            .also(f, first.clone(), "la prima volta qui"),
+        );
+    } else {
+        new_ids.insert(name.to_string(), id.span());
+    }
 }
 
 fn typed_change(
@@ -611,9 +947,25 @@ fn typed_change(
                 report.push(Diagnostic::error("l'elenco delle fasi è vuoto").at(f, fasi.span()));
                 return None;
             }
-            let mut phases = Vec::new();
-            for p in fasi.get_ref() {
-                phases.push(check_phase_ref(p, refs, f, report)?);
+            let mut phases: Vec<u32> = Vec::new();
+            for (i, p) in fasi.get_ref().iter().enumerate() {
+                let n = check_phase_ref(p, refs, f, report)?;
+                if phases.contains(&n) {
+                    report.push(
+                        Diagnostic::error(format!("la fase {n} è elencata due volte"))
+                            .at(f, p.span())
+                            .also(
+                                f,
+                                fasi.get_ref()[..i]
+                                    .iter()
+                                    .find(|q| *q.get_ref() == n)
+                                    .map_or(0..0, |q| q.span()),
+                                "la prima volta qui",
+                            ),
+                    );
+                    return None;
+                }
+                phases.push(n);
             }
             let verb_raw = c.variazione.as_ref()?;
             let verb = match verb_raw.get_ref().trim().to_lowercase().as_str() {
@@ -639,16 +991,7 @@ fn typed_change(
                 f,
                 report,
             )?;
-            check_grid_in_period(
-                &grid,
-                from,
-                *to.get_ref(),
-                plan,
-                f,
-                schedule.span(),
-                verb,
-                report,
-            )?;
+            check_grid_in_period(&grid, from, to, plan, f, schedule.span(), verb, report)?;
             Change::Reschedule {
                 phases,
                 verb,
@@ -747,6 +1090,12 @@ fn typed_change(
                 if let Some(after) = &c.dopo {
                     check_name_ref(after, &refs.indicators, "indicatore", f, report)?;
                 }
+                if let Some(h) = &c.storico {
+                    check_history(h.get_ref().len(), f, h.span(), report);
+                    if h.get_ref().len() > HISTORY_YEARS {
+                        return None;
+                    }
+                }
                 Change::AddServiceIndicator {
                     id: c.id.as_ref().map(|s| s.get_ref().clone()),
                     text: text(&c.testo),
@@ -819,13 +1168,26 @@ fn check_name_ref(
     if known.iter().any(|k| k == name) {
         return Some(name.to_string());
     }
-    let mut d = Diagnostic::error(format!("nessun {what} ha l'id `{name}`")).at(f, r.span());
+    let none = if what == "attività" {
+        "nessuna"
+    } else {
+        "nessun"
+    };
+    let mut d = Diagnostic::error(format!("{none} {what} ha l'id `{name}`")).at(f, r.span());
     d = match suggest(name, known.iter().map(|s| s.as_str())) {
         Some(s) => d.hint(format!("forse `{s}`?")),
         None if known.is_empty() => d.hint(format!(
             "dai un `id` all'{what} a cui si riferisce la modifica (es. id = \"{name}\")"
         )),
-        None => d.hint(format!("id esistenti: {}", known.join(", "))),
+        None => {
+            let mut ids: Vec<&str> = Vec::new();
+            for k in known {
+                if !ids.contains(&k.as_str()) {
+                    ids.push(k);
+                }
+            }
+            d.hint(format!("id esistenti: {}", ids.join(", ")))
+        }
     };
     report.push(d);
     None
@@ -877,13 +1239,14 @@ fn check_period(
 fn check_grid_in_period(
     grid: &Grid,
     from: Option<crate::model::Date>,
-    to: YearOrDate,
+    to_spanned: &Spanned<YearOrDate>,
     plan: Plan,
     f: FileIdx,
     span: Range<usize>,
     verb: TimeVerb,
     report: &mut Report,
 ) -> Option<()> {
+    let to = *to_spanned.get_ref();
     let label = crate::view::time_label(verb, from, to);
     let end = match to {
         YearOrDate::Year(y) if y == plan.first => Period::Month(y, 12),
@@ -903,6 +1266,7 @@ fn check_grid_in_period(
                 "il nuovo cronoprogramma finisce in {shown}, ma la variazione dice \"{label}\""
             ))
             .at(f, span.clone())
+            .also(f, to_spanned.span(), "il termine della variazione")
             .hint("il cronoprogramma deve finire nel periodo indicato da `al`"),
         );
         return None;
@@ -925,56 +1289,85 @@ fn check_grid_in_period(
     Some(())
 }
 
-/// Rules across changes: no contradictions, a phase always has a schedule.
-fn check_managed_consistency(
+/// No two changes may contradict each other: a removed phase, indicator or activity
+/// cannot also be changed, a phase cannot be both replaced and reworded (or replaced
+/// and given a new schedule), and nothing is asked twice.
+fn check_contradictions(typed: &Typed, f: FileIdx, report: &mut Report) {
+    let mut seen: Vec<(String, &'static str, &Range<usize>)> = Vec::new();
+    for (c, span) in typed.changes() {
+        for (target, what) in change_targets(c) {
+            for (t, w, first) in &seen {
+                if *t != target || !contradict(w, what) {
+                    continue;
+                }
+                let message = if *w == what {
+                    format!("la stessa modifica su {target} è chiesta due volte (\"{what}\")")
+                } else {
+                    format!("modifiche in contraddizione su {target}: \"{w}\" e \"{what}\"")
+                };
+                report.push(
+                    Diagnostic::error(message)
+                        .at(f, (*span).clone())
+                        .also(f, (*first).clone(), format!("\"{w}\" qui"))
+                        .hint(if *w == "eliminare" || what == "eliminare" {
+                            "ciò che si elimina non può essere anche modificato: tieni una sola delle due modifiche"
+                        } else {
+                            "ogni modifica va chiesta una volta sola: unisci le due richieste"
+                        }),
+                );
+            }
+            seen.push((target, what, span));
+        }
+    }
+}
+
+fn contradict(a: &str, b: &str) -> bool {
+    a == b
+        || a == "eliminare"
+        || b == "eliminare"
+        || matches!(
+            (a, b),
+            ("sostituire", "riformulare")
+                | ("riformulare", "sostituire")
+                | ("sostituire", "variazione temporale")
+                | ("variazione temporale", "sostituire")
+        )
+}
+
+/// Every phase needs a schedule: approved, or given by a change; "stesso periodo
+/// temporale" needs the approved one.
+fn check_schedules_given(
     m: &Loaded<Managed>,
-    groups: &[CheckedGroup],
+    typed: &Typed,
     grids: &BTreeMap<u32, Grid>,
-    plan: Plan,
     report: &mut Report,
 ) {
-    let _ = plan;
-    let mut touched: HashMap<String, Vec<&'static str>> = HashMap::new();
-    for g in groups {
-        for c in &g.changes {
-            for (target, what) in change_targets(c) {
-                touched.entry(target).or_default().push(what);
-            }
-        }
-    }
-    let mut keys: Vec<_> = touched.keys().cloned().collect();
-    keys.sort();
-    for target in keys {
-        let whats = &touched[&target];
-        let removed = whats.contains(&"eliminare");
-        let dup = whats
-            .iter()
-            .any(|w| whats.iter().filter(|x| *x == w).count() > 1);
-        if (removed && whats.len() > 1) || dup {
-            report.push(
-                Diagnostic::error(format!(
-                    "modifiche in contraddizione su {target}: {}",
-                    whats.join(" e ")
-                ))
-                .file(&m.path)
-                .hint("una fase o un indicatore eliminato non può essere anche modificato; ogni modifica va chiesta una volta"),
-            );
-        }
-    }
-    // Every phase needs a schedule: approved, or given by a change.
     for phase in &m.data.fasi {
         let n = *phase.numero.get_ref();
         if grids.contains_key(&n) || phase.cronoprogramma.is_some() {
             continue;
         }
-        let given = groups.iter().flat_map(|g| &g.changes).any(|c| match c {
-            Change::Reschedule { phases, .. } => phases.contains(&n),
-            Change::ReplacePhase {
-                phase, schedule, ..
-            } => *phase == n && schedule.is_some(),
-            Change::RemovePhase { phase } => *phase == n,
-            _ => false,
-        });
+        // As written, so that a change with a mistake of its own (reported already)
+        // does not also leave its phases "without a schedule".
+        let given = m
+            .data
+            .variazioni
+            .iter()
+            .flat_map(|g| &g.modifiche)
+            .any(|raw| {
+                let c = raw.get_ref();
+                let names =
+                    |p: &Option<Spanned<u32>>| p.as_ref().is_some_and(|p| *p.get_ref() == n);
+                match c.tipo.get_ref().trim() {
+                    "variazione_temporale" => c
+                        .fasi
+                        .as_ref()
+                        .is_some_and(|f| f.get_ref().iter().any(|p| *p.get_ref() == n)),
+                    // Without a new schedule, the replacement is reported below.
+                    "sostituire_fase" | "eliminare_fase" => names(&c.fase),
+                    _ => false,
+                }
+            });
         if !given {
             report.push(
                 Diagnostic::error(format!("la fase {n} non ha un cronoprogramma"))
@@ -983,24 +1376,24 @@ fn check_managed_consistency(
             );
         }
     }
-    // "stesso periodo temporale" needs the approved period.
-    for g in groups {
-        for c in &g.changes {
-            if let Change::ReplacePhase {
-                phase,
-                schedule: None,
-                ..
-            } = c
-            {
-                if !grids.contains_key(phase) {
-                    report.push(
-                        Diagnostic::error(format!(
-                            "la fase {phase} viene sostituita \"nello stesso periodo\", ma non ha un cronoprogramma"
-                        ))
-                        .file(&m.path)
-                        .hint("dai il cronoprogramma alla fase approvata o alla modifica"),
-                    );
+    for (c, span) in typed.changes() {
+        if let Change::ReplacePhase {
+            phase,
+            schedule: None,
+            ..
+        } = c
+        {
+            let approved = m.data.fasi.iter().find(|p| *p.numero.get_ref() == *phase);
+            if !grids.contains_key(phase) && approved.is_some_and(|p| p.cronoprogramma.is_none()) {
+                let mut d = Diagnostic::error(format!(
+                    "la fase {phase} viene sostituita \"nello stesso periodo temporale\", ma non ha un cronoprogramma"
+                ))
+                .at(m.file, span.clone())
+                .hint("dai il cronoprogramma alla fase approvata, oppure un `cronoprogramma` nuovo a questa modifica");
+                if let Some(p) = approved {
+                    d = d.also(m.file, p.numero.span(), "fase senza cronoprogramma");
                 }
+                report.push(d);
             }
         }
     }
@@ -1037,9 +1430,15 @@ fn change_targets(c: &Change) -> Vec<(String, &'static str)> {
     }
 }
 
-fn check_service(s: &Loaded<Service>, plan: Plan, report: &mut Report) -> Option<CheckedService> {
+fn check_service(
+    s: &Loaded<Service>,
+    plan: Plan,
+    sources: &Sources,
+    report: &mut Report,
+) -> Option<CheckedService> {
     let o = &s.data;
     let f = s.file;
+    let at = At { file: f, sources };
     let errors_before = report.errors();
     for (value, field) in [
         (&o.servizio, "servizio"),
@@ -1048,23 +1447,35 @@ fn check_service(s: &Loaded<Service>, plan: Plan, report: &mut Report) -> Option
         (&o.missione, "missione"),
         (&o.programma, "programma"),
     ] {
-        required_text(value, field, &s.path, report);
-    }
-    if matches!(o.responsabile, Person::Label(_)) {
-        report.push(
-            Diagnostic::error("il responsabile va indicato con cognome e nome")
-                .file(&s.path)
-                .hint("scrivi `responsabile = { cognome = \"Rossi\", nome = \"Maria\" }`"),
+        required_text(
+            value,
+            &format!("il campo `{field}` è vuoto"),
+            at,
+            path![field],
+            report,
         );
+    }
+    required_person(&o.assessore, "assessore", false, at, report);
+    required_person(&o.dirigente, "dirigente", false, at, report);
+    required_person(&o.responsabile, "responsabile", true, at, report);
+    if let Some(p) = &o.funzionario {
+        required_person(p, "funzionario", false, at, report);
     }
     let years = (plan.last - plan.first + 1) as usize;
     let mut ids = HashMap::new();
     let mut indicator_ids = Vec::new();
-    for ind in &o.indicatori {
+    for (i, ind) in o.indicatori.iter().enumerate() {
         if let Some(id) = &ind.id {
             register_id(id, f, &mut ids, "indicatore", report);
             indicator_ids.push(id.get_ref().clone());
         }
+        required_text(
+            &ind.descrizione,
+            "il testo dell'indicatore è vuoto",
+            at,
+            path!["indicatori", i, "descrizione"],
+            report,
+        );
         if let Targets::PerYear(list) = ind.target.get_ref() {
             if list.len() != years {
                 report.push(
@@ -1074,32 +1485,33 @@ fn check_service(s: &Loaded<Service>, plan: Plan, report: &mut Report) -> Option
                         plan.last,
                         list.len()
                     ))
-                    .at(f, ind.target.span()),
+                    .at(f, ind.target.span())
+                    .hint("oppure un solo testo, uguale per tutti gli anni: target = \"…\""),
                 );
             }
         }
-        if ind.storico.get_ref().len() != 3 && !ind.storico.get_ref().is_empty() {
-            report.push(
-                Diagnostic::warning(format!(
-                    "lo storico ha {} valori: la scheda mostra i tre anni precedenti",
-                    ind.storico.get_ref().len()
-                ))
-                .at(f, ind.storico.span()),
-            );
-        }
+        check_history(ind.storico.get_ref().len(), f, ind.storico.span(), report);
     }
     let mut activity_ids = Vec::new();
     let mut aids = HashMap::new();
-    for a in &o.attivita {
+    for (i, a) in o.attivita.iter().enumerate() {
         if let Some(id) = &a.id {
             register_id(id, f, &mut aids, "attività", report);
             activity_ids.push(id.get_ref().clone());
         }
+        required_text(
+            &a.testo,
+            "il testo dell'attività è vuoto",
+            at,
+            path!["attivita", i, "testo"],
+            report,
+        );
     }
     if o.variazioni.is_empty() {
         report.push(
             Diagnostic::error("un obiettivo istituzionale nell'allegato deve avere almeno una variazione")
-                .file(&s.path)
+                .at(f, at.span(path!["servizio"]))
+                .label("servizio senza variazioni")
                 .hint("aggiungi una sezione [[variazioni]] con la motivazione e le [[variazioni.modifiche]]"),
         );
     }
@@ -1109,40 +1521,40 @@ fn check_service(s: &Loaded<Service>, plan: Plan, report: &mut Report) -> Option
         activities: activity_ids,
         managed: false,
     };
-    let groups = typed_groups(&o.variazioni, &refs, plan, f, report);
-    if let Some(groups) = &groups {
-        let mut touched: HashMap<String, Vec<&'static str>> = HashMap::new();
-        for g in groups {
-            for c in &g.changes {
-                for (t, w) in change_targets(c) {
-                    touched.entry(t).or_default().push(w);
-                }
-            }
-        }
-        let mut keys: Vec<_> = touched.keys().cloned().collect();
-        keys.sort();
-        for target in keys {
-            let whats = &touched[&target];
-            let removed = whats.contains(&"eliminare");
-            let dup = whats
-                .iter()
-                .any(|w| whats.iter().filter(|x| *x == w).count() > 1);
-            if (removed && whats.len() > 1) || dup {
-                report.push(
-                    Diagnostic::error(format!(
-                        "modifiche in contraddizione su {target}: {}",
-                        whats.join(" e ")
-                    ))
-                    .file(&s.path),
-                );
-            }
-        }
-    }
+    let typed = typed_groups(&o.variazioni, &refs, plan, f, report);
+    check_contradictions(&typed, f, report);
     if report.errors() > errors_before {
         return None;
     }
     Some(CheckedService {
         source: s.clone(),
-        groups: groups?,
+        groups: typed.groups,
     })
+}
+
+/// The scheda of a service has one column per past year: more values would be lost
+/// (and shift the table); fewer leave cells blank.
+fn check_history(len: usize, f: FileIdx, span: Range<usize>, report: &mut Report) {
+    if len > HISTORY_YEARS {
+        report.push(
+            Diagnostic::error(format!(
+                "lo storico ha {len} valori, ma la scheda ha {HISTORY_YEARS} colonne (i tre anni precedenti il piano)"
+            ))
+            .at(f, span)
+            .hint("indica al massimo tre valori, dal più vecchio"),
+        );
+    } else if len != HISTORY_YEARS && len > 0 {
+        report.push(
+            Diagnostic::warning(format!(
+                "lo storico ha {}: la scheda mostra i tre anni precedenti il piano",
+                if len == 1 {
+                    "un solo valore".to_string()
+                } else {
+                    format!("{len} valori")
+                }
+            ))
+            .at(f, span)
+            .label("le altre colonne resteranno vuote"),
+        );
+    }
 }

@@ -201,7 +201,8 @@ fn printable(text: &str) -> String {
     text.chars()
         .map(|c| {
             let hidden = (c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
-                || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}');
+                || matches!(c, '\u{AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+                    | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}');
             if hidden {
                 "?".repeat(c.len_utf8())
             } else {

@@ -80,7 +80,7 @@ pub fn load(dir: &Path, sources: &mut Sources, report: &mut Report) -> Result<Co
     };
     let managed = load_folder::<Managed>(&dir.join(MANAGED_DIR), sources, report)?;
     let services = load_folder::<Service>(&dir.join(SERVICES_DIR), sources, report)?;
-    warn_stray_files(dir, report)?;
+    warn_stray_files(dir, sources, report)?;
     Ok(Content {
         dir: dir.to_path_buf(),
         annex,
@@ -116,21 +116,69 @@ fn load_folder<T: DeserializeOwned>(
             out.push(loaded);
         }
     }
+    warn_unread(dir, sources, report);
     Ok(out)
+}
+
+/// Whatever else is in an objectives folder (`g06.txt`, `g06.toml.bak`, a subfolder)
+/// is not read: say so, since an objective would otherwise be silently left out.
+/// Hidden files and editor backups (`~`) are ignored.
+fn warn_unread(dir: &Path, sources: &mut Sources, report: &mut Report) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let mut unread: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            let hidden = name.starts_with('.') || name.ends_with('~');
+            let read = p.is_file() && p.extension().is_some_and(|x| x == "toml");
+            !hidden && !read
+        })
+        .collect();
+    unread.sort();
+    for path in unread {
+        let message = if path.is_dir() {
+            "questa cartella non viene letta: gli obiettivi vanno direttamente in `gestionali/` e `istituzionali/`"
+        } else {
+            "questo file non viene letto: vengono letti solo i file con estensione .toml"
+        };
+        report.push(unread_warning(&path, message.to_string(), sources));
+    }
+}
+
+/// A warning about a file `piao` does not read, pointing at its first line.
+fn unread_warning(path: &Path, message: String, sources: &mut Sources) -> Diagnostic {
+    let d = Diagnostic::warning(message);
+    if path.is_dir() {
+        return d.file(path);
+    }
+    let bytes = fs::read(path).unwrap_or_default();
+    let text = String::from_utf8_lossy(&bytes);
+    let first = text
+        .lines()
+        .next()
+        .unwrap_or("")
+        .chars()
+        .take(120)
+        .collect();
+    let file = sources.add(path, first);
+    d.at(file, 0..0).label("non letto")
 }
 
 /// Files at the top of the content folder that `piao` does not read: say so, since a
 /// misplaced objective would otherwise be silently left out of the annex.
-fn warn_stray_files(dir: &Path, report: &mut Report) -> Result<(), IoError> {
+fn warn_stray_files(dir: &Path, sources: &mut Sources, report: &mut Report) -> Result<(), IoError> {
     for path in toml_files(dir)? {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         if name != ANNEX_FILE && name != TRAINING_FILE {
             report.push(
-                Diagnostic::warning(format!(
-                    "il file `{}` non viene letto: gli obiettivi vanno nelle cartelle `{MANAGED_DIR}/` e `{SERVICES_DIR}/`",
-                    path.display()
-                ))
-                .file(&path),
+                unread_warning(
+                    &path,
+                    format!("questo file non viene letto: gli obiettivi vanno nelle cartelle `{MANAGED_DIR}/` e `{SERVICES_DIR}/`"),
+                    sources,
+                )
+                .hint(format!("spostalo in `{MANAGED_DIR}/` o in `{SERVICES_DIR}/`, oppure cancellalo")),
             );
         }
     }
@@ -655,7 +703,15 @@ pub fn toml_error(e: &toml::de::Error, file: FileIdx, text: &str) -> Diagnostic 
     } else {
         translate(&raw)
     };
-    let mut d = Diagnostic::error(message).at(file, span);
+    let message = if message == "chiave ripetuta" && !text[span.clone()].trim().is_empty() {
+        format!("chiave ripetuta `{}`", text[span.clone()].trim())
+    } else {
+        message
+    };
+    let mut d = Diagnostic::error(message).at(file, span.clone());
+    if span == (0..0) && raw.starts_with("missing field") {
+        d = d.label("manca in questo file");
+    }
     if let Some(h) = hint {
         d = d.hint(h);
     }
@@ -802,7 +858,11 @@ fn syntax_message(line: &str) -> Option<(String, Option<String>)> {
             "un testo va scritto tra virgolette",
             Some("scrivi per esempio: titolo = \"Nuovo titolo\""),
         ),
-        "missing value" | "missing value for key" | "key with no value" => (
+        "key with no value" => (
+            "dopo il nome della chiave serve `=` seguito dal valore",
+            Some("ogni riga è del tipo `chiave = valore`; un commento comincia con #"),
+        ),
+        "missing value" | "missing value for key" => (
             "manca il valore dopo `=`",
             Some("scrivi il valore (un testo tra virgolette, un numero, una data) oppure togli la riga"),
         ),
@@ -962,7 +1022,7 @@ mod tests {
         let d = diag_of("numero = 1\ntitolo = \"C:\\dati\"\n");
         assert!(d.message.contains("barra rovesciata"), "{}", d.message);
         let d = diag_of("numero = 1\nnumero = 2\n");
-        assert_eq!(d.message, "chiave ripetuta");
+        assert_eq!(d.message, "chiave ripetuta `numero`");
     }
 
     fn all_problems(text: &str) -> Vec<String> {
