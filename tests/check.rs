@@ -674,3 +674,260 @@ fn file_with_another_extension_is_a_warning() {
         "vengono letti solo i file con estensione .toml",
     );
 }
+
+// --- The command line: exit codes, and a failed run writes nothing ----------------------
+
+/// A previous "PDF" that a failed build must leave byte-identical.
+const PREVIOUS: &[u8] = b"%PDF-1.7\n% the previous annex, byte for byte\n";
+
+fn previous_pdf(dir: &Path) -> std::path::PathBuf {
+    let pdf = dir.join("allegato.pdf");
+    std::fs::write(&pdf, PREVIOUS).unwrap();
+    pdf
+}
+
+fn assert_untouched(pdf: &Path) {
+    assert_eq!(
+        std::fs::read(pdf).unwrap(),
+        PREVIOUS,
+        "the previous PDF changed"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(pdf.parent().unwrap())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "allegato.pdf")
+        .collect();
+    assert!(leftovers.is_empty(), "files left behind: {leftovers:?}");
+}
+
+fn run(args: &[&str]) -> (i32, String) {
+    let out = common::piao(args);
+    (out.status.code().unwrap_or(-1), common::stderr(&out))
+}
+
+#[test]
+fn check_exits_with_1_and_names_file_line_and_column() {
+    let (code, err) = run(&[
+        "check",
+        "--content",
+        "tests/fixtures/errori/riferimento-g16-precedenti-200",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("gestionali/g16-censimento-verde.toml:50:18"),
+        "{err}"
+    );
+    assert!(
+        err.contains("contenuti con errori (5 errori, 0 avvisi)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn check_of_valid_content_exits_with_0() {
+    let (code, err) = run(&["check", "--strict", "--content", BASE]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("contenuti corretti"), "{err}");
+}
+
+#[test]
+fn strict_check_of_a_warning_exits_with_1() {
+    let dir = mutated(I16, |t| {
+        replace_once(
+            t,
+            "storico = [\"da 2022\", \"da 2022\", \"72,00%\"]",
+            "storico = [\"72,00%\"]",
+        )
+    });
+    let content = dir.path().to_str().unwrap();
+    assert_eq!(run(&["check", "--content", content]).0, 0);
+    assert_eq!(run(&["check", "--strict", "--content", content]).0, 1);
+}
+
+#[test]
+fn missing_content_folder_exits_with_2() {
+    let (code, err) = run(&["check", "--content", "tests/fixtures/errori/non-esiste"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("la cartella dei contenuti `tests/fixtures/errori/non-esiste` non esiste"),
+        "{err}"
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let pdf = previous_pdf(tmp.path());
+    let (code, err) = run(&[
+        "build",
+        "--content",
+        "tests/fixtures/errori/non-esiste",
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert_untouched(&pdf);
+}
+
+#[test]
+fn content_that_is_a_file_exits_with_2() {
+    let (code, err) = run(&["check", "--content", "tests/fixtures/errori/README.md"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("non esiste"), "{err}");
+}
+
+#[test]
+fn build_with_content_errors_exits_with_1_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pdf = previous_pdf(tmp.path());
+    for broken in [
+        "tests/fixtures/errori/riferimento-g13-cronoprogramma-2025",
+        "tests/fixtures/errori/riferimento-g23-solo-giugno",
+    ] {
+        let (code, err) = run(&["build", "--content", broken, "-o", pdf.to_str().unwrap()]);
+        assert_eq!(code, 1, "{err}");
+        assert!(err.contains("nessun PDF scritto"), "{err}");
+        assert_untouched(&pdf);
+    }
+}
+
+#[test]
+fn build_with_a_damaged_file_exits_with_1_and_writes_nothing() {
+    let dir = mutated(G06, |t| t.to_string());
+    let mut junk: Vec<u8> = b"numero = 99\n".to_vec();
+    junk.extend((0u8..=255).cycle().take(2000));
+    std::fs::write(dir.path().join("gestionali/x.toml"), junk).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let pdf = previous_pdf(tmp.path());
+    let (code, err) = run(&[
+        "build",
+        "--content",
+        dir.path().to_str().unwrap(),
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("gestionali/x.toml:3:118"), "{err}");
+    assert!(err.contains("il file non è testo UTF-8 valido"), "{err}");
+    assert_untouched(&pdf);
+}
+
+/// A copy of the bundled templates with `file` changed by `edit`.
+fn broken_templates(file: &str, edit: impl FnOnce(&str) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(&common::root().join("templates"), dir.path());
+    let path = dir.path().join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, edit(&text)).unwrap();
+    dir
+}
+
+#[test]
+fn build_with_a_template_error_exits_with_1_and_writes_nothing() {
+    let templates = broken_templates("gestionale.typ.j2", |t| {
+        t.replacen("{{ o.titolo }}", "{{ o.titolo_che_non_esiste }}", 1)
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    let pdf = previous_pdf(tmp.path());
+    let (code, err) = run(&[
+        "build",
+        "--content",
+        BASE,
+        "--templates",
+        templates.path().to_str().unwrap(),
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("errore nel modello `gestionale.typ.j2`"),
+        "{err}"
+    );
+    assert!(err.contains("gestionale.typ.j2:7:"), "{err}");
+    assert_untouched(&pdf);
+}
+
+#[test]
+fn build_with_a_typst_error_exits_with_1_and_writes_nothing() {
+    let templates = broken_templates("stile.typ", |t| format!("{t}\n#let rotto = (\n"));
+    let tmp = tempfile::tempdir().unwrap();
+    let pdf = previous_pdf(tmp.path());
+    let (code, err) = run(&[
+        "build",
+        "--content",
+        BASE,
+        "--templates",
+        templates.path().to_str().unwrap(),
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("errore di composizione (Typst)"), "{err}");
+    assert!(err.contains("stile.typ:"), "{err}");
+    assert_untouched(&pdf);
+}
+
+#[test]
+fn output_whose_folder_is_a_file_exits_with_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pdf = previous_pdf(tmp.path());
+    let target = pdf.join("allegato.pdf");
+    let (code, err) = run(&["build", "--content", BASE, "-o", target.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("non riesco a creare la cartella"), "{err}");
+    assert_untouched(&pdf);
+}
+
+#[test]
+fn output_that_is_a_folder_exits_with_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (code, err) = run(&[
+        "build",
+        "--content",
+        BASE,
+        "-o",
+        tmp.path().to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("è una cartella, non un file"), "{err}");
+}
+
+#[test]
+fn unwritable_output_folder_exits_with_2() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let locked = tmp.path().join("sola-lettura");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
+    // Permissions do not stop root: then use a folder no one may write into.
+    let folder = if std::fs::write(locked.join("prova"), b"").is_ok() {
+        std::path::PathBuf::from("/sys/kernel")
+    } else {
+        locked.clone()
+    };
+    let target = folder.join("allegato.pdf");
+    let (code, err) = run(&["build", "--content", BASE, "-o", target.to_str().unwrap()]);
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(&format!(
+            "non posso scrivere nella cartella `{}`",
+            folder.display()
+        )),
+        "{err}"
+    );
+    assert!(!target.exists());
+}
+
+#[test]
+fn a_successful_build_replaces_the_previous_pdf() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pdf = previous_pdf(tmp.path());
+    let (code, err) = run(&["build", "--content", BASE, "-o", pdf.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF-") && bytes.len() > 10_000);
+    let temporary: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp") || n.starts_with('.'))
+        .collect();
+    assert!(temporary.is_empty(), "temporary files left: {temporary:?}");
+}
