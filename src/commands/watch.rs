@@ -69,7 +69,7 @@ pub fn run(
             ));
         }
     }
-    eprintln!(
+    let banner = format!(
         "piao watch: osservo {} (Ctrl-C per uscire)",
         watched
             .iter()
@@ -77,6 +77,10 @@ pub fn run(
             .collect::<Vec<_>>()
             .join(" e ")
     );
+    let clear_screen = std::io::stderr().is_terminal();
+    if !clear_screen {
+        eprintln!("{banner}");
+    }
 
     let mut session = Session {
         arg,
@@ -86,7 +90,8 @@ pub fn run(
         engine: Engine::new(),
         rebuilds: 0,
         last_good: None,
-        clear_screen: std::io::stderr().is_terminal(),
+        clear_screen,
+        banner,
     };
     session.rebuild();
     loop {
@@ -149,6 +154,8 @@ struct Session<'a> {
     last_good: Option<usize>,
     /// On a terminal, each rebuild's report replaces the previous one.
     clear_screen: bool,
+    /// What is watched, shown above each report on a terminal.
+    banner: String,
 }
 
 impl Session<'_> {
@@ -156,7 +163,7 @@ impl Session<'_> {
         let start = Instant::now();
         self.rebuilds += 1;
         if self.clear_screen {
-            eprint!("\x1b[2J\x1b[H");
+            eprint!("\x1b[2J\x1b[H{}\n\n", self.banner);
         }
         match self.try_rebuild() {
             Ok((output, pages, warnings)) => {
@@ -176,7 +183,7 @@ impl Session<'_> {
                     None => "nessun PDF scritto".to_string(),
                 };
                 eprintln!(
-                    "piao watch [{}]: {why}; {kept} ({:.2} s) — correggi e salva per riprovare",
+                    "piao watch [{}]: {why}; {kept} ({:.2} s)",
                     self.rebuilds,
                     start.elapsed().as_secs_f64()
                 );
