@@ -32,6 +32,15 @@ pub struct ContentArg {
     pub templates: Option<PathBuf>,
 }
 
+/// Format of the open-data export.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// JSON con schema versionato (docs/variazioni.schema.json).
+    Json,
+    /// CSV UTF-8 (RFC 4180), una riga per modifica.
+    Csv,
+}
+
 /// Which copy to build.
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProfileArg {
@@ -71,6 +80,17 @@ pub enum Command {
         /// Scrive anche un'immagine PNG per pagina in questa cartella (pagina-1.png, …).
         #[arg(long, value_name = "CARTELLA")]
         png: Option<PathBuf>,
+    },
+    /// Esporta le variazioni come dati aperti (una riga per modifica), in JSON o CSV.
+    Export {
+        #[command(flatten)]
+        content: ContentArg,
+        /// Formato: json o csv.
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// File da scrivere (predefinito: lo standard output).
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
     /// Scrive i sorgenti Typst generati (main.typ e i file che importa) in una cartella.
     Typst {

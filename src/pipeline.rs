@@ -195,7 +195,7 @@ fn typst_diagnostic(
         d = d.hint(h.clone());
     }
     if let Some((path, range)) = &p.place {
-        match rendered.origin(path, range.start) {
+        match rendered.origin(path, range.clone()) {
             Some((template, trange)) if templates.files.contains_key(&template) => {
                 let file = sources.add(
                     &templates.display_path(&template),

@@ -97,14 +97,28 @@ pub struct Rendered {
 }
 
 impl Rendered {
-    /// The template and byte range that wrote `offset` of generated file `path`.
-    pub fn origin(&self, path: &str, offset: usize) -> Option<(String, std::ops::Range<usize>)> {
+    /// The template and byte range that wrote bytes `range` of generated file `path`.
+    /// Verbatim template text maps one to one; an expression maps to the expression.
+    pub fn origin(
+        &self,
+        path: &str,
+        range: std::ops::Range<usize>,
+    ) -> Option<(String, std::ops::Range<usize>)> {
         let spans = self.spans.get(path)?;
-        spans
+        let span = spans
             .iter()
-            .filter(|s| s.output_range().contains(&offset))
-            .min_by_key(|s| s.output_range().len())
-            .map(|s| (s.name().to_string(), s.source_range()))
+            .filter(|s| s.output_range().contains(&range.start))
+            .min_by_key(|s| s.output_range().len())?;
+        let source = span.source_range();
+        let mapped = match span.kind() {
+            minijinja::OutputSpanKind::Raw => {
+                let start = source.start + (range.start - span.output_range().start);
+                let end = (start + range.len()).min(source.end).max(start);
+                start..end
+            }
+            _ => source,
+        };
+        Some((span.name().to_string(), mapped))
     }
 }
 
@@ -154,7 +168,7 @@ pub fn string_literal(text: &str) -> String {
     out
 }
 
-fn environment(templates: &Templates) -> Environment<'_> {
+fn environment(templates: &Templates) -> Result<Environment<'_>, TemplateProblem> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_auto_escape_callback(|name| {
@@ -186,11 +200,11 @@ fn environment(templates: &Templates) -> Environment<'_> {
     });
     for (name, text) in &templates.files {
         if name.ends_with(".j2") {
-            // A broken template is reported when it is rendered.
-            let _ = env.add_template(name.as_str(), text.as_str());
+            env.add_template(name.as_str(), text.as_str())
+                .map_err(|e| template_problem(&e, name))?;
         }
     }
-    env
+    Ok(env)
 }
 
 fn template_problem(e: &Error, fallback: &str) -> TemplateProblem {
@@ -215,7 +229,7 @@ pub fn render(
     templates: &Templates,
     selection: &Selection,
 ) -> Result<Rendered, TemplateProblem> {
-    let env = environment(templates);
+    let env = environment(templates)?;
     let mut files = Vec::new();
     let mut spans = BTreeMap::new();
     let mut render_one =

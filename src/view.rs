@@ -309,15 +309,24 @@ pub fn build(checked: &Checked, profile: Profile) -> Document {
     let mut services: Vec<&CheckedService> = checked.services.iter().collect();
     services.sort_by_key(|s| *s.source.data.numero.get_ref());
 
-    let public_categories: Vec<String> = a
-        .pubblicazione
-        .categorie_pubbliche
-        .iter()
-        .map(|c| c.trim().to_uppercase())
-        .collect();
+    let redaction = Redaction {
+        on: profile == Profile::Albo,
+        categories: a
+            .pubblicazione
+            .categorie_pubbliche
+            .iter()
+            .map(|c| c.trim().to_uppercase())
+            .collect(),
+        names: a
+            .pubblicazione
+            .nomi_pubblici
+            .iter()
+            .map(|n| name_key(n))
+            .collect(),
+    };
     let managed_views: Vec<ManagedView> = managed
         .iter()
-        .map(|m| managed_view(m, checked, profile, &public_categories))
+        .map(|m| managed_view(m, checked, &redaction))
         .collect();
     let service_views: Vec<ServiceView> = services.iter().map(|s| service_view(s, plan)).collect();
 
@@ -416,12 +425,46 @@ fn quoted_segments(mut segs: Vec<Segment>) -> Vec<Segment> {
     segs
 }
 
-fn managed_view(
-    m: &CheckedManaged,
-    checked: &Checked,
-    profile: Profile,
-    public_categories: &[String],
-) -> ManagedView {
+/// What the albo copy omits: names of staff, except public roles.
+struct Redaction {
+    on: bool,
+    categories: Vec<String>,
+    names: Vec<Vec<String>>,
+}
+
+/// A name as a comparable key: its words in capitals, apostrophes dropped, sorted (so
+/// "D'Amico Sara" and "SARA D'AMICO" match).
+fn name_key(name: &str) -> Vec<String> {
+    let mut words: Vec<String> = name
+        .split_whitespace()
+        .map(|w| w.replace(['\'', '’'], "").to_uppercase())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.sort();
+    words
+}
+
+impl Redaction {
+    /// The text to print for a member of staff of an objective whose public people are
+    /// `public` (its P.O./responsabile, dirigente and assessore).
+    fn staff_name(&self, p: &crate::model::Staff, public: &[Vec<String>]) -> String {
+        let key = name_key(&p.nome);
+        let keep = !self.on
+            || self.categories.contains(&p.categoria.trim().to_uppercase())
+            || public.contains(&key)
+            || self.names.contains(&key);
+        if keep {
+            clean(&p.nome)
+        } else {
+            match &p.ruolo {
+                Some(r) if !r.trim().is_empty() => clean(r),
+                _ => format!("Dipendente di categoria {}", clean(&p.categoria)),
+            }
+        }
+    }
+}
+
+fn managed_view(m: &CheckedManaged, checked: &Checked, redaction: &Redaction) -> ManagedView {
     let o = &m.source.data;
     let plan = checked.plan;
     let eliminated = *o.azione.get_ref() == Action::Eliminare;
@@ -778,28 +821,25 @@ fn managed_view(
     }
 
     // --- Staff and resources ---------------------------------------------------------
-    let staff_redacted = profile == Profile::Albo;
+    let public_people: Vec<Vec<String>> = [&o.responsabile, &o.dirigente, &o.assessore]
+        .iter()
+        .map(|p| name_key(&p.display()))
+        .collect();
     let staff: Vec<StaffRow> = o
         .personale
         .iter()
-        .map(|p| {
-            let public = public_categories.contains(&p.categoria.trim().to_uppercase());
-            let nome = if staff_redacted && !public {
-                match &p.ruolo {
-                    Some(r) if !r.trim().is_empty() => format!("[{}]", clean(r)),
-                    _ => "[omesso]".to_string(),
-                }
-            } else {
-                clean(&p.nome)
-            };
-            StaffRow {
-                categoria: clean(&p.categoria),
-                nome,
-                note: clean(&p.note),
-                partecipazione: format::percent2(p.partecipazione.get_ref().0),
-            }
+        .map(|p| StaffRow {
+            categoria: clean(&p.categoria),
+            nome: redaction.staff_name(p, &public_people),
+            note: clean(&p.note),
+            partecipazione: format::percent2(p.partecipazione.get_ref().0),
         })
         .collect();
+    let staff_redacted = redaction.on
+        && staff
+            .iter()
+            .zip(&o.personale)
+            .any(|(row, p)| row.nome != clean(&p.nome));
     let staff_total: Decimal = o
         .personale
         .iter()

@@ -89,6 +89,31 @@ pub fn run(
             Err(e) => return fail_io(&e),
         }
     }
+    // Next to the PDF: its digest (sha256sum format) and its record for the albo.
+    let file_name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let (sha_path, meta_path) = crate::record::sidecar_paths(&output);
+    let record = crate::record::record(
+        &built.document,
+        &checked.annex.data,
+        &built.pdf,
+        built.pages,
+        &file_name,
+    );
+    let json = serde_json::to_string_pretty(&record).expect("record serializes") + "\n";
+    for (path, bytes) in [
+        (
+            &sha_path,
+            publish::sha256sum_line(&built.pdf, &file_name).into_bytes(),
+        ),
+        (&meta_path, json.into_bytes()),
+    ] {
+        if let Err(e) = publish::write_atomic(path, &bytes) {
+            return fail_io(&e);
+        }
+    }
     if !quiet {
         let what = match &selection {
             Selection::All => format!(

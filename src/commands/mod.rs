@@ -4,6 +4,7 @@
 
 mod build;
 mod check;
+mod export;
 mod list;
 mod new;
 mod schema;
@@ -52,6 +53,11 @@ pub fn run(cli: Cli) -> i32 {
             png,
             quiet,
         ),
+        Command::Export {
+            content,
+            format,
+            output,
+        } => export::run(&content, format, output.as_deref(), quiet),
         Command::Watch {
             obiettivo,
             content,

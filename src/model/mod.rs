@@ -71,6 +71,10 @@ pub struct Publication {
     /// Categorie del personale i cui nomi restano nella copia per l'albo (es. "DIRIGENTE").
     #[serde(default)]
     pub categorie_pubbliche: Vec<String>,
+    /// Altri nomi del personale che restano nella copia per l'albo (oltre a P.O./responsabile
+    /// e dirigente della scheda, che restano sempre), scritti come nella tabella del personale.
+    #[serde(default)]
+    pub nomi_pubblici: Vec<String>,
 }
 
 /// The action requested for a management objective.
