@@ -514,6 +514,14 @@ impl Watch {
     }
 }
 
+/// Saves a file the way many editors do, in one step (a hidden temporary file renamed
+/// into place), so that a slow machine cannot show `watch` a half-written file.
+fn save(path: &Path, text: &str) {
+    let tmp = path.with_file_name(".salvataggio.tmp");
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(&tmp, path).unwrap();
+}
+
 impl Drop for Watch {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -537,14 +545,14 @@ fn watch_rebuilds_after_an_edit_and_keeps_the_last_good_pdf() {
         "titolo = \"Patto educativo di comunità rinnovato\"",
     );
     assert_ne!(edited, text);
-    std::fs::write(&g06, &edited).unwrap();
+    save(&g06, &edited);
     watch.wait_for("[2]: scritto");
     let second = std::fs::read(&pdf).unwrap();
     assert_ne!(first, second);
     assert!(squash(&pdf_text(&pdf)).contains(&squash("comunità rinnovato")));
 
     // A broken edit: the error is reported and the PDF stays as it was.
-    std::fs::write(&g06, edited.replace("numero = 6", "numero = \"sei\"")).unwrap();
+    save(&g06, &edited.replace("numero = 6", "numero = \"sei\""));
     let status = watch.wait_for("[3]:");
     assert!(
         status.contains("resta il PDF della compilazione 2"),
@@ -560,7 +568,7 @@ fn watch_rebuilds_after_an_edit_and_keeps_the_last_good_pdf() {
     assert_eq!(leftovers.len(), 1, "{leftovers:?}");
 
     // Fixed again: rebuilt.
-    std::fs::write(&g06, &text).unwrap();
+    save(&g06, &text);
     watch.wait_for("[4]: scritto");
     assert_eq!(std::fs::read(&pdf).unwrap(), first);
 
