@@ -138,11 +138,27 @@ fn table(rows: &[Row]) -> String {
         ]));
     }
     let managed = rows.iter().filter(|r| r.kind == "gestionale").count();
+    let changes = rows.iter().map(|r| r.changes).sum::<usize>();
     out.push_str(&format!(
-        "{} obiettivi: {managed} gestionali, {} istituzionali; {} modifiche in tutto\n",
-        rows.len(),
+        "{}: {managed} {}, {} {}; {} in tutto\n",
+        count(rows.len(), "obiettivo", "obiettivi"),
+        if managed == 1 {
+            "gestionale"
+        } else {
+            "gestionali"
+        },
         rows.len() - managed,
-        rows.iter().map(|r| r.changes).sum::<usize>()
+        if rows.len() - managed == 1 {
+            "istituzionale"
+        } else {
+            "istituzionali"
+        },
+        count(changes, "modifica", "modifiche"),
     ));
     out
+}
+
+/// "1 obiettivo", "16 obiettivi".
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

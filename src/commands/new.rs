@@ -88,9 +88,13 @@ pub fn run(
             .join(schema::SCHEMA_DIR)
             .join(schema_name);
         if !schema_path.is_file() {
+            let beside = match dir.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.join(schema::SCHEMA_DIR),
+                _ => Path::new(schema::SCHEMA_DIR).to_path_buf(),
+            };
             eprintln!(
                 "  per l'aiuto dell'editor serve lo schema accanto ai contenuti: piao schema --output {}",
-                dir.join("..").join(schema::SCHEMA_DIR).display()
+                beside.display()
             );
         }
     }
