@@ -69,17 +69,19 @@ for s in "${SETS[@]}"; do
 done
 
 # --- Timing helpers -----------------------------------------------------------------------
-# run NAME CMD...: runs CMD once, appends "seconds rss_kib" to $WORK/NAME.
+# run NAME CMD...: runs CMD once, appends "wall_ms rss_kib cpu_ms" to $WORK/NAME
+# (cpu = user + system time of the process and its threads: less sensitive than the
+# wall clock to other processes on a shared machine).
 run() {
   local name=$1; shift
   local t0 t1
   t0=$(date +%s%N)
-  "$TIME" -f '%M' -o "$WORK/rss.tmp" "$@" >/dev/null 2>"$WORK/err.tmp" || {
+  "$TIME" -f '%M %U %S' -o "$WORK/rss.tmp" "$@" >/dev/null 2>"$WORK/err.tmp" || {
     echo "fallito: $*" >&2; cat "$WORK/err.tmp" >&2; exit 1; }
   t1=$(date +%s%N)
-  echo "$(( (t1 - t0) / 1000000 )) $(tail -n 1 "$WORK/rss.tmp")" >>"$WORK/$name"
+  echo "$(( (t1 - t0) / 1000000 )) $(tail -n 1 "$WORK/rss.tmp" | awk '{ printf "%d %d", $1, ($2 + $3) * 1000 }')" >>"$WORK/$name"
 }
-# stats NAME COLUMN: "median min max" of a column (1 = ms, 2 = KiB).
+# stats NAME COLUMN: "median min max" of a column (1 = wall ms, 2 = KiB, 3 = CPU ms).
 stats() {
   cut -d' ' -f"$2" "$WORK/$1" | sort -n | awk '{a[NR]=$1} END {
     m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2; print m, a[1], a[NR] }'
@@ -146,18 +148,18 @@ fi
 
 pages() { pdfinfo "$1" 2>/dev/null | awk '/^Pages:/ {print $2}'; }
 
-echo "| misura | tempo: mediana (min-max) | RSS di picco: mediana (min-max) | pagine |"
-echo "| --- | --- | --- | --- |"
+echo "| misura | tempo: mediana (min-max) | CPU (utente + sistema) | RSS di picco | pagine |"
+echo "| --- | --- | --- | --- | --- |"
 for s in "${SETS[@]}"; do
   for tool in piao typst; do
     label="$tool build $s"; [[ $tool == typst ]] && label="typst compile $s"
-    echo "| $label | $(fmt_s $(stats "$tool-$s" 1)) | $(fmt_mb $(stats "$tool-$s" 2)) | $(pages "$WORK/$tool-$s.pdf") |"
+    echo "| $label | $(fmt_s $(stats "$tool-$s" 1)) | $(fmt_s $(stats "$tool-$s" 3)) | $(fmt_mb $(stats "$tool-$s" 2)) | $(pages "$WORK/$tool-$s.pdf") |"
   done
 done
-echo "| piao preview $PREVIEW | $(fmt_s $(stats preview 1)) | $(fmt_mb $(stats preview 2)) | $(pages "$WORK/preview.pdf") |"
+echo "| piao preview $PREVIEW | $(fmt_s $(stats preview 1)) | $(fmt_s $(stats preview 3)) | $(fmt_mb $(stats preview 2)) | $(pages "$WORK/preview.pdf") |"
 if [[ -n $HAVE_WATCH ]]; then
-  echo "| piao watch: prima compilazione (segrate) | $(fmt_s $(stats watch-first 1)) | | |"
-  echo "| piao watch: dopo una modifica di una riga ($WATCH_EDITS) | $(fmt_s $(stats watch-edit 1)) | | |"
+  echo "| piao watch: prima compilazione (segrate) | $(fmt_s $(stats watch-first 1)) | | | |"
+  echo "| piao watch: dopo una modifica di una riga ($WATCH_EDITS) | $(fmt_s $(stats watch-edit 1)) | | | |"
 fi
 echo
 
@@ -165,18 +167,24 @@ check() { # check LABEL VALUE LIMIT
   local ok; ok=$(awk -v v="$2" -v l="$3" 'BEGIN { print (v <= l) ? "rispettato" : "MANCATO" }')
   echo "| $1 | $2 | ≤ $3 | $ok |"
 }
-echo "| rapporto (mediane) | valore | obiettivo | esito |"
+echo "| rapporto (mediane; \"CPU\" = tempo di CPU) | valore | obiettivo | esito |"
 echo "| --- | --- | --- | --- |"
 check "piao build / typst compile (segrate)" "$(ratio "$(median piao-segrate 1)" "$(median typst-segrate 1)")" 1.15
+check "piao build / typst compile (segrate), CPU" "$(ratio "$(median piao-segrate 3)" "$(median typst-segrate 3)")" 1.15
 check "piao build / typst compile (n100)" "$(ratio "$(median piao-n100 1)" "$(median typst-n100 1)")" 1.15
+check "piao build / typst compile (n100), CPU" "$(ratio "$(median piao-n100 3)" "$(median typst-n100 3)")" 1.15
 if [[ -n ${CONTENT[n1000]:-} ]]; then
   check "piao build / typst compile (n1000)" "$(ratio "$(median piao-n1000 1)" "$(median typst-n1000 1)")" 1.15
+  check "piao build / typst compile (n1000), CPU" "$(ratio "$(median piao-n1000 3)" "$(median typst-n1000 3)")" 1.15
 fi
 check "piao preview $PREVIEW / piao build (segrate)" "$(ratio "$(median preview 1)" "$(median piao-segrate 1)")" 0.25
+check "piao preview $PREVIEW / piao build (segrate), CPU" "$(ratio "$(median preview 3)" "$(median piao-segrate 3)")" 0.25
 if [[ -n ${CONTENT[n1000]:-} ]]; then
   check "tempo piao n1000 / n100" "$(ratio "$(median piao-n1000 1)" "$(median piao-n100 1)")" 11
+  check "CPU piao n1000 / n100" "$(ratio "$(median piao-n1000 3)" "$(median piao-n100 3)")" 11
   check "RSS piao n1000 / n100" "$(ratio "$(median piao-n1000 2)" "$(median piao-n100 2)")" 10
   check "tempo typst n1000 / n100 (riferimento)" "$(ratio "$(median typst-n1000 1)" "$(median typst-n100 1)")" 11
+  check "CPU typst n1000 / n100 (riferimento)" "$(ratio "$(median typst-n1000 3)" "$(median typst-n100 3)")" 11
   check "RSS typst n1000 / n100 (riferimento)" "$(ratio "$(median typst-n1000 2)" "$(median typst-n100 2)")" 10
 fi
 if [[ -n $HAVE_WATCH ]]; then
