@@ -97,6 +97,13 @@ impl Engine {
                 Some(src) if src.text() == f.text => {}
                 Some(src) => {
                     src.replace(&f.text);
+                    // typst-syntax 0.15.1 widens the common suffix over a differing
+                    // byte when the old and new texts end in characters that share
+                    // their last UTF-8 bytes ("Œ" C5 92 → "Ò" C3 92): the source then
+                    // keeps the old character. Start afresh when that happens.
+                    if src.text() != f.text {
+                        *src = Source::new(id, f.text.clone());
+                    }
                 }
                 None => {
                     sources.insert(id, Source::new(id, f.text.clone()));
