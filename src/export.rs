@@ -158,6 +158,11 @@ fn managed_row(
             .flat_map(|gr| managed_group(o, *gr))
             .find(|i| i.id.as_ref().is_some_and(|x| x.get_ref() == id))
     };
+    let described = |id: &str| {
+        indicator(id)
+            .map(|i| clean(&i.descrizione))
+            .unwrap_or_default()
+    };
     let (oggetto, old, new) = match c {
         Change::Reschedule {
             phases,
@@ -195,13 +200,9 @@ fn managed_row(
         Change::ReplacePhase { phase, text, .. } | Change::RewordPhase { phase, text } => {
             (format!("fase {phase}"), phase_text(o, *phase), clean(text))
         }
-        Change::RemoveIndicator { indicator: id } => (
-            "indicatore".into(),
-            indicator(id)
-                .map(|i| clean(&i.descrizione))
-                .unwrap_or_default(),
-            String::new(),
-        ),
+        Change::RemoveIndicator { indicator: id } => {
+            ("indicatore".into(), described(id), String::new())
+        }
         Change::AddManagedIndicator {
             group,
             text,
@@ -219,23 +220,12 @@ fn managed_row(
         Change::RewordIndicator {
             indicator: id,
             text,
-        } => (
-            "indicatore".into(),
-            indicator(id)
-                .map(|i| clean(&i.descrizione))
-                .unwrap_or_default(),
-            clean(text),
-        ),
+        } => ("indicatore".into(), described(id), clean(text)),
         Change::Retarget {
             indicator: id,
             target,
         } => (
-            format!(
-                "valore atteso: {}",
-                indicator(id)
-                    .map(|i| clean(&i.descrizione))
-                    .unwrap_or_default()
-            ),
+            format!("valore atteso: {}", described(id)),
             indicator(id).map(|i| clean(&i.atteso)).unwrap_or_default(),
             clean(target),
         ),
@@ -261,6 +251,11 @@ fn service_row(base: &Row, o: &Service, g: &CheckedGroup, c: &Change) -> Row {
             .iter()
             .find(|i| i.id.as_ref().is_some_and(|x| x.get_ref() == id))
     };
+    let described = |id: &str| {
+        indicator(id)
+            .map(|i| clean(&i.descrizione))
+            .unwrap_or_default()
+    };
     let activity = |id: &str| {
         o.attivita
             .iter()
@@ -277,13 +272,9 @@ fn service_row(base: &Row, o: &Service, g: &CheckedGroup, c: &Change) -> Row {
             .join(" / "),
     };
     let (oggetto, old, new) = match c {
-        Change::RemoveIndicator { indicator: id } => (
-            "indicatore".into(),
-            indicator(id)
-                .map(|i| clean(&i.descrizione))
-                .unwrap_or_default(),
-            String::new(),
-        ),
+        Change::RemoveIndicator { indicator: id } => {
+            ("indicatore".into(), described(id), String::new())
+        }
         Change::AddServiceIndicator { text, target, .. } => (
             "indicatore".into(),
             String::new(),
@@ -292,23 +283,12 @@ fn service_row(base: &Row, o: &Service, g: &CheckedGroup, c: &Change) -> Row {
         Change::RewordIndicator {
             indicator: id,
             text,
-        } => (
-            "indicatore".into(),
-            indicator(id)
-                .map(|i| clean(&i.descrizione))
-                .unwrap_or_default(),
-            clean(text),
-        ),
+        } => ("indicatore".into(), described(id), clean(text)),
         Change::Retarget {
             indicator: id,
             target,
         } => (
-            format!(
-                "target: {}",
-                indicator(id)
-                    .map(|i| clean(&i.descrizione))
-                    .unwrap_or_default()
-            ),
+            format!("target: {}", described(id)),
             indicator(id)
                 .map(|i| targets(i.target.get_ref()))
                 .unwrap_or_default(),
