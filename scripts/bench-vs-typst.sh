@@ -3,7 +3,7 @@
 # that `piao typst` emits, and measures preview and scaling. Prints a table of medians
 # (min-max) and the ratios the targets of issue 6 are stated in.
 #
-#   scripts/bench-vs-typst.sh            # 5 runs of everything (about 10 minutes on 2 cores)
+#   scripts/bench-vs-typst.sh            # 5 runs of everything (5-8 minutes on 2 cores)
 #   RUNS=3 scripts/bench-vs-typst.sh     # fewer runs
 #   SKIP_N1000=1 scripts/bench-vs-typst.sh
 #
