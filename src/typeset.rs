@@ -91,7 +91,8 @@ impl Engine {
     pub fn update(&self, files: &[SourceFile]) {
         let mut sources = self.sources.lock().expect("sources lock");
         let wanted: Vec<FileId> = files.iter().map(|f| file_id(&f.path)).collect();
-        sources.retain(|id, _| wanted.contains(id));
+        let keep: std::collections::HashSet<FileId> = wanted.iter().copied().collect();
+        sources.retain(|id, _| keep.contains(id));
         for (f, id) in files.iter().zip(wanted) {
             match sources.get_mut(&id) {
                 Some(src) if src.text() == f.text => {}
