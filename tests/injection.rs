@@ -150,6 +150,8 @@ fn build(builder: &Builder, values: &[String]) -> Result<String, String> {
             piao::diag::render(&checking.report, &checking.sources, false)
         )
     })?;
+    // As `piao watch` does: free what Typst cached for older compilations.
+    Engine::evict(10);
     pdf_extract::extract_text_from_mem(&built.pdf).map_err(|e| e.to_string())
 }
 
