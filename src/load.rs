@@ -199,12 +199,24 @@ pub fn parse_file<T: DeserializeOwned>(
             return None;
         }
     };
-    let text = match decode(&bytes) {
+    parse_bytes(path, &bytes, sources, report)
+}
+
+/// Parses the bytes of a file (read from `path`, which names it in diagnostics):
+/// encoding, TOML, model. Returns `None` (with every problem in `report`) when the
+/// file cannot be used.
+pub fn parse_bytes<T: DeserializeOwned>(
+    path: &Path,
+    bytes: &[u8],
+    sources: &mut Sources,
+    report: &mut Report,
+) -> Option<Loaded<T>> {
+    let text = match decode(bytes) {
         Ok(t) => t,
         Err(problem) => {
             // Keep what can be shown of the file (up to a little after the spot), so
             // that the message can point at it.
-            let lossy = String::from_utf8_lossy(&bytes);
+            let lossy = String::from_utf8_lossy(bytes);
             let mut cut = lossy.len().min(problem.span.end + 120);
             while !lossy.is_char_boundary(cut) {
                 cut -= 1;
