@@ -130,7 +130,12 @@ fn build(builder: &Builder, values: &[String]) -> Result<String, String> {
         objective = objective.replace(placeholder, &toml_string(&format!("{a}{value}{b}")));
     }
     std::fs::write(dir.path().join("gestionali/g01-prova.toml"), objective).unwrap();
-    let mut checking = pipeline::load_and_check(dir.path(), false).map_err(|e| e.0)?;
+    build_dir(builder, dir.path())
+}
+
+/// Builds the annex of a content folder and returns the PDF's text.
+fn build_dir(builder: &Builder, dir: &std::path::Path) -> Result<String, String> {
+    let mut checking = pipeline::load_and_check(dir, false).map_err(|e| e.0)?;
     let rendered = piao::diag::render(&checking.report, &checking.sources, false);
     let Some(checked) = checking.checked.take() else {
         return Err(format!("check refused the content:\n{rendered}"));
@@ -335,4 +340,110 @@ fn a_reused_engine_shows_the_new_text() {
     build(&builder, &before).unwrap();
     let text = build(&builder, &after).unwrap();
     assert_eq!(counts(&text, &after), expected, "{text}");
+}
+
+/// Keys whose values are references, codes or numbers, not printed text.
+const NOT_PRINTED: &[&str] = &[
+    "id",
+    "indicatore",
+    "attivita",
+    "tipo",
+    "variazione",
+    "gruppo",
+    "dopo",
+    "azione",
+    "ruolo",
+    "categorie_pubbliche",
+    "nomi_pubblici",
+    "costo",
+    "partecipazione",
+];
+
+/// Keys of prose fields (somewhere): their `*` marks are emphasis, not text.
+const PROSE_KEYS: &[&str] = &["descrizione", "motivazione", "testo"];
+
+/// Whether `needle`'s characters appear in `hay` in order (other characters between).
+fn in_order(needle: &str, hay: &str) -> bool {
+    let mut hay = hay.chars();
+    needle.chars().all(|c| hay.any(|h| h == c))
+}
+
+/// Hostile text in every printed string of a whole content folder (a frozen copy of
+/// part of the bundled one): each value comes back between its markers. Here the
+/// characters are only required in order: in narrow table columns the lines of
+/// neighbouring cells interleave in the extracted text, and a row may continue on the
+/// next page after the footer; the property test above requires contiguous text.
+#[test]
+fn hostile_text_in_every_field_comes_back() {
+    let hostile = [
+        "s@c on_line > 3 % [x] #y $z$",
+        "= finto // no /* no */ -- ... ~ \\ `r`",
+        "12. elenco - punto + altro <l> @l {{ x }}",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(
+        &common::root().join("tests/fixtures/errori/base"),
+        dir.path(),
+    );
+    let mut expected: Vec<(String, String)> = Vec::new();
+    let mut files = vec![
+        dir.path().join("allegato.toml"),
+        dir.path().join("formazione.toml"),
+    ];
+    for sub in ["gestionali", "istituzionali"] {
+        for e in std::fs::read_dir(dir.path().join(sub)).unwrap() {
+            files.push(e.unwrap().path());
+        }
+    }
+    files.sort();
+    fn walk(v: &mut toml::Value, key: &str, hostile: &[&str], out: &mut Vec<(String, String)>) {
+        if NOT_PRINTED.contains(&key) {
+            return;
+        }
+        match v {
+            toml::Value::String(s) => {
+                let n = out.len();
+                let h = hostile[n % hostile.len()];
+                *s = format!("Kq{n}vW {h} Wv{n}qK");
+                out.push((key.to_string(), h.to_string()));
+            }
+            toml::Value::Array(a) => a.iter_mut().for_each(|x| walk(x, key, hostile, out)),
+            toml::Value::Table(t) => t.iter_mut().for_each(|(k, x)| walk(x, k, hostile, out)),
+            _ => {}
+        }
+    }
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        let mut value: toml::Value = toml::from_str(&text).unwrap();
+        walk(&mut value, "", &hostile, &mut expected);
+        std::fs::write(file, toml::to_string(&value).unwrap()).unwrap();
+    }
+    let builder = builder().lock().unwrap();
+    let text = build_dir(&builder, dir.path()).unwrap();
+    // Some fields are shown in capitals: compare without case.
+    let hay = squash(&text).to_lowercase();
+    let mut missing = Vec::new();
+    for (n, (key, h)) in expected.iter().enumerate() {
+        let (a, b) = (format!("kq{n}vw"), format!("wv{n}qk"));
+        let mut want = squash(h).to_lowercase();
+        if PROSE_KEYS.contains(&key.as_str()) {
+            want = want.replace('*', "");
+        }
+        let found = hay.match_indices(&a).any(|(start, _)| {
+            let rest = &hay[start + a.len()..];
+            rest.find(&b)
+                .is_some_and(|end| in_order(&want, &rest[..end]))
+        });
+        if !found {
+            missing.push(format!("{n} {key}: {h}"));
+        }
+    }
+    assert!(expected.len() > 250, "only {} values", expected.len());
+    assert!(
+        missing.is_empty(),
+        "{} of {} values not in the PDF:\n{}",
+        missing.len(),
+        expected.len(),
+        missing.join("\n")
+    );
 }
