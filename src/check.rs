@@ -95,8 +95,13 @@ pub fn check(content: &Content, sources: &Sources, report: &mut Report) -> Optio
     if let Some(t) = &content.training {
         check_training(t, sources, report);
     }
-    let annex = content.annex.clone()?;
-    let (plan, monitoring) = check_annex(&annex, sources, report)?;
+    let annex = content.annex.clone();
+    let (plan, monitoring) = match &annex {
+        Some(a) => check_annex(a, sources, report)?,
+        // The annex has errors of its own (reported): check the objectives anyway
+        // against its years, when they can be read, so that every problem is shown.
+        None => lenient_plan(content, sources)?,
+    };
 
     let mut managed = Vec::new();
     let mut numbers: HashMap<u32, (FileIdx, Range<usize>)> = HashMap::new();
@@ -125,13 +130,40 @@ pub fn check(content: &Content, sources: &Sources, report: &mut Report) -> Optio
         return None;
     }
     Some(Checked {
-        annex,
+        annex: annex?,
         plan,
         monitoring,
         managed: managed.into_iter().flatten().collect(),
         services: services.into_iter().flatten().collect(),
         training: content.training.clone(),
     })
+}
+
+/// The plan's years and monitoring dates from an annex file that did not load, when
+/// those three values are there and plausible.
+fn lenient_plan(content: &Content, sources: &Sources) -> Option<(Plan, Vec<NaiveDate>)> {
+    let file = sources.find(&content.dir.join(load::ANNEX_FILE))?;
+    let root = toml::de::DeTable::parse(sources.text(file)).ok()?;
+    let year = |key: &str| -> Option<i32> {
+        let v = root.get_ref().get(key)?;
+        let y = v.get_ref().as_integer()?.as_str().parse::<i32>().ok()?;
+        PLAUSIBLE_YEARS.contains(&y).then_some(y)
+    };
+    let plan = Plan {
+        first: year("anno_inizio")?,
+        last: year("anno_fine")?,
+    };
+    let toml::de::DeValue::Array(dates) = root.get_ref().get("monitoraggi")?.get_ref() else {
+        return None;
+    };
+    let monitoring = dates
+        .iter()
+        .map(|d| {
+            let text = d.get_ref().as_datetime()?.to_string();
+            crate::model::values::parse_date(&text)
+        })
+        .collect::<Option<Vec<_>>>()?;
+    (plan.first <= plan.last).then_some((plan, monitoring))
 }
 
 fn all_files(content: &Content) -> Vec<FileIdx> {

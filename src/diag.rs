@@ -111,6 +111,10 @@ impl Sources {
     pub fn path(&self, idx: FileIdx) -> &Path {
         &self.paths[idx]
     }
+    /// The file registered for `path`, if any.
+    pub fn find(&self, path: &Path) -> Option<FileIdx> {
+        self.paths.iter().position(|p| p == path)
+    }
     /// 1-based line and column of a byte offset.
     pub fn line_col(&self, idx: FileIdx, offset: usize) -> (usize, usize) {
         let text = self.text(idx);

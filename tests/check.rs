@@ -931,3 +931,26 @@ fn a_successful_build_replaces_the_previous_pdf() {
         .collect();
     assert!(temporary.is_empty(), "temporary files left: {temporary:?}");
 }
+
+#[test]
+fn objectives_are_checked_even_when_the_annex_has_errors() {
+    let dir = mutated(ANNEX, |t| {
+        replace_once(t, "ente = \"Comune di Segrate\"", "ente = 12")
+    });
+    let g06 = dir.path().join(G06);
+    let text = std::fs::read_to_string(&g06).unwrap();
+    std::fs::write(
+        &g06,
+        replace_once(
+            &text,
+            "cronoprogramma = { aprile = 100 }",
+            "cronoprogramma = { aprile = 90 }",
+        ),
+    )
+    .unwrap();
+    let (out, errors) = check_dir(dir.path(), false);
+    assert_eq!(errors, 2, "{out}");
+    assert!(out.contains("allegato.toml:4:8"), "{out}");
+    assert!(out.contains("somma a 90% invece di 100%"), "{out}");
+    insta::assert_snapshot!("objectives_are_checked_even_when_the_annex_has_errors", out);
+}
