@@ -954,3 +954,32 @@ fn objectives_are_checked_even_when_the_annex_has_errors() {
     assert!(out.contains("somma a 90% invece di 100%"), "{out}");
     insta::assert_snapshot!("objectives_are_checked_even_when_the_annex_has_errors", out);
 }
+
+#[test]
+fn damaged_files_make_check_exit_with_1_naming_the_file() {
+    let cases: [(&[u8], &str); 5] = [
+        (
+            b"numero = 99\ntitolo = \"citt\xe0\"\n",
+            "il file non è testo UTF-8 valido",
+        ),
+        (b"", "il file è vuoto"),
+        (b"\xEF\xBB\xBFnumero = 99\n", "il file inizia con un BOM"),
+        (
+            b"\x7fELF\x02\x01\x01\0\0\0\0",
+            "il file contiene byte nulli",
+        ),
+        (
+            b"<html><body>scheda</body></html>\n",
+            "nome di chiave non valido",
+        ),
+    ];
+    for (bytes, expected) in cases {
+        let dir = mutated(G06, |t| t.to_string());
+        std::fs::write(dir.path().join("gestionali/x.toml"), bytes).unwrap();
+        let (code, err) = run(&["check", "--content", dir.path().to_str().unwrap()]);
+        assert_eq!(code, 1, "{err}");
+        assert!(err.contains(expected), "{err}");
+        assert!(err.contains("gestionali/x.toml:"), "{err}");
+        assert!(err.contains(" │ "), "the source line is shown: {err}");
+    }
+}
