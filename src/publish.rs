@@ -43,17 +43,35 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
 }
 
 /// Checks that the folder of `path` can receive files, before any long work starts.
+/// Creates nothing: a missing folder is made only when the file is written, so a
+/// failed run leaves no trace.
 pub fn check_writable(path: &Path) -> Result<(), String> {
+    if path.is_dir() {
+        return Err(format!("`{}` è una cartella, non un file", path.display()));
+    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    if path.is_dir() {
-        return Err(format!("`{}` è una cartella, non un file", path.display()));
+    // The nearest folder that exists is the one that must accept new entries.
+    let mut existing = dir.as_path();
+    while !existing.exists() {
+        match existing.parent() {
+            Some(p) if !p.as_os_str().is_empty() => existing = p,
+            _ => {
+                existing = Path::new(".");
+                break;
+            }
+        }
     }
-    fs::create_dir_all(&dir)
-        .map_err(|e| format!("non riesco a creare la cartella `{}`: {e}", dir.display()))?;
-    let probe = dir.join(format!(".piao-probe-{}", std::process::id()));
+    if !existing.is_dir() {
+        return Err(format!(
+            "non riesco a creare la cartella `{}`: `{}` è un file",
+            dir.display(),
+            existing.display()
+        ));
+    }
+    let probe = existing.join(format!(".piao-probe-{}", std::process::id()));
     match fs::File::create(&probe) {
         Ok(_) => {
             let _ = fs::remove_file(&probe);
@@ -61,7 +79,7 @@ pub fn check_writable(path: &Path) -> Result<(), String> {
         }
         Err(e) => Err(format!(
             "non posso scrivere nella cartella `{}`: {e}",
-            dir.display()
+            existing.display()
         )),
     }
 }
@@ -85,6 +103,17 @@ mod tests {
             sha256sum_line(b"abc", "a.pdf"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  a.pdf\n"
         );
+    }
+
+    #[test]
+    fn checking_an_output_path_creates_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("nuova/cartella/out.pdf");
+        check_writable(&p).unwrap();
+        assert!(!dir.path().join("nuova").exists());
+        std::fs::write(dir.path().join("file"), b"x").unwrap();
+        assert!(check_writable(&dir.path().join("file/out.pdf")).is_err());
+        assert!(check_writable(dir.path()).is_err());
     }
 
     #[test]
