@@ -4,7 +4,8 @@
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::{Decimal, RoundingStrategy};
 
-const MONTHS: [&str; 12] = [
+/// Italian month names, lowercase, January first (the keys of a cronoprogramma).
+pub const MONTHS: &[&str; 12] = &[
     "gennaio",
     "febbraio",
     "marzo",
@@ -21,7 +22,7 @@ const MONTHS: [&str; 12] = [
 
 /// Italian month names, lowercase, January first.
 pub fn month_names() -> &'static [&'static str; 12] {
-    &MONTHS
+    MONTHS
 }
 
 /// A month name with a capital, as in the cronoprogramma header ("Gennaio").

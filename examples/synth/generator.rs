@@ -123,20 +123,8 @@ impl Rng {
 
 // --- Words ------------------------------------------------------------------------------
 
-const MONTHS: [&str; 12] = [
-    "gennaio",
-    "febbraio",
-    "marzo",
-    "aprile",
-    "maggio",
-    "giugno",
-    "luglio",
-    "agosto",
-    "settembre",
-    "ottobre",
-    "novembre",
-    "dicembre",
-];
+/// Month names as the content files spell them (the library's own list).
+const MONTHS: &[&str; 12] = piao::format::MONTHS;
 const MONTH_DAYS: [u32; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 const SURNAMES: &[&str] = &[
