@@ -136,6 +136,25 @@ pub fn rows(checked: &Checked) -> Vec<Row> {
     out
 }
 
+/// The row of one change: the objective's columns, then what the change says.
+fn change_row(
+    base: &Row,
+    g: &CheckedGroup,
+    c: &Change,
+    oggetto: String,
+    old: String,
+    new: String,
+) -> Row {
+    Row {
+        tipo_modifica: crate::view::change_kind(c),
+        oggetto,
+        valore_precedente: old,
+        valore_nuovo: new,
+        motivazione: g.motivation.clone(),
+        ..base.clone()
+    }
+}
+
 fn phase_text(o: &Managed, n: u32) -> String {
     o.fasi
         .iter()
@@ -235,14 +254,7 @@ fn managed_row(
             String::new(),
         ),
     };
-    Row {
-        tipo_modifica: crate::view::change_kind(c),
-        oggetto,
-        valore_precedente: old,
-        valore_nuovo: new,
-        motivazione: g.motivation.clone(),
-        ..base.clone()
-    }
+    change_row(base, g, c, oggetto, old, new)
 }
 
 fn service_row(base: &Row, o: &Service, g: &CheckedGroup, c: &Change) -> Row {
@@ -309,14 +321,7 @@ fn service_row(base: &Row, o: &Service, g: &CheckedGroup, c: &Change) -> Row {
             String::new(),
         ),
     };
-    Row {
-        tipo_modifica: crate::view::change_kind(c),
-        oggetto,
-        valore_precedente: old,
-        valore_nuovo: new,
-        motivazione: g.motivation.clone(),
-        ..base.clone()
-    }
+    change_row(base, g, c, oggetto, old, new)
 }
 
 /// The JSON export (pretty-printed, with a final newline).
