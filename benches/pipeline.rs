@@ -52,7 +52,7 @@ fn prepare(dir: PathBuf) -> Data {
     let checked = checking
         .checked
         .unwrap_or_else(|| panic!("content in {} has errors", dir.display()));
-    let document = view::build(&checked, Profile::Complete);
+    let document = view::build(&checked, &piao::apply::apply(&checked), Profile::Complete);
     let rendered = piao::render::render(&document, &Templates::bundled(), &Selection::All)
         .unwrap_or_else(|p| panic!("template error: {}", p.message));
     let date = checked.annex.data.data_documento.get_ref().0;
@@ -125,7 +125,10 @@ fn check(b: Bencher, d: &Data) {
 }
 
 fn view(b: Bencher, d: &Data) {
-    b.bench(|| view::build(&d.checked, Profile::Complete));
+    b.bench(|| {
+        let applied = piao::apply::apply(&d.checked);
+        view::build(&d.checked, &applied, Profile::Complete)
+    });
 }
 
 fn render(b: Bencher, d: &Data) {

@@ -68,7 +68,8 @@ fn main() {
     let date = checked.annex.data.data_documento.get_ref().0;
 
     let s = Stage::begin();
-    let document = view::build(&checked, Profile::Complete);
+    let applied = piao::apply::apply(&checked);
+    let document = view::build(&checked, &applied, Profile::Complete);
     peak = peak.max(s.end("view"));
 
     let s = Stage::begin();

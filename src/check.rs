@@ -15,12 +15,14 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use toml::Spanned;
 
-use crate::diag::{suggest, Diagnostic, FileIdx, Report, Sources};
+use crate::change::parse::{check_history, grid};
+use crate::change::{self, Change, Refs};
+use crate::diag::{Diagnostic, FileIdx, Report, Sources};
 use crate::fonts::Coverage;
 use crate::load::{self, Content, Loaded, Seg};
-use crate::model::change::{Change, Group, RawChange, RawGroup, TimeVerb, YearOrDate, KINDS};
+use crate::model::change::{Group, RawGroup};
 use crate::model::{Action, Annex, Cost, Managed, Person, Phase, Service, Targets, Training};
-use crate::schedule::{Grid, Period, Plan};
+use crate::schedule::{Grid, Plan};
 
 /// A group of typed changes sharing a motivazione.
 #[derive(Debug, Clone)]
@@ -58,8 +60,6 @@ pub struct Checked {
 
 /// The years a plan may start or end in: anything else is a typing mistake.
 const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
-/// The past years a service indicator shows (its `storico`).
-const HISTORY_YEARS: usize = 3;
 /// The phases a scheda has room for.
 const MAX_PHASES: usize = 10;
 
@@ -530,7 +530,7 @@ fn check_managed(
             report,
         );
         if let Some(s) = &phase.cronoprogramma {
-            if let Some(grid) = parse_grid(s, plan, f, &format!("della fase {n}"), report) {
+            if let Some(grid) = grid(s, plan, f, &format!("della fase {n}"), report) {
                 grids.insert(n, grid);
             }
         }
@@ -550,7 +550,7 @@ fn check_managed(
     let mut ids: HashMap<String, Range<usize>> = HashMap::new();
     let mut indicator_ids = Vec::new();
     for g in Group::ALL {
-        for (i, ind) in managed_group(o, g).iter().enumerate() {
+        for (i, ind) in o.indicatori.group(g).iter().enumerate() {
             if let Some(id) = &ind.id {
                 register_id(id, f, &mut ids, "indicatore", report);
                 indicator_ids.push(id.get_ref().clone());
@@ -627,13 +627,19 @@ fn check_managed(
 
     let refs = Refs {
         phases: phase_numbers.keys().copied().collect(),
+        phases_without_schedule: o
+            .fasi
+            .iter()
+            .filter(|p| p.cronoprogramma.is_none())
+            .map(|p| (*p.numero.get_ref(), p.numero.span()))
+            .collect(),
         indicators: indicator_ids,
         activities: Vec::new(),
         managed: true,
     };
     let typed = typed_groups(&o.variazioni, &refs, plan, f, report);
-    check_contradictions(&typed, f, report);
-    check_schedules_given(m, &typed, &grids, report);
+    change::check_contradictions(typed.changes(), f, report);
+    check_schedules_given(m, &grids, report);
     if report.errors() > errors_before {
         return None;
     }
@@ -642,15 +648,6 @@ fn check_managed(
         grids,
         groups: typed.groups,
     })
-}
-
-pub fn managed_group(o: &Managed, g: Group) -> &[crate::model::Indicator] {
-    match g {
-        Group::Quantity => &o.indicatori.quantita,
-        Group::Time => &o.indicatori.tempo,
-        Group::Cost => &o.indicatori.costo,
-        Group::Quality => &o.indicatori.qualita,
-    }
 }
 
 fn check_staff(m: &Loaded<Managed>, report: &mut Report) {
@@ -744,51 +741,6 @@ fn register_id(
     }
 }
 
-fn parse_grid(
-    schedule: &Spanned<crate::model::Schedule>,
-    plan: Plan,
-    file: FileIdx,
-    whose: &str,
-    report: &mut Report,
-) -> Option<Grid> {
-    match Grid::parse(schedule.get_ref(), plan) {
-        Ok(grid) => {
-            let total = grid.total();
-            if total != Decimal::from(100) {
-                report.push(
-                    Diagnostic::error(format!(
-                        "il cronoprogramma {whose} somma a {} invece di 100%",
-                        crate::format::percent(total)
-                    ))
-                    .at(file, schedule.span())
-                    .label(format!("totale {}", crate::format::percent(total)))
-                    .hint("anni precedenti + mesi + anni successivi devono fare 100"),
-                );
-                return None;
-            }
-            Some(grid)
-        }
-        Err(problems) => {
-            for p in problems {
-                let mut d = Diagnostic::error(p.message).at(file, p.span);
-                if let Some(h) = p.hint {
-                    d = d.hint(h);
-                }
-                report.push(d);
-            }
-            None
-        }
-    }
-}
-
-/// What a change may point at.
-struct Refs {
-    phases: Vec<u32>,
-    indicators: Vec<String>,
-    activities: Vec<String>,
-    managed: bool,
-}
-
 /// The changes of an objective that could be typed, each with the span of its `tipo`.
 struct Typed {
     groups: Vec<CheckedGroup>,
@@ -837,7 +789,7 @@ fn typed_groups(
             if let Some(id) = &raw.get_ref().id {
                 check_new_id(id, refs, f, &mut new_ids, report);
             }
-            if let Some(c) = typed_change(raw, refs, plan, f, report) {
+            if let Some(c) = Change::parse(raw, refs, plan, f, report) {
                 changes.push(c);
                 spans.push(raw.get_ref().tipo.span());
             }
@@ -881,499 +833,9 @@ fn check_new_id(
     }
 }
 
-fn typed_change(
-    raw: &Spanned<RawChange>,
-    refs: &Refs,
-    plan: Plan,
-    f: FileIdx,
-    report: &mut Report,
-) -> Option<Change> {
-    let c = raw.get_ref();
-    let kind_name = c.tipo.get_ref().trim();
-    let kind_span = c.tipo.span();
-    let kinds: Vec<&str> = KINDS
-        .iter()
-        .filter(|k| if refs.managed { k.managed } else { k.service })
-        .map(|k| k.name)
-        .collect();
-    let Some(spec) = KINDS.iter().find(|k| k.name == kind_name) else {
-        let mut d = Diagnostic::error(format!("tipo di modifica sconosciuto \"{kind_name}\""))
-            .at(f, kind_span);
-        d = match suggest(kind_name, kinds.iter().copied()) {
-            Some(s) => d.hint(format!("forse \"{s}\"?")),
-            None => d.hint(format!("tipi ammessi: {}", kinds.join(", "))),
-        };
-        report.push(d);
-        return None;
-    };
-    if !kinds.contains(&spec.name) {
-        report.push(
-            Diagnostic::error(format!(
-                "il tipo \"{kind_name}\" non si usa per un obiettivo {}",
-                if refs.managed {
-                    "gestionale"
-                } else {
-                    "istituzionale"
-                }
-            ))
-            .at(f, kind_span)
-            .hint(format!("tipi ammessi: {}", kinds.join(", "))),
-        );
-        return None;
-    }
-    let present = c.present_keys();
-    let mut ok = true;
-    for req in spec.required {
-        if !present.iter().any(|(k, _)| k == req) {
-            report.push(
-                Diagnostic::error(format!(
-                    "per una modifica di tipo \"{kind_name}\" serve il campo `{req}`"
-                ))
-                .at(f, kind_span.clone()),
-            );
-            ok = false;
-        }
-    }
-    for (key, span) in &present {
-        if !spec.required.contains(key) && !spec.optional.contains(key) {
-            report.push(
-                Diagnostic::error(format!(
-                    "il campo `{key}` non si usa con una modifica di tipo \"{kind_name}\""
-                ))
-                .at(f, span.clone())
-                .also(f, kind_span.clone(), "tipo della modifica"),
-            );
-            ok = false;
-        }
-    }
-    if !ok {
-        return None;
-    }
-    let text = |v: &Option<Spanned<String>>| -> String {
-        v.as_ref()
-            .map(|s| s.get_ref().trim().to_string())
-            .unwrap_or_default()
-    };
-    if let Some(t) = &c.testo {
-        if t.get_ref().trim().is_empty() {
-            report.push(Diagnostic::error("il nuovo testo è vuoto").at(f, t.span()));
-            return None;
-        }
-    }
-    let phase = |report: &mut Report| -> Option<u32> {
-        let p = c.fase.as_ref()?;
-        check_phase_ref(p, refs, f, report)
-    };
-    let indicator = |report: &mut Report| -> Option<String> {
-        let i = c.indicatore.as_ref()?;
-        check_name_ref(i, &refs.indicators, "indicatore", f, report)
-    };
-    let activity = |report: &mut Report| -> Option<String> {
-        let a = c.attivita.as_ref()?;
-        check_name_ref(a, &refs.activities, "attività", f, report)
-    };
-    let change = match spec.name {
-        "variazione_temporale" => {
-            let fasi = c.fasi.as_ref()?;
-            if fasi.get_ref().is_empty() {
-                report.push(Diagnostic::error("l'elenco delle fasi è vuoto").at(f, fasi.span()));
-                return None;
-            }
-            let mut phases: Vec<u32> = Vec::new();
-            for (i, p) in fasi.get_ref().iter().enumerate() {
-                let n = check_phase_ref(p, refs, f, report)?;
-                if phases.contains(&n) {
-                    report.push(
-                        Diagnostic::error(format!("la fase {n} è elencata due volte"))
-                            .at(f, p.span())
-                            .also(
-                                f,
-                                fasi.get_ref()[..i]
-                                    .iter()
-                                    .find(|q| *q.get_ref() == n)
-                                    .map_or(0..0, |q| q.span()),
-                                "la prima volta qui",
-                            ),
-                    );
-                    return None;
-                }
-                phases.push(n);
-            }
-            let verb_raw = c.variazione.as_ref()?;
-            let verb = match verb_raw.get_ref().trim().to_lowercase().as_str() {
-                "prolungare" => TimeVerb::Extend,
-                "posticipare" => TimeVerb::Postpone,
-                other => {
-                    report.push(
-                        Diagnostic::error(format!("variazione temporale sconosciuta \"{other}\""))
-                            .at(f, verb_raw.span())
-                            .hint("valori ammessi: \"prolungare\", \"posticipare\""),
-                    );
-                    return None;
-                }
-            };
-            let to = c.al.as_ref()?;
-            let schedule = c.cronoprogramma.as_ref()?;
-            let grid = parse_grid(schedule, plan, f, "nuovo", report)?;
-            let from = c.dal.as_ref().map(|d| *d.get_ref());
-            check_period(
-                from.map(|d| (d, c.dal.as_ref().unwrap().span())),
-                to,
-                plan,
-                f,
-                report,
-            )?;
-            check_grid_in_period(&grid, from, to, plan, f, schedule.span(), verb, report)?;
-            Change::Reschedule {
-                phases,
-                verb,
-                from,
-                to: *to.get_ref(),
-                schedule: grid,
-            }
-        }
-        "eliminare_fase" => Change::RemovePhase {
-            phase: phase(report)?,
-        },
-        "sostituire_fase" => {
-            let p = phase(report)?;
-            let schedule = match &c.cronoprogramma {
-                Some(s) => Some(parse_grid(s, plan, f, "nuovo", report)?),
-                None => None,
-            };
-            Change::ReplacePhase {
-                phase: p,
-                text: text(&c.testo),
-                schedule,
-            }
-        }
-        "riformulare_fase" => Change::RewordPhase {
-            phase: phase(report)?,
-            text: text(&c.testo),
-        },
-        "eliminare_indicatore" => Change::RemoveIndicator {
-            indicator: indicator(report)?,
-        },
-        "aggiungere_indicatore" => {
-            if refs.managed {
-                let Some(g) = &c.gruppo else {
-                    report.push(
-                        Diagnostic::error("per aggiungere un indicatore serve il `gruppo`")
-                            .at(f, kind_span)
-                            .hint("gruppo = \"quantita\", \"tempo\", \"costo\" o \"qualita\""),
-                    );
-                    return None;
-                };
-                let Some(group) = Group::from_key(g.get_ref().trim()) else {
-                    let keys = Group::ALL.map(|g| g.key());
-                    let mut d = Diagnostic::error(format!(
-                        "gruppo di indicatori sconosciuto \"{}\"",
-                        g.get_ref()
-                    ))
-                    .at(f, g.span());
-                    d = match suggest(g.get_ref(), keys) {
-                        Some(s) => d.hint(format!("forse \"{s}\"?")),
-                        None => d.hint("gruppi ammessi: quantita, tempo, costo, qualita"),
-                    };
-                    report.push(d);
-                    return None;
-                };
-                for (key, span) in &present {
-                    if ["um", "storico", "target"].contains(key) {
-                        report.push(
-                            Diagnostic::error(format!(
-                                "il campo `{key}` vale solo per gli obiettivi istituzionali"
-                            ))
-                            .at(f, span.clone()),
-                        );
-                        return None;
-                    }
-                }
-                if let Some(after) = &c.dopo {
-                    check_name_ref(after, &refs.indicators, "indicatore", f, report)?;
-                }
-                Change::AddManagedIndicator {
-                    id: c.id.as_ref().map(|s| s.get_ref().clone()),
-                    after: c.dopo.as_ref().map(|s| s.get_ref().clone()),
-                    group,
-                    text: text(&c.testo),
-                    expected: text(&c.atteso),
-                }
-            } else {
-                for (key, span) in &present {
-                    if ["gruppo", "atteso"].contains(key) {
-                        report.push(
-                            Diagnostic::error(format!(
-                                "il campo `{key}` vale solo per gli obiettivi gestionali"
-                            ))
-                            .at(f, span.clone())
-                            .hint("per un servizio indica `um`, `storico` e `target`"),
-                        );
-                        return None;
-                    }
-                }
-                let Some(target) = &c.target else {
-                    report.push(
-                        Diagnostic::error("per aggiungere un indicatore serve il `target`")
-                            .at(f, kind_span),
-                    );
-                    return None;
-                };
-                if let Some(after) = &c.dopo {
-                    check_name_ref(after, &refs.indicators, "indicatore", f, report)?;
-                }
-                if let Some(h) = &c.storico {
-                    check_history(h.get_ref().len(), f, h.span(), report);
-                    if h.get_ref().len() > HISTORY_YEARS {
-                        return None;
-                    }
-                }
-                Change::AddServiceIndicator {
-                    id: c.id.as_ref().map(|s| s.get_ref().clone()),
-                    text: text(&c.testo),
-                    unit: text(&c.um),
-                    history: c
-                        .storico
-                        .as_ref()
-                        .map(|s| s.get_ref().clone())
-                        .unwrap_or_default(),
-                    target: target.get_ref().trim().to_string(),
-                    after: c.dopo.as_ref().map(|s| s.get_ref().clone()),
-                }
-            }
-        }
-        "riformulare_indicatore" => Change::RewordIndicator {
-            indicator: indicator(report)?,
-            text: text(&c.testo),
-        },
-        "variazione_target" => Change::Retarget {
-            indicator: indicator(report)?,
-            target: text(&c.target),
-        },
-        "riformulare_attivita" => Change::RewordActivity {
-            activity: activity(report)?,
-            text: text(&c.testo),
-        },
-        "aggiungere_attivita" => {
-            if let Some(after) = &c.dopo {
-                check_name_ref(after, &refs.activities, "attività", f, report)?;
-            }
-            Change::AddActivity {
-                id: c.id.as_ref().map(|s| s.get_ref().clone()),
-                text: text(&c.testo),
-                after: c.dopo.as_ref().map(|s| s.get_ref().clone()),
-            }
-        }
-        "eliminare_attivita" => Change::RemoveActivity {
-            activity: activity(report)?,
-        },
-        _ => return None,
-    };
-    Some(change)
-}
-
-fn check_phase_ref(p: &Spanned<u32>, refs: &Refs, f: FileIdx, report: &mut Report) -> Option<u32> {
-    let n = *p.get_ref();
-    if refs.phases.contains(&n) {
-        Some(n)
-    } else {
-        report.push(
-            Diagnostic::error(format!("la fase {n} non esiste in questa scheda"))
-                .at(f, p.span())
-                .hint(match refs.phases.last() {
-                    Some(last) => format!("le fasi della scheda vanno da 1 a {last}"),
-                    None => "la scheda non ha fasi: aggiungile con [[fasi]]".to_string(),
-                }),
-        );
-        None
-    }
-}
-
-fn check_name_ref(
-    r: &Spanned<String>,
-    known: &[String],
-    what: &str,
-    f: FileIdx,
-    report: &mut Report,
-) -> Option<String> {
-    let name = r.get_ref().trim();
-    if known.iter().any(|k| k == name) {
-        return Some(name.to_string());
-    }
-    let none = if what == "attività" {
-        "nessuna"
-    } else {
-        "nessun"
-    };
-    let mut d = Diagnostic::error(format!("{none} {what} ha l'id `{name}`")).at(f, r.span());
-    d = match suggest(name, known.iter().map(|s| s.as_str())) {
-        Some(s) => d.hint(format!("forse `{s}`?")),
-        None if known.is_empty() => d.hint(format!(
-            "dai un `id` all'{what} a cui si riferisce la modifica (es. id = \"{name}\")"
-        )),
-        None => {
-            let mut ids: Vec<&str> = Vec::new();
-            for k in known {
-                if !ids.contains(&k.as_str()) {
-                    ids.push(k);
-                }
-            }
-            d.hint(format!("id esistenti: {}", ids.join(", ")))
-        }
-    };
-    report.push(d);
-    None
-}
-
-fn check_period(
-    from: Option<(crate::model::Date, Range<usize>)>,
-    to: &Spanned<YearOrDate>,
-    plan: Plan,
-    f: FileIdx,
-    report: &mut Report,
-) -> Option<()> {
-    let to_year = match to.get_ref() {
-        YearOrDate::Year(y) => *y,
-        YearOrDate::Date(d) => d.0.year(),
-    };
-    if to_year < plan.first || to_year > plan.last {
-        report.push(
-            Diagnostic::error(format!(
-                "il nuovo termine ({to_year}) è fuori dal piano {}-{}",
-                plan.first, plan.last
-            ))
-            .at(f, to.span()),
-        );
-        return None;
-    }
-    if let Some((from, span)) = from {
-        if from.0.year() < plan.first || from.0.year() > plan.last {
-            report.push(
-                Diagnostic::error("la data di inizio è fuori dagli anni del piano").at(f, span),
-            );
-            return None;
-        }
-        let to_date = match to.get_ref() {
-            YearOrDate::Year(y) => crate::format::last_day(*y, 12),
-            YearOrDate::Date(d) => d.0,
-        };
-        if from.0 > to_date {
-            report.push(Diagnostic::error("il periodo inizia dopo la sua fine").at(f, span));
-            return None;
-        }
-    }
-    Some(())
-}
-
-/// The new schedule must match the label: it ends in the period of `al` and does not
-/// start before `dal`.
-#[allow(clippy::too_many_arguments)]
-fn check_grid_in_period(
-    grid: &Grid,
-    from: Option<crate::model::Date>,
-    to_spanned: &Spanned<YearOrDate>,
-    plan: Plan,
-    f: FileIdx,
-    span: Range<usize>,
-    verb: TimeVerb,
-    report: &mut Report,
-) -> Option<()> {
-    let to = *to_spanned.get_ref();
-    let label = crate::view::time_label(verb, from, to);
-    let end = match to {
-        YearOrDate::Year(y) if y == plan.first => Period::Month(y, 12),
-        YearOrDate::Year(y) => Period::Year(y),
-        YearOrDate::Date(d) if d.0.year() == plan.first => Period::Month(d.0.year(), d.0.month()),
-        YearOrDate::Date(d) => Period::Year(d.0.year()),
-    };
-    let last = grid.last_period(plan);
-    if last != Some(end) {
-        let shown = match last {
-            Some(Period::Month(_, m)) => crate::format::month_names()[m as usize - 1].to_string(),
-            Some(Period::Year(y)) => y.to_string(),
-            None => "nessun periodo".to_string(),
-        };
-        report.push(
-            Diagnostic::error(format!(
-                "il nuovo cronoprogramma finisce in {shown}, ma la variazione dice \"{label}\""
-            ))
-            .at(f, span.clone())
-            .also(f, to_spanned.span(), "il termine della variazione")
-            .hint("il cronoprogramma deve finire nel periodo indicato da `al`"),
-        );
-        return None;
-    }
-    if let Some(from) = from {
-        if from.0.year() == plan.first {
-            if let Some((first, _)) = grid.month_span() {
-                if (first as u32) + 1 < from.0.month() || grid.previous > Decimal::ZERO {
-                    report.push(
-                        Diagnostic::error(format!(
-                            "il nuovo cronoprogramma comincia prima di quanto dice \"{label}\""
-                        ))
-                        .at(f, span),
-                    );
-                    return None;
-                }
-            }
-        }
-    }
-    Some(())
-}
-
-/// No two changes may contradict each other: a removed phase, indicator or activity
-/// cannot also be changed, a phase cannot be both replaced and reworded (or replaced
-/// and given a new schedule), and nothing is asked twice.
-fn check_contradictions(typed: &Typed, f: FileIdx, report: &mut Report) {
-    let mut seen: Vec<(String, &'static str, &Range<usize>)> = Vec::new();
-    for (c, span) in typed.changes() {
-        for (target, what) in change_targets(c) {
-            for (t, w, first) in &seen {
-                if *t != target || !contradict(w, what) {
-                    continue;
-                }
-                let message = if *w == what {
-                    format!("la stessa modifica su {target} è chiesta due volte (\"{what}\")")
-                } else {
-                    format!("modifiche in contraddizione su {target}: \"{w}\" e \"{what}\"")
-                };
-                report.push(
-                    Diagnostic::error(message)
-                        .at(f, (*span).clone())
-                        .also(f, (*first).clone(), format!("\"{w}\" qui"))
-                        .hint(if *w == "eliminare" || what == "eliminare" {
-                            "ciò che si elimina non può essere anche modificato: tieni una sola delle due modifiche"
-                        } else {
-                            "ogni modifica va chiesta una volta sola: unisci le due richieste"
-                        }),
-                );
-            }
-            seen.push((target, what, span));
-        }
-    }
-}
-
-fn contradict(a: &str, b: &str) -> bool {
-    a == b
-        || a == "eliminare"
-        || b == "eliminare"
-        || matches!(
-            (a, b),
-            ("sostituire", "riformulare")
-                | ("riformulare", "sostituire")
-                | ("sostituire", "variazione temporale")
-                | ("variazione temporale", "sostituire")
-        )
-}
-
 /// Every phase needs a schedule: approved, or given by a change; "stesso periodo
 /// temporale" needs the approved one.
-fn check_schedules_given(
-    m: &Loaded<Managed>,
-    typed: &Typed,
-    grids: &BTreeMap<u32, Grid>,
-    report: &mut Report,
-) {
+fn check_schedules_given(m: &Loaded<Managed>, grids: &BTreeMap<u32, Grid>, report: &mut Report) {
     for phase in &m.data.fasi {
         let n = *phase.numero.get_ref();
         if grids.contains_key(&n) || phase.cronoprogramma.is_some() {
@@ -1386,20 +848,7 @@ fn check_schedules_given(
             .variazioni
             .iter()
             .flat_map(|g| &g.modifiche)
-            .any(|raw| {
-                let c = raw.get_ref();
-                let names =
-                    |p: &Option<Spanned<u32>>| p.as_ref().is_some_and(|p| *p.get_ref() == n);
-                match c.tipo.get_ref().trim() {
-                    "variazione_temporale" => c
-                        .fasi
-                        .as_ref()
-                        .is_some_and(|f| f.get_ref().iter().any(|p| *p.get_ref() == n)),
-                    // Without a new schedule, the replacement is reported below.
-                    "sostituire_fase" | "eliminare_fase" => names(&c.fase),
-                    _ => false,
-                }
-            });
+            .any(|raw| Change::gives_schedule_to(raw.get_ref()).contains(&n));
         if !given {
             report.push(
                 Diagnostic::error(format!("la fase {n} non ha un cronoprogramma"))
@@ -1407,58 +856,6 @@ fn check_schedules_given(
                     .hint("aggiungi `cronoprogramma = { … }` alla fase (es. { marzo = 50, aprile = 50 })"),
             );
         }
-    }
-    for (c, span) in typed.changes() {
-        if let Change::ReplacePhase {
-            phase,
-            schedule: None,
-            ..
-        } = c
-        {
-            let approved = m.data.fasi.iter().find(|p| *p.numero.get_ref() == *phase);
-            if !grids.contains_key(phase) && approved.is_some_and(|p| p.cronoprogramma.is_none()) {
-                let mut d = Diagnostic::error(format!(
-                    "la fase {phase} viene sostituita \"nello stesso periodo temporale\", ma non ha un cronoprogramma"
-                ))
-                .at(m.file, span.clone())
-                .hint("dai il cronoprogramma alla fase approvata, oppure un `cronoprogramma` nuovo a questa modifica");
-                if let Some(p) = approved {
-                    d = d.also(m.file, p.numero.span(), "fase senza cronoprogramma");
-                }
-                report.push(d);
-            }
-        }
-    }
-}
-
-/// What a change touches (for contradiction checks) and how.
-fn change_targets(c: &Change) -> Vec<(String, &'static str)> {
-    match c {
-        Change::Reschedule { phases, .. } => phases
-            .iter()
-            .map(|p| (format!("fase {p}"), "variazione temporale"))
-            .collect(),
-        Change::RemovePhase { phase } => vec![(format!("fase {phase}"), "eliminare")],
-        Change::ReplacePhase { phase, .. } => vec![(format!("fase {phase}"), "sostituire")],
-        Change::RewordPhase { phase, .. } => vec![(format!("fase {phase}"), "riformulare")],
-        Change::RemoveIndicator { indicator } => {
-            vec![(format!("indicatore `{indicator}`"), "eliminare")]
-        }
-        Change::RewordIndicator { indicator, .. } => {
-            vec![(format!("indicatore `{indicator}`"), "riformulare")]
-        }
-        Change::Retarget { indicator, .. } => {
-            vec![(format!("indicatore `{indicator}`"), "variazione target")]
-        }
-        Change::RewordActivity { activity, .. } => {
-            vec![(format!("attività `{activity}`"), "riformulare")]
-        }
-        Change::RemoveActivity { activity } => {
-            vec![(format!("attività `{activity}`"), "eliminare")]
-        }
-        Change::AddManagedIndicator { .. }
-        | Change::AddServiceIndicator { .. }
-        | Change::AddActivity { .. } => Vec::new(),
     }
 }
 
@@ -1548,13 +945,13 @@ fn check_service(
         );
     }
     let refs = Refs {
-        phases: Vec::new(),
         indicators: indicator_ids,
         activities: activity_ids,
         managed: false,
+        ..Refs::default()
     };
     let typed = typed_groups(&o.variazioni, &refs, plan, f, report);
-    check_contradictions(&typed, f, report);
+    change::check_contradictions(typed.changes(), f, report);
     if report.errors() > errors_before {
         return None;
     }
@@ -1562,31 +959,4 @@ fn check_service(
         source: s.clone(),
         groups: typed.groups,
     })
-}
-
-/// The scheda of a service has one column per past year: more values would be lost
-/// (and shift the table); fewer leave cells blank.
-fn check_history(len: usize, f: FileIdx, span: Range<usize>, report: &mut Report) {
-    if len > HISTORY_YEARS {
-        report.push(
-            Diagnostic::error(format!(
-                "lo storico ha {len} valori, ma la scheda ha {HISTORY_YEARS} colonne (i tre anni precedenti il piano)"
-            ))
-            .at(f, span)
-            .hint("indica al massimo tre valori, dal più vecchio"),
-        );
-    } else if len != HISTORY_YEARS && len > 0 {
-        report.push(
-            Diagnostic::warning(format!(
-                "lo storico ha {}: la scheda mostra i tre anni precedenti il piano",
-                if len == 1 {
-                    "un solo valore".to_string()
-                } else {
-                    format!("{len} valori")
-                }
-            ))
-            .at(f, span)
-            .label("le altre colonne resteranno vuote"),
-        );
-    }
 }

@@ -4,11 +4,11 @@
 
 use serde::Serialize;
 
-use crate::check::{managed_group, Checked, CheckedGroup};
-use crate::model::change::{Change, Group};
-use crate::model::{Action, Managed, Service, Targets};
-use crate::schedule::Plan;
-use crate::view::{time_label, Profile};
+use crate::apply::Applied;
+use crate::change::Context;
+use crate::check::{Checked, CheckedGroup};
+use crate::model::Action;
+use crate::view::Profile;
 
 /// Version of the export's layout; bumped when a field changes meaning or is removed.
 pub const SCHEMA_VERSION: &str = "1.0";
@@ -62,8 +62,9 @@ fn clean(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// All rows: management objectives (eliminated first, by number), then services.
-pub fn rows(checked: &Checked) -> Vec<Row> {
+/// All rows: management objectives (eliminated first, by number), then services. Each
+/// change says its own object and values (`crate::change`), read from the amended scheda.
+pub fn rows(checked: &Checked, applied: &Applied) -> Vec<Row> {
     let mut managed: Vec<_> = checked.managed.iter().collect();
     managed.sort_by_key(|m| {
         (
@@ -104,11 +105,12 @@ pub fn rows(checked: &Checked) -> Vec<Row> {
             });
             continue;
         }
-        for g in &m.groups {
-            for c in &g.changes {
-                out.push(managed_row(&base, o, m, g, c, checked.plan));
-            }
-        }
+        let cx = Context {
+            scheda: applied.managed(&m.source.stem),
+            plan: checked.plan,
+            managed: true,
+        };
+        push_changes(&mut out, &base, &m.groups, &cx);
     }
     let mut services: Vec<_> = checked.services.iter().collect();
     services.sort_by_key(|s| *s.source.data.numero.get_ref());
@@ -127,213 +129,44 @@ pub fn rows(checked: &Checked) -> Vec<Row> {
             valore_nuovo: String::new(),
             motivazione: String::new(),
         };
-        for g in &s.groups {
-            for c in &g.changes {
-                out.push(service_row(&base, o, g, c));
-            }
-        }
+        let cx = Context {
+            scheda: applied.service(&s.source.stem),
+            plan: checked.plan,
+            managed: false,
+        };
+        push_changes(&mut out, &base, &s.groups, &cx);
     }
     out
 }
 
-/// The row of one change: the objective's columns, then what the change says.
-fn change_row(
-    base: &Row,
-    g: &CheckedGroup,
-    c: &Change,
-    oggetto: String,
-    old: String,
-    new: String,
-) -> Row {
-    Row {
-        tipo_modifica: crate::view::change_kind(c),
-        oggetto,
-        valore_precedente: old,
-        valore_nuovo: new,
-        motivazione: g.motivation.clone(),
-        ..base.clone()
+/// One row per change: the objective's columns, then what the change says.
+fn push_changes(out: &mut Vec<Row>, base: &Row, groups: &[CheckedGroup], cx: &Context) {
+    for g in groups {
+        for c in &g.changes {
+            let e = c.export(cx);
+            out.push(Row {
+                tipo_modifica: c.name(),
+                oggetto: e.object,
+                valore_precedente: e.approved,
+                valore_nuovo: e.amended,
+                motivazione: g.motivation.clone(),
+                ..base.clone()
+            });
+        }
     }
-}
-
-fn phase_text(o: &Managed, n: u32) -> String {
-    o.fasi
-        .iter()
-        .find(|f| *f.numero.get_ref() == n)
-        .map(|f| clean(&f.descrizione))
-        .unwrap_or_default()
-}
-
-fn managed_row(
-    base: &Row,
-    o: &Managed,
-    m: &crate::check::CheckedManaged,
-    g: &CheckedGroup,
-    c: &Change,
-    plan: Plan,
-) -> Row {
-    let indicator = |id: &str| {
-        Group::ALL
-            .iter()
-            .flat_map(|gr| managed_group(o, *gr))
-            .find(|i| i.id.as_ref().is_some_and(|x| x.get_ref() == id))
-    };
-    let described = |id: &str| {
-        indicator(id)
-            .map(|i| clean(&i.descrizione))
-            .unwrap_or_default()
-    };
-    let (oggetto, old, new) = match c {
-        Change::Reschedule {
-            phases,
-            verb,
-            from,
-            to,
-            schedule,
-        } => {
-            let olds: Vec<String> = phases
-                .iter()
-                .filter_map(|p| m.grids.get(p).and_then(|g| g.period_label(plan)))
-                .collect();
-            let mut new = time_label(*verb, *from, *to);
-            if let Some(p) = schedule.period_label(plan) {
-                new.push_str(&format!(" ({p})"));
-            }
-            (
-                format!(
-                    "fasi {}",
-                    phases
-                        .iter()
-                        .map(|p| p.to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                olds.join("; "),
-                new,
-            )
-        }
-        Change::RemovePhase { phase } => (
-            format!("fase {phase}"),
-            phase_text(o, *phase),
-            String::new(),
-        ),
-        Change::ReplacePhase { phase, text, .. } | Change::RewordPhase { phase, text } => {
-            (format!("fase {phase}"), phase_text(o, *phase), clean(text))
-        }
-        Change::RemoveIndicator { indicator: id } => {
-            ("indicatore".into(), described(id), String::new())
-        }
-        Change::AddManagedIndicator {
-            group,
-            text,
-            expected,
-            ..
-        } => (
-            format!("indicatore ({})", group.title()),
-            String::new(),
-            if expected.is_empty() {
-                clean(text)
-            } else {
-                format!("{} (atteso: {})", clean(text), clean(expected))
-            },
-        ),
-        Change::RewordIndicator {
-            indicator: id,
-            text,
-        } => ("indicatore".into(), described(id), clean(text)),
-        Change::Retarget {
-            indicator: id,
-            target,
-        } => (
-            format!("valore atteso: {}", described(id)),
-            indicator(id).map(|i| clean(&i.atteso)).unwrap_or_default(),
-            clean(target),
-        ),
-        other => (
-            crate::view::change_kind(other).into(),
-            String::new(),
-            String::new(),
-        ),
-    };
-    change_row(base, g, c, oggetto, old, new)
-}
-
-fn service_row(base: &Row, o: &Service, g: &CheckedGroup, c: &Change) -> Row {
-    let indicator = |id: &str| {
-        o.indicatori
-            .iter()
-            .find(|i| i.id.as_ref().is_some_and(|x| x.get_ref() == id))
-    };
-    let described = |id: &str| {
-        indicator(id)
-            .map(|i| clean(&i.descrizione))
-            .unwrap_or_default()
-    };
-    let activity = |id: &str| {
-        o.attivita
-            .iter()
-            .find(|a| a.id.as_ref().is_some_and(|x| x.get_ref() == id))
-            .map(|a| clean(&a.testo))
-            .unwrap_or_default()
-    };
-    let targets = |t: &Targets| match t {
-        Targets::Same(v) => clean(v),
-        Targets::PerYear(list) => list
-            .iter()
-            .map(|v| clean(v))
-            .collect::<Vec<_>>()
-            .join(" / "),
-    };
-    let (oggetto, old, new) = match c {
-        Change::RemoveIndicator { indicator: id } => {
-            ("indicatore".into(), described(id), String::new())
-        }
-        Change::AddServiceIndicator { text, target, .. } => (
-            "indicatore".into(),
-            String::new(),
-            format!("{} (target: {})", clean(text), clean(target)),
-        ),
-        Change::RewordIndicator {
-            indicator: id,
-            text,
-        } => ("indicatore".into(), described(id), clean(text)),
-        Change::Retarget {
-            indicator: id,
-            target,
-        } => (
-            format!("target: {}", described(id)),
-            indicator(id)
-                .map(|i| targets(i.target.get_ref()))
-                .unwrap_or_default(),
-            clean(target),
-        ),
-        Change::RewordActivity { activity: id, text } => {
-            ("attività istituzionale".into(), activity(id), clean(text))
-        }
-        Change::AddActivity { text, .. } => {
-            ("attività istituzionale".into(), String::new(), clean(text))
-        }
-        Change::RemoveActivity { activity: id } => {
-            ("attività istituzionale".into(), activity(id), String::new())
-        }
-        other => (
-            crate::view::change_kind(other).into(),
-            String::new(),
-            String::new(),
-        ),
-    };
-    change_row(base, g, c, oggetto, old, new)
 }
 
 /// The JSON export (pretty-printed, with a final newline).
 pub fn to_json(checked: &Checked) -> String {
-    let doc = crate::view::build(checked, Profile::Complete);
+    let applied = crate::apply::apply(checked);
+    let document = crate::view::build(checked, &applied, Profile::Complete);
     let export = Export {
         schema: SCHEMA_ID,
         versione_schema: SCHEMA_VERSION,
-        ente: doc.ente,
-        documento: doc.title,
-        data_documento: doc.date,
-        variazioni: rows(checked),
+        ente: document.ente.clone(),
+        documento: document.title.clone(),
+        data_documento: document.date.clone(),
+        variazioni: rows(checked, &applied),
     };
     serde_json::to_string_pretty(&export).expect("export serializes") + "\n"
 }
@@ -349,8 +182,9 @@ pub fn csv_field(value: &str) -> String {
 
 /// The CSV export: a header line, then one line per change; CRLF line ends (RFC 4180).
 pub fn to_csv(checked: &Checked) -> String {
+    let applied = crate::apply::apply(checked);
     let mut out = COLUMNS.join(",") + "\r\n";
-    for r in rows(checked) {
+    for r in rows(checked, &applied) {
         let fields = [
             r.tipo_obiettivo.to_string(),
             r.numero_scheda.to_string(),

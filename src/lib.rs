@@ -1,11 +1,14 @@
 //! `piao`: the annex of a PIAO variation, from TOML to PDF.
 //!
 //! The pipeline runs one way: [`load`] (TOML → [`model`]) → [`check`] (diagnostics,
-//! typed changes) → [`view`] (changes applied, derived figures) → [`render`]
+//! typed changes, each kind defined once in [`change`]) → [`apply`] (the amended
+//! schede, as typed data) → [`view`] (formatted, derived figures) → [`render`]
 //! (MiniJinja → Typst sources) → [`typeset`] (Typst in-process → PDF) → [`publish`]
 //! (atomic write, digest). [`pipeline`] sequences the stages; [`commands`] implements
 //! the command line on top of it.
 
+pub mod apply;
+pub mod change;
 pub mod check;
 pub mod cli;
 pub mod commands;

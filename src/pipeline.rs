@@ -1,4 +1,4 @@
-//! The pipeline, stage after stage: load → check → view → render → typeset → PDF.
+//! The pipeline, stage after stage: load → check → apply → view → render → typeset → PDF.
 //!
 //! Each stage's problems become diagnostics in one [`Report`]; a later stage runs only
 //! when the earlier ones found no error. This module only sequences the stages and
@@ -7,6 +7,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use crate::apply;
 use crate::check::{self, Checked};
 use crate::diag::{Diagnostic, Report, Sources};
 use crate::load::{self, IoError};
@@ -50,6 +51,7 @@ pub struct Built {
 /// Time spent in each stage.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Timings {
+    pub apply: Duration,
     pub view: Duration,
     pub render: Duration,
     pub typeset: Duration,
@@ -69,7 +71,11 @@ pub fn build_pdf(
 ) -> Option<Built> {
     let mut timings = Timings::default();
     let t = Instant::now();
-    let document = view::build(checked, profile);
+    let applied = apply::apply(checked);
+    timings.apply = t.elapsed();
+
+    let t = Instant::now();
+    let document = view::build(checked, &applied, profile);
     timings.view = t.elapsed();
 
     let t = Instant::now();
@@ -137,7 +143,7 @@ pub fn typst_sources(
     sources: &mut Sources,
     report: &mut Report,
 ) -> Option<Rendered> {
-    let document = view::build(checked, profile);
+    let document = view::build(checked, &apply::apply(checked), profile);
     match render::render(&document, templates, selection) {
         Ok(r) => Some(r),
         Err(p) => {

@@ -21,6 +21,9 @@ pub enum Mark {
     /// Removed words (tracked change).
     #[serde(rename = "del")]
     Deleted,
+    /// A line break (between an approved text and its new wording); no text.
+    #[serde(rename = "br")]
+    Break,
 }
 
 /// A run of text with one mark.

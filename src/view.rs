@@ -1,21 +1,23 @@
-//! Apply: the document as it will be printed, derived from the checked content.
+//! View: the document as it will be printed, formatted from the amended schede.
 //!
-//! Applies each objective's changes to its approved scheda (removed rows kept and
-//! struck, new rows and words marked, the new cronoprogramma), builds the request pages
-//! and the summary lists from the same data, and computes every derived figure (targets
-//! at the monitoring dates, totals). All numbers are formatted here, the Italian way;
-//! the templates only lay out strings.
-
-use std::collections::BTreeMap;
+//! Reads what `crate::apply` produced (every row with its state, approved and new
+//! values) and formats it: struck and new text, the request pages (each change words
+//! itself, in `crate::change`), the summary lists and every derived figure (targets at
+//! the monitoring dates, totals). All numbers are formatted here, the Italian way; the
+//! templates only iterate over strings.
 
 use chrono::Datelike;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::check::{managed_group, Checked, CheckedGroup, CheckedManaged, CheckedService};
+use crate::apply::Applied;
+use crate::change::parse::HISTORY_YEARS;
+use crate::change::{self, Context, LineKind, Section};
+use crate::check::{Checked, CheckedGroup, CheckedManaged, CheckedService};
 use crate::format;
-use crate::model::change::{Change, Group, TimeVerb, YearOrDate};
-use crate::model::{Action, Cost, Date, Managed, Person, Service, Targets};
+use crate::model::amended::{Amended, Revised, State, TextRow};
+use crate::model::change::Group;
+use crate::model::{Action, Cost, Person, Service};
 use crate::schedule::{Grid, Plan};
 use crate::text::{self, Mark, Paragraph, Segment};
 
@@ -79,49 +81,25 @@ pub struct ListRow {
 #[derive(Debug, Clone, Serialize)]
 pub struct Line {
     /// `label` (an action in capitals), `highlight` (a time change), `quote` (the text
-    /// of a phase, indicator or activity) or `note`.
+    /// of a phase, indicator or activity, after its label) or `note` (a labelled value).
     pub style: &'static str,
     pub prefix: String,
     pub text: Vec<Segment>,
 }
 
-impl Line {
-    fn label(t: &str) -> Line {
-        Line {
-            style: "label",
-            prefix: String::new(),
-            text: text::plain(t),
-        }
-    }
-    fn highlight(prefix: &str, t: &str) -> Line {
-        Line {
-            style: "highlight",
-            prefix: prefix.to_string(),
-            text: text::plain(t),
-        }
-    }
-    fn quote(prefix: impl Into<String>, t: Vec<Segment>) -> Line {
-        Line {
-            style: "quote",
-            prefix: prefix.into(),
-            text: t,
-        }
-    }
-    fn note(t: impl AsRef<str>) -> Line {
-        Line {
-            style: "note",
-            prefix: String::new(),
-            text: text::plain(t.as_ref()),
-        }
-    }
+/// The lines of one change in a request, with the headings said before it (when the
+/// change starts a new section or indicator group).
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestItem {
+    pub heading: Option<String>,
+    pub subheading: Option<String>,
+    pub lines: Vec<Line>,
 }
 
-/// A group of request lines with its motivazione; `section` is the heading it falls
-/// under ("Fasi", "Indici", "Indicatore", "Attività istituzionali").
+/// A group of changes of a request with their motivazione.
 #[derive(Debug, Clone, Serialize)]
 pub struct RequestGroup {
-    pub section: String,
-    pub lines: Vec<Line>,
+    pub items: Vec<RequestItem>,
     pub motivation: Vec<Paragraph>,
 }
 
@@ -140,6 +118,7 @@ pub struct IndicatorRow {
     pub state: &'static str,
     pub text: Vec<Segment>,
     pub expected: Vec<Segment>,
+    /// One cell per monitoring date.
     pub reached: Vec<String>,
 }
 
@@ -204,8 +183,10 @@ pub struct ManagedView {
     pub eliminated: bool,
     pub motivation: Vec<Paragraph>,
     pub request: Vec<RequestGroup>,
-    pub phases: Vec<TrackedRow>,
-    pub phase_columns: Vec<Vec<TrackedRow>>,
+    /// The phase table, row by row: each row has a left and a right phase (the first
+    /// half of the phases on the left, as in the official form), an empty one when a
+    /// side has no more phases.
+    pub phase_rows: Vec<[TrackedRow; 2]>,
     pub indicators: Vec<IndicatorGroupView>,
     pub schedule: Vec<ScheduleRow>,
     pub staff: Vec<StaffRow>,
@@ -222,7 +203,9 @@ pub struct ServiceIndicatorRow {
     pub state: &'static str,
     pub text: Vec<Segment>,
     pub um: String,
+    /// One cell per past year shown.
     pub history: Vec<String>,
+    /// One cell per plan year.
     pub targets: Vec<Vec<Segment>>,
 }
 
@@ -248,6 +231,7 @@ pub struct ServiceView {
     pub history_labels: Vec<String>,
     pub target_labels: Vec<String>,
     pub indicators: Vec<ServiceIndicatorRow>,
+    pub has_changes: bool,
 }
 
 /// Sezione 3.3.
@@ -259,27 +243,8 @@ pub struct TrainingView {
     pub tabelle: Vec<crate::model::CourseTable>,
 }
 
-/// "PROLUNGARE AL 31.1.2024", "POSTICIPARE A 1.11 - 31.12", "POSTICIPARE AL 2024".
-pub fn time_label(verb: TimeVerb, from: Option<Date>, to: YearOrDate) -> String {
-    let v = verb.label();
-    match (from, to) {
-        (_, YearOrDate::Year(y)) => format!("{v} AL {y}"),
-        (None, YearOrDate::Date(d)) => format!("{v} AL {}", format::date_short(d.0)),
-        (Some(f), YearOrDate::Date(d)) if f.0.year() == d.0.year() => format!(
-            "{v} A {} - {}",
-            format::day_month(f.0),
-            format::day_month(d.0)
-        ),
-        (Some(f), YearOrDate::Date(d)) => format!(
-            "{v} A {} - {}",
-            format::date_short(f.0),
-            format::date_short(d.0)
-        ),
-    }
-}
-
 /// Builds the document from the checked content.
-pub fn build(checked: &Checked, profile: Profile) -> Document {
+pub fn build(checked: &Checked, applied: &Applied, profile: Profile) -> Document {
     let a = &checked.annex.data;
     let plan = checked.plan;
     let date = a.data_documento.get_ref().0;
@@ -326,9 +291,12 @@ pub fn build(checked: &Checked, profile: Profile) -> Document {
     };
     let managed_views: Vec<ManagedView> = managed
         .iter()
-        .map(|m| managed_view(m, checked, &redaction))
+        .map(|m| managed_view(m, applied.managed(&m.source.stem), checked, &redaction))
         .collect();
-    let service_views: Vec<ServiceView> = services.iter().map(|s| service_view(s, plan)).collect();
+    let service_views: Vec<ServiceView> = services
+        .iter()
+        .map(|s| service_view(s, applied.service(&s.source.stem), plan))
+        .collect();
 
     Document {
         ente: a.ente.trim().to_string(),
@@ -407,24 +375,6 @@ fn request_surname(p: &Person) -> String {
     }
 }
 
-fn phase_text(o: &Managed, n: u32) -> String {
-    o.fasi
-        .iter()
-        .find(|f| *f.numero.get_ref() == n)
-        .map(|f| clean(&f.descrizione))
-        .unwrap_or_default()
-}
-
-fn quoted(t: &str) -> Vec<Segment> {
-    text::plain(&format!("“{}”", clean(t)))
-}
-
-fn quoted_segments(mut segs: Vec<Segment>) -> Vec<Segment> {
-    segs.insert(0, Segment::plain("“"));
-    segs.push(Segment::plain("”"));
-    segs
-}
-
 /// What the albo copy omits: names of staff, except public roles.
 struct Redaction {
     on: bool,
@@ -464,7 +414,148 @@ impl Redaction {
     }
 }
 
-fn managed_view(m: &CheckedManaged, checked: &Checked, redaction: &Redaction) -> ManagedView {
+/// Above this many words, a rewording is not compared word by word: the whole new text
+/// is marked as new (a word diff of two long texts costs time and helps no reader).
+const DIFF_MAX_WORDS: usize = 1500;
+
+fn state_name(state: State) -> &'static str {
+    match state {
+        State::Unchanged => "",
+        State::Removed => "del",
+        State::New => "ins",
+        State::Changed => "mod",
+    }
+}
+
+/// A text as the scheda shows it: plain, struck, new, or (reworded) the approved text
+/// struck through as one run, a line break, then the new text as one run with its new
+/// words marked.
+fn revised_text(text: &Revised<String>) -> Vec<Segment> {
+    match (&text.approved, &text.amended) {
+        (Some(a), Some(n)) if a == n => text::plain(a),
+        (Some(a), Some(n)) => {
+            let mut segs = text::marked(a, Mark::Deleted);
+            segs.push(Segment::marked("", Mark::Break));
+            segs.extend(new_wording(a, n));
+            segs
+        }
+        (Some(a), None) => text::marked(a, Mark::Deleted),
+        (None, Some(n)) => text::marked(n, Mark::Inserted),
+        (None, None) => Vec::new(),
+    }
+}
+
+/// The new wording of `approved`, its new words marked.
+fn new_wording(approved: &str, new: &str) -> Vec<Segment> {
+    let words = |t: &str| t.split_whitespace().count();
+    if words(approved).max(words(new)) > DIFF_MAX_WORDS {
+        text::marked(new, Mark::Inserted)
+    } else {
+        text::word_diff(approved, new, false)
+    }
+}
+
+/// One value (an expected value, a target) as the scheda shows it: the approved one
+/// struck through next to the new one when it changed.
+fn revised_value(approved: Option<&String>, amended: Option<&String>) -> Vec<Segment> {
+    match (approved, amended) {
+        (Some(a), Some(n)) if a == n => text::plain(a),
+        (Some(a), Some(n)) => vec![
+            Segment::marked(clean(a), Mark::Deleted),
+            Segment::plain(" "),
+            Segment::marked(clean(n), Mark::Inserted),
+        ],
+        (Some(a), None) => text::marked(a, Mark::Deleted),
+        (None, Some(n)) => text::marked(n, Mark::Inserted),
+        (None, None) => Vec::new(),
+    }
+}
+
+fn quoted(segs: Vec<Segment>) -> Vec<Segment> {
+    let mut out = vec![Segment::plain("“")];
+    out.extend(segs);
+    out.push(Segment::plain("”"));
+    out
+}
+
+/// A change's request line, formatted.
+fn request_line(l: &change::Line) -> Line {
+    match l.kind {
+        LineKind::Action => Line {
+            style: "label",
+            prefix: String::new(),
+            text: text::plain(&l.text),
+        },
+        LineKind::Time => Line {
+            style: "highlight",
+            prefix: l.label.clone(),
+            text: text::plain(&l.text),
+        },
+        LineKind::Quote => Line {
+            style: "quote",
+            prefix: l.label.clone(),
+            text: quoted(match &l.revision_of {
+                Some(approved) => new_wording(approved, &l.text),
+                None => text::plain(&l.text),
+            }),
+        },
+        LineKind::Value => Line {
+            style: "note",
+            prefix: String::new(),
+            text: text::plain(&format!("{} {}", l.label, l.text)),
+        },
+    }
+}
+
+/// The headings of a section of the request.
+fn section_heading(section: Section, managed: bool) -> (&'static str, Option<String>) {
+    match section {
+        Section::Phases => ("Fasi", None),
+        Section::Indicators(group) if managed => {
+            ("Indici:", group.map(|g| format!("{}:", g.title())))
+        }
+        Section::Indicators(_) => ("Indicatore:", None),
+        Section::Activities => ("Attività istituzionali:", None),
+    }
+}
+
+/// The request of an objective: each change's lines, under the heading of its section
+/// (said again only when the section or the indicator group changes).
+fn request(groups: &[CheckedGroup], cx: &Context) -> Vec<RequestGroup> {
+    let mut last: Option<(&'static str, Option<String>)> = None;
+    groups
+        .iter()
+        .map(|g| RequestGroup {
+            items: g
+                .changes
+                .iter()
+                .map(|c| {
+                    let (heading, subheading) = section_heading(c.section(cx), cx.managed);
+                    let (new_heading, new_sub) = match &last {
+                        Some((h, sub)) if *h == heading => {
+                            (None, subheading.clone().filter(|s| Some(s) != sub.as_ref()))
+                        }
+                        _ => (Some(heading.to_string()), subheading.clone()),
+                    };
+                    last = Some((heading, subheading));
+                    RequestItem {
+                        heading: new_heading,
+                        subheading: new_sub,
+                        lines: c.request(cx).iter().map(request_line).collect(),
+                    }
+                })
+                .collect(),
+            motivation: text::prose(&g.motivation),
+        })
+        .collect()
+}
+
+fn managed_view(
+    m: &CheckedManaged,
+    scheda: &Amended,
+    checked: &Checked,
+    redaction: &Redaction,
+) -> ManagedView {
     let o = &m.source.data;
     let plan = checked.plan;
     let eliminated = *o.azione.get_ref() == Action::Eliminare;
@@ -479,348 +570,81 @@ fn managed_view(m: &CheckedManaged, checked: &Checked, redaction: &Redaction) ->
     } else {
         request_surname(&o.responsabile)
     };
-    let all_changes: Vec<&Change> = m.groups.iter().flat_map(|g| &g.changes).collect();
-
-    // Indicator lookup by id, for the request texts.
-    let indicator_text = |id: &str| -> String {
-        Group::ALL
-            .iter()
-            .flat_map(|g| managed_group(o, *g))
-            .find(|i| i.id.as_ref().is_some_and(|x| x.get_ref() == id))
-            .map(|i| clean(&i.descrizione))
-            .unwrap_or_default()
+    let cx = Context {
+        scheda,
+        plan,
+        managed: true,
     };
-    let indicator_group = |id: &str| -> Option<Group> {
-        Group::ALL.into_iter().find(|g| {
-            managed_group(o, *g)
-                .iter()
-                .any(|i| i.id.as_ref().is_some_and(|x| x.get_ref() == id))
+
+    // Phases in two columns: the first half on the left.
+    let tracked = |r: &TextRow| TrackedRow {
+        numero: r.numero.map(|n| n.to_string()).unwrap_or_default(),
+        state: state_name(r.state),
+        text: revised_text(&r.text),
+    };
+    let last_phase = o.fasi.len() as u32;
+    let split = last_phase.div_ceil(2);
+    let (left, right): (Vec<&TextRow>, Vec<&TextRow>) = scheda
+        .phases
+        .iter()
+        .partition(|r| r.numero.unwrap_or(0) <= split);
+    let empty = || TrackedRow {
+        numero: String::new(),
+        state: "",
+        text: Vec::new(),
+    };
+    let phase_rows = (0..left.len().max(right.len()))
+        .map(|i| {
+            [
+                left.get(i).map_or_else(empty, |r| tracked(r)),
+                right.get(i).map_or_else(empty, |r| tracked(r)),
+            ]
         })
-    };
-
-    // --- Request ---------------------------------------------------------------------
-    let mut request = Vec::new();
-    // The indicator group heading ("Indici di Quantità:") is said once for a run of
-    // changes in the same group, even across motivazioni.
-    let mut last_group: Option<Group> = None;
-    for g in &m.groups {
-        let mut lines = Vec::new();
-        let mut section = "Fasi";
-        for c in &g.changes {
-            match c {
-                Change::Reschedule {
-                    phases,
-                    verb,
-                    from,
-                    to,
-                    ..
-                } => {
-                    lines.push(Line::highlight(
-                        "VARIAZIONE TEMPORALE:",
-                        &time_label(*verb, *from, *to),
-                    ));
-                    // A phase reworded in the same group was quoted already.
-                    for p in phases {
-                        let already = g
-                            .changes
-                            .iter()
-                            .any(|x| matches!(x, Change::RewordPhase { phase, .. } if phase == p));
-                        if !already {
-                            lines.push(Line::quote(
-                                format!("Fase {p}:"),
-                                quoted(&phase_text(o, *p)),
-                            ));
-                        }
-                    }
-                }
-                Change::RemovePhase { phase } => {
-                    lines.push(Line::label("ELIMINARE"));
-                    lines.push(Line::quote(
-                        format!("Fase {phase}:"),
-                        quoted(&phase_text(o, *phase)),
-                    ));
-                }
-                Change::ReplacePhase {
-                    phase,
-                    text: new,
-                    schedule,
-                } => {
-                    lines.push(Line::label("ELIMINARE"));
-                    lines.push(Line::quote(
-                        format!("Fase {phase}:"),
-                        quoted(&phase_text(o, *phase)),
-                    ));
-                    lines.push(Line::label("SOSTITUIRE CON:"));
-                    lines.push(Line::quote(format!("Fase {phase}:"), quoted(new)));
-                    let period = match schedule {
-                        Some(grid) => grid
-                            .period_label(plan)
-                            .map(|p| format!("periodo temporale: {p}")),
-                        None => m
-                            .grids
-                            .get(phase)
-                            .and_then(|g| g.period_label(plan))
-                            .map(|p| format!("stesso periodo temporale: {p}")),
-                    };
-                    if let Some(p) = period {
-                        lines.push(Line::note(p));
-                    }
-                }
-                Change::RewordPhase { phase, text: new } => {
-                    let old = phase_text(o, *phase);
-                    lines.push(Line::label("VARIAZIONE FASE"));
-                    lines.push(Line::quote(format!("Fase {phase}:"), quoted(&old)));
-                    lines.push(Line::label("Nuova:"));
-                    lines.push(Line::quote(
-                        format!("Fase {phase}:"),
-                        quoted_segments(text::word_diff(&old, new, false)),
-                    ));
-                }
-                Change::RemoveIndicator { indicator } => {
-                    if section == "Fasi" && lines.is_empty() {
-                        section = "Indici:";
-                    }
-                    let grp = indicator_group(indicator);
-                    if grp != last_group {
-                        if let Some(gr) = grp {
-                            lines.push(Line::label(&format!("{}:", gr.title())));
-                        }
-                        last_group = grp;
-                    }
-                    lines.push(Line::label("ELIMINARE"));
-                    lines.push(Line::quote("", quoted(&indicator_text(indicator))));
-                }
-                Change::AddManagedIndicator {
-                    group,
-                    text: new,
-                    expected,
-                    ..
-                } => {
-                    if section == "Fasi" && lines.is_empty() {
-                        section = "Indici:";
-                    }
-                    if Some(*group) != last_group {
-                        lines.push(Line::label(&format!("{}:", group.title())));
-                        last_group = Some(*group);
-                    }
-                    lines.push(Line::label("AGGIUNGERE:"));
-                    lines.push(Line::quote("", quoted(new)));
-                    if !expected.is_empty() {
-                        lines.push(Line::note(format!("Valore atteso: {expected}")));
-                    }
-                }
-                Change::RewordIndicator {
-                    indicator,
-                    text: new,
-                } => {
-                    if section == "Fasi" && lines.is_empty() {
-                        section = "Indici:";
-                    }
-                    lines.push(Line::quote("", quoted(&indicator_text(indicator))));
-                    lines.push(Line::label("VARIAZIONE INDICATORE"));
-                    lines.push(Line::label("Nuovo indicatore:"));
-                    lines.push(Line::quote("", quoted(new)));
-                }
-                Change::Retarget { indicator, target } => {
-                    if section == "Fasi" && lines.is_empty() {
-                        section = "Indici:";
-                    }
-                    let old = Group::ALL
-                        .iter()
-                        .flat_map(|g| managed_group(o, *g))
-                        .find(|i| i.id.as_ref().is_some_and(|x| x.get_ref() == indicator))
-                        .map(|i| i.atteso.clone())
-                        .unwrap_or_default();
-                    lines.push(Line::quote("", quoted(&indicator_text(indicator))));
-                    lines.push(Line::note(format!("Valore atteso: {old}")));
-                    lines.push(Line::label("VARIAZIONE VALORE ATTESO"));
-                    lines.push(Line::note(format!("Nuovo valore atteso: {target}")));
-                }
-                _ => {}
-            }
-        }
-        request.push(RequestGroup {
-            section: section.to_string(),
-            lines,
-            motivation: text::prose(&g.motivation),
-        });
-    }
-
-    // --- Phases, tracked -------------------------------------------------------------
-    let mut phases = Vec::new();
-    for f in &o.fasi {
-        let n = *f.numero.get_ref();
-        let old = clean(&f.descrizione);
-        let mut row = TrackedRow {
-            numero: n.to_string(),
-            state: "",
-            text: text::plain(&old),
-        };
-        let mut extra = None;
-        for c in &all_changes {
-            match c {
-                Change::RemovePhase { phase } if *phase == n => {
-                    row.state = "del";
-                    row.text = text::marked(&old, Mark::Deleted);
-                }
-                Change::ReplacePhase {
-                    phase, text: new, ..
-                } if *phase == n => {
-                    row.state = "del";
-                    row.text = text::marked(&old, Mark::Deleted);
-                    extra = Some(TrackedRow {
-                        numero: n.to_string(),
-                        state: "ins",
-                        text: text::marked(new, Mark::Inserted),
-                    });
-                }
-                Change::RewordPhase { phase, text: new } if *phase == n => {
-                    row.state = "mod";
-                    row.text = text::word_diff(&old, new, true);
-                }
-                _ => {}
-            }
-        }
-        phases.push(row);
-        if let Some(e) = extra {
-            phases.push(e);
-        }
-    }
-    let numbered = |r: &TrackedRow| r.numero.parse::<u32>().unwrap_or(0);
-    let mut left: Vec<TrackedRow> = phases
-        .iter()
-        .filter(|r| numbered(r) <= 5)
-        .cloned()
         .collect();
-    let mut right: Vec<TrackedRow> = phases.iter().filter(|r| numbered(r) > 5).cloned().collect();
-    // Empty numbered slots, as in the official form (1-5 | 6-10).
-    let max_phase = o
-        .fasi
+
+    // Indicators, by group.
+    let monitoring = checked.monitoring.len();
+    let indicators = Group::ALL
         .iter()
-        .map(|f| *f.numero.get_ref())
-        .max()
-        .unwrap_or(0);
-    if max_phase <= 10 {
-        for n in (max_phase + 1)..=10 {
-            let slot = TrackedRow {
-                numero: n.to_string(),
-                state: "",
-                text: Vec::new(),
-            };
-            if n <= 5 {
-                left.push(slot);
-            } else {
-                right.push(slot);
-            }
-        }
-    } else {
-        // More than ten phases: one column.
-        left = phases.clone();
-        right = Vec::new();
-    }
-    let phase_columns = vec![left, right];
-
-    // --- Indicators, tracked ---------------------------------------------------------
-    let mut indicators = Vec::new();
-    for g in Group::ALL {
-        let mut rows = Vec::new();
-        for ind in managed_group(o, g) {
-            let id = ind.id.as_ref().map(|x| x.get_ref().as_str());
-            let old = clean(&ind.descrizione);
-            let mut row = IndicatorRow {
-                state: "",
-                text: text::plain(&old),
-                expected: text::plain(&ind.atteso),
-                reached: ind.raggiunto.clone(),
-            };
-            for c in &all_changes {
-                match c {
-                    Change::RemoveIndicator { indicator } if Some(indicator.as_str()) == id => {
-                        row.state = "del";
-                        row.text = text::marked(&old, Mark::Deleted);
-                        row.expected = text::marked(&ind.atteso, Mark::Deleted);
-                    }
-                    Change::RewordIndicator {
-                        indicator,
-                        text: new,
-                    } if Some(indicator.as_str()) == id => {
-                        row.state = "mod";
-                        row.text = text::word_diff(&old, new, true);
-                    }
-                    Change::Retarget { indicator, target } if Some(indicator.as_str()) == id => {
-                        row.state = "mod";
-                        row.expected = vec![
-                            Segment::marked(clean(&ind.atteso), Mark::Deleted),
-                            Segment::plain(" "),
-                            Segment::marked(clean(target), Mark::Inserted),
-                        ];
-                    }
-                    _ => {}
-                }
-            }
-            rows.push((id.map(str::to_string), row));
-        }
-        for c in &all_changes {
-            if let Change::AddManagedIndicator {
-                group,
-                text: new,
-                expected,
-                id,
-                after,
-            } = c
-            {
-                if *group == g {
-                    let row = IndicatorRow {
-                        state: "ins",
-                        text: text::marked(new, Mark::Inserted),
-                        expected: text::marked(expected, Mark::Inserted),
-                        reached: Vec::new(),
-                    };
-                    insert_after(&mut rows, after.as_deref(), (id.clone(), row));
-                }
-            }
-        }
-        indicators.push(IndicatorGroupView {
+        .map(|g| IndicatorGroupView {
             title: g.title().to_string(),
-            rows: rows.into_iter().map(|(_, r)| r).collect(),
-        });
-    }
+            rows: scheda
+                .indicators
+                .iter()
+                .filter(|r| r.group == Some(*g))
+                .map(|r| IndicatorRow {
+                    state: state_name(r.state),
+                    text: revised_text(&r.text),
+                    expected: revised_value(
+                        r.targets.approved.as_ref().and_then(|t| t.first()),
+                        r.targets.amended.as_ref().and_then(|t| t.first()),
+                    ),
+                    reached: (0..monitoring)
+                        .map(|i| r.reached.get(i).cloned().unwrap_or_default())
+                        .collect(),
+                })
+                .collect(),
+        })
+        .collect();
 
-    // --- Cronoprogramma --------------------------------------------------------------
+    // Cronoprogramma: a changed schedule shows the approved row struck, then the new.
     let mut schedule = Vec::new();
-    for f in &o.fasi {
-        let n = *f.numero.get_ref();
-        let approved = m.grids.get(&n);
-        let mut new_grid: Option<&Grid> = None;
-        let mut removed = false;
-        let mut replaced = false;
-        for c in &all_changes {
-            match c {
-                Change::Reschedule {
-                    phases, schedule, ..
-                } if phases.contains(&n) => new_grid = Some(schedule),
-                Change::RemovePhase { phase } if *phase == n => removed = true,
-                Change::ReplacePhase {
-                    phase, schedule, ..
-                } if *phase == n => {
-                    replaced = true;
-                    new_grid = schedule.as_ref().or(approved);
-                }
-                _ => {}
+    for r in &scheda.schedule {
+        let n = r.numero;
+        match (r.state, &r.grid.approved, &r.grid.amended) {
+            (State::Changed, Some(a), Some(b)) => {
+                schedule.push(schedule_row(n, "old", a, checked));
+                schedule.push(schedule_row(n, "mod", b, checked));
             }
-        }
-        let changed = new_grid.is_some() || removed;
-        if let Some(g) = approved {
-            let state = if changed || replaced { "del" } else { "" };
-            schedule.push(schedule_row(n, state, g, checked));
-        }
-        if let Some(g) = new_grid {
-            let state = if replaced { "ins" } else { "mod" };
-            schedule.push(schedule_row(n, state, g, checked));
+            (State::Changed, None, Some(b)) => schedule.push(schedule_row(n, "mod", b, checked)),
+            (State::New, _, Some(b)) => schedule.push(schedule_row(n, "ins", b, checked)),
+            (State::Removed, Some(a), _) => schedule.push(schedule_row(n, "del", a, checked)),
+            (_, Some(a), _) => schedule.push(schedule_row(n, "", a, checked)),
+            _ => {}
         }
     }
 
-    // --- Staff and resources ---------------------------------------------------------
+    // Staff and resources.
     let public_people: Vec<Vec<String>> = [&o.responsabile, &o.dirigente, &o.assessore]
         .iter()
         .map(|p| name_key(&p.display()))
@@ -840,11 +664,11 @@ fn managed_view(m: &CheckedManaged, checked: &Checked, redaction: &Redaction) ->
             .iter()
             .zip(&o.personale)
             .any(|(row, p)| row.nome != clean(&p.nome));
-    let staff_total: Decimal = o
+    let staff_total = o
         .personale
         .iter()
         .map(|p| p.partecipazione.get_ref().0)
-        .sum();
+        .fold(Decimal::ZERO, |acc, v| acc.saturating_add(v));
     let resources: Vec<ResourceRow> = o
         .risorse
         .iter()
@@ -858,14 +682,14 @@ fn managed_view(m: &CheckedManaged, checked: &Checked, redaction: &Redaction) ->
             },
         })
         .collect();
-    let resources_total: Decimal = o
+    let resources_total = o
         .risorse
         .iter()
         .filter_map(|r| match r.costo.as_ref().map(|c| *c.get_ref()) {
             Some(Cost::Amount(a)) => Some(a),
             _ => None,
         })
-        .sum();
+        .fold(Decimal::ZERO, |acc, v| acc.saturating_add(v));
 
     ManagedView {
         id: m.source.stem.clone(),
@@ -899,9 +723,8 @@ fn managed_view(m: &CheckedManaged, checked: &Checked, redaction: &Redaction) ->
             .as_ref()
             .map(|mv| text::prose(mv.get_ref()))
             .unwrap_or_default(),
-        request,
-        phases,
-        phase_columns,
+        request: request(&m.groups, &cx),
+        phase_rows,
         indicators,
         schedule,
         staff,
@@ -909,7 +732,7 @@ fn managed_view(m: &CheckedManaged, checked: &Checked, redaction: &Redaction) ->
         staff_redacted,
         resources,
         resources_total: format::money(resources_total),
-        has_changes: !all_changes.is_empty(),
+        has_changes: scheda.has_changes(),
     }
 }
 
@@ -940,168 +763,47 @@ fn schedule_row(n: u32, state: &'static str, g: &Grid, checked: &Checked) -> Sch
     }
 }
 
-fn service_view(s: &CheckedService, plan: Plan) -> ServiceView {
+fn service_view(s: &CheckedService, scheda: &Amended, plan: Plan) -> ServiceView {
     let o: &Service = &s.source.data;
-    let years = (plan.last - plan.first + 1) as usize;
-    let all_changes: Vec<&Change> = s.groups.iter().flat_map(|g| &g.changes).collect();
-    let find_ind = |id: &str| {
-        o.indicatori
-            .iter()
-            .find(|i| i.id.as_ref().is_some_and(|x| x.get_ref() == id))
+    let cx = Context {
+        scheda,
+        plan,
+        managed: false,
     };
-    let find_act = |id: &str| {
-        o.attivita
-            .iter()
-            .find(|a| a.id.as_ref().is_some_and(|x| x.get_ref() == id))
-    };
-    let plan_years = (plan.first..=plan.last)
-        .map(|y| y.to_string())
-        .collect::<Vec<_>>()
-        .join("/");
-    let target_line = |t: &Targets| -> String {
-        match t {
-            Targets::Same(v) => format!("Target {plan_years}: {}", clean(v)),
-            Targets::PerYear(list) => format!(
-                "Target {plan_years}: {}",
-                list.iter()
-                    .map(|v| clean(v))
-                    .collect::<Vec<_>>()
-                    .join(" / ")
-            ),
-        }
-    };
-
-    // --- Request ---------------------------------------------------------------------
-    let request = s
-        .groups
+    let activities = scheda
+        .activities
         .iter()
-        .map(|g| service_request_group(g, o, &find_ind, &find_act, &target_line, &plan_years))
-        .collect();
-
-    // --- Activities, tracked ---------------------------------------------------------
-    let mut activities = Vec::new();
-    for a in &o.attivita {
-        let id = a.id.as_ref().map(|x| x.get_ref().as_str());
-        let old = clean(&a.testo);
-        let mut row = TrackedRow {
+        .map(|r| TrackedRow {
             numero: String::new(),
-            state: "",
-            text: text::plain(&old),
-        };
-        for c in &all_changes {
-            match c {
-                Change::RewordActivity {
-                    activity,
-                    text: new,
-                } if Some(activity.as_str()) == id => {
-                    row.state = "mod";
-                    row.text = text::word_diff(&old, new, true);
-                }
-                Change::RemoveActivity { activity } if Some(activity.as_str()) == id => {
-                    row.state = "del";
-                    row.text = text::marked(&old, Mark::Deleted);
-                }
-                _ => {}
-            }
-        }
-        activities.push((id.map(str::to_string), row));
-    }
-    for c in &all_changes {
-        if let Change::AddActivity {
-            text: new,
-            after,
-            id,
-            ..
-        } = c
-        {
-            let row = TrackedRow {
-                numero: String::new(),
-                state: "ins",
-                text: text::marked(new, Mark::Inserted),
-            };
-            insert_after(&mut activities, after.as_deref(), (id.clone(), row));
-        }
-    }
-
-    // --- Indicators, tracked ---------------------------------------------------------
-    let mut indicators = Vec::new();
-    for ind in &o.indicatori {
-        let id = ind.id.as_ref().map(|x| x.get_ref().as_str());
-        let old = clean(&ind.descrizione);
-        let targets: Vec<String> = match ind.target.get_ref() {
-            Targets::Same(v) => vec![clean(v); years],
-            Targets::PerYear(list) => list.iter().map(|v| clean(v)).collect(),
-        };
-        let mut row = ServiceIndicatorRow {
-            state: "",
-            text: text::plain(&old),
-            um: clean(&ind.um),
-            history: ind.storico.get_ref().iter().map(|h| clean(h)).collect(),
-            targets: targets.iter().map(|t| text::plain(t)).collect(),
-        };
-        for c in &all_changes {
-            match c {
-                Change::RemoveIndicator { indicator } if Some(indicator.as_str()) == id => {
-                    row.state = "del";
-                    row.text = text::marked(&old, Mark::Deleted);
-                    row.targets = targets
-                        .iter()
-                        .map(|t| text::marked(t, Mark::Deleted))
-                        .collect();
-                }
-                Change::RewordIndicator {
-                    indicator,
-                    text: new,
-                } if Some(indicator.as_str()) == id => {
-                    if row.state.is_empty() {
-                        row.state = "mod";
-                    }
-                    row.text = text::word_diff(&old, new, true);
-                }
-                Change::Retarget { indicator, target } if Some(indicator.as_str()) == id => {
-                    if row.state.is_empty() {
-                        row.state = "mod";
-                    }
-                    row.targets = targets
-                        .iter()
-                        .map(|t| {
-                            vec![
-                                Segment::marked(t.clone(), Mark::Deleted),
-                                Segment::plain(" "),
-                                Segment::marked(clean(target), Mark::Inserted),
-                            ]
-                        })
-                        .collect();
-                }
-                _ => {}
-            }
-        }
-        indicators.push((id.map(str::to_string), row));
-    }
-    for c in &all_changes {
-        if let Change::AddServiceIndicator {
-            id,
-            text: new,
-            unit,
-            history,
-            target,
-            after,
-        } = c
-        {
-            let row = ServiceIndicatorRow {
-                state: "ins",
-                text: text::marked(new, Mark::Inserted),
-                um: clean(unit),
-                history: history.iter().map(|h| clean(h)).collect(),
-                targets: vec![text::marked(target, Mark::Inserted); years],
-            };
-            insert_after(&mut indicators, after.as_deref(), (id.clone(), row));
-        }
-    }
+            state: state_name(r.state),
+            text: revised_text(&r.text),
+        })
+        .collect();
+    let years = (plan.last - plan.first + 1).max(1) as usize;
+    let indicators = scheda
+        .indicators
+        .iter()
+        .map(|r| ServiceIndicatorRow {
+            state: state_name(r.state),
+            text: revised_text(&r.text),
+            um: r.unit.clone(),
+            history: (0..HISTORY_YEARS)
+                .map(|i| r.history.get(i).cloned().unwrap_or_default())
+                .collect(),
+            targets: (0..years)
+                .map(|y| {
+                    revised_value(
+                        r.targets.approved.as_ref().and_then(|t| t.get(y)),
+                        r.targets.amended.as_ref().and_then(|t| t.get(y)),
+                    )
+                })
+                .collect(),
+        })
+        .collect();
 
     let (history_labels, target_labels) = if o.anni_scolastici {
         (
-            (1..=3)
+            (1..=HISTORY_YEARS as i32)
                 .rev()
                 .map(|k| {
                     let y = plan.first - k;
@@ -1114,7 +816,7 @@ fn service_view(s: &CheckedService, plan: Plan) -> ServiceView {
         )
     } else {
         (
-            (1..=3)
+            (1..=HISTORY_YEARS as i32)
                 .rev()
                 .map(|k| (plan.first - k).to_string())
                 .collect(),
@@ -1148,145 +850,11 @@ fn service_view(s: &CheckedService, plan: Plan) -> ServiceView {
             .unwrap_or_default(),
         missione: clean(&o.missione),
         programma: clean(&o.programma),
-        request,
-        activities: activities.into_iter().map(|(_, r)| r).collect(),
+        request: request(&s.groups, &cx),
+        activities,
         history_labels,
         target_labels,
-        indicators: indicators.into_iter().map(|(_, r)| r).collect(),
-    }
-}
-
-fn insert_after<T>(
-    list: &mut Vec<(Option<String>, T)>,
-    after: Option<&str>,
-    item: (Option<String>, T),
-) {
-    let pos = after
-        .and_then(|a| list.iter().position(|(id, _)| id.as_deref() == Some(a)))
-        .map(|p| p + 1)
-        .unwrap_or(list.len());
-    list.insert(pos, item);
-}
-
-fn service_request_group<'a>(
-    g: &CheckedGroup,
-    o: &'a Service,
-    find_ind: &dyn Fn(&str) -> Option<&'a crate::model::ServiceIndicator>,
-    find_act: &dyn Fn(&str) -> Option<&'a crate::model::Activity>,
-    target_line: &dyn Fn(&Targets) -> String,
-    plan_years: &str,
-) -> RequestGroup {
-    let _ = o;
-    let mut lines = Vec::new();
-    let mut section = "Indicatore:";
-    let ind_text = |id: &str| {
-        find_ind(id)
-            .map(|i| clean(&i.descrizione))
-            .unwrap_or_default()
-    };
-    let act_text = |id: &str| find_act(id).map(|a| clean(&a.testo)).unwrap_or_default();
-    for (i, c) in g.changes.iter().enumerate() {
-        match c {
-            Change::Retarget { indicator, target } => {
-                let reworded_before = g.changes[..i].iter().any(
-                    |x| matches!(x, Change::RewordIndicator { indicator: other, .. } if other == indicator),
-                );
-                if !reworded_before {
-                    lines.push(Line::quote("", quoted(&ind_text(indicator))));
-                }
-                if let Some(ind) = find_ind(indicator) {
-                    lines.push(Line::note(target_line(ind.target.get_ref())));
-                }
-                lines.push(Line::label("VARIAZIONE TARGET"));
-                lines.push(Line::note(format!(
-                    "Nuovo Target {plan_years}: {}",
-                    clean(target)
-                )));
-            }
-            Change::RewordIndicator {
-                indicator,
-                text: new,
-            } => {
-                lines.push(Line::quote("", quoted(&ind_text(indicator))));
-                lines.push(Line::label("VARIAZIONE INDICATORE"));
-                lines.push(Line::label("Nuovo indicatore:"));
-                lines.push(Line::quote("", quoted(new)));
-            }
-            Change::RemoveIndicator { indicator } => {
-                lines.push(Line::label("ELIMINARE INDICATORE"));
-                lines.push(Line::quote("", quoted(&ind_text(indicator))));
-            }
-            Change::AddServiceIndicator {
-                text: new, target, ..
-            } => {
-                lines.push(Line::label("AGGIUNGERE INDICATORE"));
-                lines.push(Line::quote("", quoted(new)));
-                lines.push(Line::note(format!(
-                    "Target {plan_years}: {}",
-                    clean(target)
-                )));
-            }
-            Change::RewordActivity {
-                activity,
-                text: new,
-            } => {
-                if lines.is_empty() {
-                    section = "Attività istituzionali:";
-                }
-                lines.push(Line::quote("", quoted(&act_text(activity))));
-                lines.push(Line::label("VARIAZIONE ATTIVITÀ ISTITUZIONALE:"));
-                lines.push(Line::label("Nuova attività istituzionale"));
-                lines.push(Line::quote("", quoted(new)));
-            }
-            Change::AddActivity { text: new, .. } => {
-                if lines.is_empty() {
-                    section = "Attività istituzionali:";
-                }
-                lines.push(Line::label("ATTIVITÀ ISTITUZIONALE AGGIUNTA"));
-                lines.push(Line::label("Nuova attività istituzionale"));
-                lines.push(Line::quote("", quoted(new)));
-            }
-            Change::RemoveActivity { activity } => {
-                if lines.is_empty() {
-                    section = "Attività istituzionali:";
-                }
-                lines.push(Line::label("ELIMINARE ATTIVITÀ ISTITUZIONALE"));
-                lines.push(Line::quote("", quoted(&act_text(activity))));
-            }
-            _ => {}
-        }
-    }
-    RequestGroup {
-        section: section.to_string(),
-        lines,
-        motivation: text::prose(&g.motivation),
-    }
-}
-
-/// The changes of an objective keyed for lookups (used by exports).
-pub fn group_count(groups: &[CheckedGroup]) -> BTreeMap<&'static str, usize> {
-    let mut m = BTreeMap::new();
-    for c in groups.iter().flat_map(|g| &g.changes) {
-        *m.entry(change_kind(c)).or_insert(0) += 1;
-    }
-    m
-}
-
-/// The `tipo` of a typed change.
-pub fn change_kind(c: &Change) -> &'static str {
-    match c {
-        Change::Reschedule { .. } => "variazione_temporale",
-        Change::RemovePhase { .. } => "eliminare_fase",
-        Change::ReplacePhase { .. } => "sostituire_fase",
-        Change::RewordPhase { .. } => "riformulare_fase",
-        Change::RemoveIndicator { .. } => "eliminare_indicatore",
-        Change::AddManagedIndicator { .. } | Change::AddServiceIndicator { .. } => {
-            "aggiungere_indicatore"
-        }
-        Change::RewordIndicator { .. } => "riformulare_indicatore",
-        Change::Retarget { .. } => "variazione_target",
-        Change::RewordActivity { .. } => "riformulare_attivita",
-        Change::AddActivity { .. } => "aggiungere_attivita",
-        Change::RemoveActivity { .. } => "eliminare_attivita",
+        indicators,
+        has_changes: scheda.has_changes(),
     }
 }

@@ -118,8 +118,8 @@ fn derived_figures_and_labels_are_printed() {
         "stesso periodo temporale: 1.5-30.6",
         "periodo temporale: 1.11-31.12",
         // Target lines of the service requests.
-        "Target 2023/2024/2025: 30.000/9",
-        "Nuovo Target 2023/2024/2025: 30.000/8",
+        "Target approvato 2023/2024/2025: 30.000/9",
+        "Nuovo target 2023/2024/2025: 30.000/8",
         // Cronoprogramma: header and derived targets (g01 phase 4: 3 × 12,5%).
         "% Target al 31-lug",
         "% Gap al 31-dic",

@@ -11,18 +11,17 @@ fn document() -> Document {
     let dir = common::root().join("tests/fixtures/tutte-le-modifiche");
     let checking = pipeline::load_and_check(&dir, true).unwrap();
     assert_eq!(checking.report.errors(), 0);
-    view::build(
-        &checking.checked.expect("fixture is valid"),
-        Profile::Complete,
-    )
+    let checked = checking.checked.expect("fixture is valid");
+    view::build(&checked, &piao::apply::apply(&checked), Profile::Complete)
 }
 
 fn lines(doc: &Document) -> Vec<String> {
     doc.managed[0]
         .request
         .iter()
-        .flat_map(|g| {
-            g.lines
+        .flat_map(|g| &g.items)
+        .flat_map(|i| {
+            i.lines
                 .iter()
                 .map(|l| format!("{}{}", l.prefix, flatten(&l.text)))
         })
@@ -37,7 +36,7 @@ fn time_change_moves_the_phase_and_is_labelled() {
     // Phase 5: the approved row struck, the new one marked, in the later-year column.
     let rows: Vec<_> = o.schedule.iter().filter(|r| r.numero == "5").collect();
     assert_eq!(rows.len(), 2);
-    assert_eq!(rows[0].state, "del");
+    assert_eq!(rows[0].state, "old");
     assert_eq!(rows[0].months[5], "100%");
     assert_eq!(rows[1].state, "mod");
     assert!(rows[1].months.iter().all(|m| m.is_empty()));
@@ -63,7 +62,10 @@ fn targets_at_monitoring_dates_are_sums_of_months() {
 fn removed_replaced_and_reworded_phases_are_tracked() {
     let doc = document();
     let o = &doc.managed[0];
-    let phase = |n: &str| -> Vec<_> { o.phases.iter().filter(|p| p.numero == n).collect() };
+    // The phase table, column by column (left column first).
+    let mut cells: Vec<_> = o.phase_rows.iter().map(|r| &r[0]).collect();
+    cells.extend(o.phase_rows.iter().map(|r| &r[1]));
+    let phase = |n: &str| -> Vec<_> { cells.iter().filter(|p| p.numero == n).collect() };
     assert_eq!(phase("2")[0].state, "del");
     assert!(phase("2")[0].text.iter().all(|s| s.k == Mark::Deleted));
     let three = phase("3");
@@ -71,6 +73,9 @@ fn removed_replaced_and_reworded_phases_are_tracked() {
     assert_eq!(flatten(&three[1].text), "terza fase nuova");
     let four = phase("4")[0];
     assert_eq!(four.state, "mod");
+    // The approved text struck through as one run, a line break, then the new text.
+    assert_eq!(four.text[0].k, Mark::Deleted);
+    assert_eq!(four.text[1].k, Mark::Break);
     let inserted: String = four
         .text
         .iter()
@@ -144,15 +149,25 @@ fn service_changes_are_tracked_and_requested() {
     let request: Vec<String> = s
         .request
         .iter()
-        .flat_map(|g| g.lines.iter().map(|l| flatten(&l.text)))
+        .flat_map(|g| &g.items)
+        .flat_map(|i| i.lines.iter().map(|l| flatten(&l.text)))
         .collect();
     assert!(
-        request.contains(&"Target 2030/2031/2032: 5 gg.".to_string()),
+        request.contains(&"Target approvato 2030/2031/2032: 5 gg.".to_string()),
         "{request:#?}"
     );
-    assert!(request.contains(&"Nuovo Target 2030/2031/2032: 10 gg.".to_string()));
-    assert!(request.contains(&"ATTIVITÀ ISTITUZIONALE AGGIUNTA".to_string()));
-    assert_eq!(s.request[2].section, "Attività istituzionali:");
+    assert!(request.contains(&"Nuovo target 2030/2031/2032: 10 gg.".to_string()));
+    assert!(request.contains(&"AGGIUNGERE ATTIVITÀ ISTITUZIONALE".to_string()));
+    let headings: Vec<_> = s
+        .request
+        .iter()
+        .flat_map(|g| &g.items)
+        .filter_map(|i| i.heading.as_deref())
+        .collect();
+    assert!(
+        headings.contains(&"Attività istituzionali:"),
+        "{headings:?}"
+    );
 }
 
 #[test]
@@ -170,4 +185,89 @@ fn fixture_builds_to_pdf() {
     let text = common::pdf_text(&out);
     assert!(text.contains("Comune di Prova"));
     assert!(!text.contains("Segrate"));
+}
+
+#[test]
+fn one_time_change_gives_each_phase_its_schedule_and_a_day_of_the_first_year() {
+    let doc = document();
+    let o = &doc.managed[0];
+    let l = lines(&doc);
+    // Written as the office writes it: no year added to a day of the first year.
+    assert!(
+        l.contains(&"VARIAZIONE TEMPORALE:PROLUNGARE AL 31.10".to_string()),
+        "{l:#?}"
+    );
+    // The label is said once for both phases, each with its own new period.
+    assert_eq!(
+        l.iter().filter(|x| x.contains("PROLUNGARE AL 31.10")).count(),
+        1
+    );
+    assert!(l.contains(&"Nuovo periodo della fase 6: 1.7-31.10".to_string()), "{l:#?}");
+    assert!(l.contains(&"Nuovo periodo della fase 7: 1.9-31.10".to_string()), "{l:#?}");
+    // Each phase: the approved months (struck), then its own new months.
+    for (n, approved, new) in [("6", 6, [6, 9]), ("7", 6, [8, 9])] {
+        let rows: Vec<_> = o.schedule.iter().filter(|r| r.numero == n).collect();
+        assert_eq!(rows.len(), 2, "phase {n}");
+        assert_eq!(rows[0].state, "old");
+        assert!(!rows[0].months[approved].is_empty(), "phase {n}");
+        assert_eq!(rows[1].state, "mod");
+        for m in new {
+            assert_eq!(rows[1].months[m], "50%", "phase {n}, month {m}");
+        }
+    }
+}
+
+#[test]
+fn a_change_is_listed_under_the_heading_of_its_group() {
+    let doc = document();
+    let items: Vec<_> = doc.managed[0]
+        .request
+        .iter()
+        .flat_map(|g| &g.items)
+        .collect();
+    let cost = items
+        .iter()
+        .find(|i| {
+            i.lines
+                .iter()
+                .any(|l| flatten(&l.text).contains("spesa per pratica"))
+        })
+        .expect("the cost indicator's change");
+    assert_eq!(cost.subheading.as_deref(), Some("Indici di Costo:"));
+    let time = items
+        .iter()
+        .find(|i| {
+            i.lines
+                .iter()
+                .any(|l| flatten(&l.text).contains("Rispetto fasi e tempi"))
+        })
+        .expect("the time indicator's change");
+    assert_eq!(time.subheading.as_deref(), Some("Indici di Tempo:"));
+}
+
+#[test]
+fn a_target_change_may_give_each_plan_year_its_target() {
+    let doc = document();
+    let s = &doc.services[0];
+    let row = s
+        .indicators
+        .iter()
+        .find(|r| flatten(&r.text) == "ore di formazione per addetto")
+        .expect("indicator i3");
+    let cells: Vec<String> = row.targets.iter().map(|t| flatten(t)).collect();
+    assert_eq!(cells, vec!["≥ 20 h ≥ 24 h", "≥ 20 h ≥ 30 h", "≥ 20 h ≥ 30 h"]);
+    let request: Vec<String> = s
+        .request
+        .iter()
+        .flat_map(|g| &g.items)
+        .flat_map(|i| i.lines.iter().map(|l| flatten(&l.text)))
+        .collect();
+    for line in [
+        "Target approvato 2030/2031/2032: ≥ 20 h",
+        "Nuovo target 2030: ≥ 24 h",
+        "Nuovo target 2031: ≥ 30 h",
+        "Nuovo target 2032: ≥ 30 h",
+    ] {
+        assert!(request.contains(&line.to_string()), "{line}: {request:#?}");
+    }
 }

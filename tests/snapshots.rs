@@ -10,7 +10,7 @@ use piao::view::{self, Profile};
 fn source_of(id: &str, short: &str) -> String {
     let checking = pipeline::load_and_check(&common::root().join("content"), false).unwrap();
     let checked = checking.checked.expect("bundled content is valid");
-    let doc = view::build(&checked, Profile::Complete);
+    let doc = view::build(&checked, &piao::apply::apply(&checked), Profile::Complete);
     let rendered = render::render(&doc, &Templates::bundled(), &Selection::One(id.into())).unwrap();
     let path = format!("obiettivi/{short}.typ");
     rendered

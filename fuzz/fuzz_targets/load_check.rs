@@ -75,8 +75,9 @@ fuzz_target!(|data: &[u8]| {
     let _ = diag::render(&report, &sources, true);
     if let Some(checked) = checked {
         assert_eq!(report.errors(), 0);
-        let doc = view::build(&checked, Profile::Complete);
-        let _ = view::build(&checked, Profile::Albo);
+        let applied = piao::apply::apply(&checked);
+        let doc = view::build(&checked, &applied, Profile::Complete);
+        let _ = view::build(&checked, &applied, Profile::Albo);
         // Checked content must always render.
         render::render(&doc, &Templates::bundled(), &Selection::All)
             .expect("checked content renders");

@@ -32,7 +32,7 @@ pub fn run(arg: &ContentArg, format: ExportFormat, output: Option<&Path>, quiet:
             if !quiet {
                 eprintln!(
                     "piao: scritte {} variazioni in {}",
-                    export::rows(checked).len(),
+                    export::rows(checked, &crate::apply::apply(checked)).len(),
                     path.display()
                 );
             }

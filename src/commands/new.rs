@@ -10,8 +10,8 @@ use std::io::Write;
 use std::path::Path;
 
 use super::*;
+use crate::change::SPECS;
 use crate::cli::NewKind;
-use crate::model::change::KINDS;
 use crate::model::schema;
 
 pub fn run(
@@ -163,25 +163,6 @@ fn quoted(text: &str) -> String {
 }
 
 /// An example value of a key of a change, and what to say about it, for the catalogue.
-fn example(key: &str) -> (&'static str, &'static str) {
-    match key {
-        "fase" => ("1", ""),
-        "fasi" => ("[1]", "le fasi a cui si applica"),
-        "indicatore" => ("\"indicatore-1\"", "l'id dell'indicatore"),
-        "attivita" => ("\"attivita-1\"", "l'id dell'attività"),
-        "cronoprogramma" => ("{ novembre = 50, dicembre = 50 }", "il nuovo"),
-        "variazione" => ("\"prolungare\"", "oppure \"posticipare\""),
-        "dal" => ("2023-11-01", "inizio del nuovo periodo"),
-        "al" => ("2023-12-31", "una data, oppure un anno (2024)"),
-        "gruppo" => ("\"quantita\"", "quantita, tempo, costo o qualita"),
-        "um" => ("\"%\"", "unità di misura"),
-        "storico" => ("[\"\", \"\", \"\"]", "i tre anni precedenti"),
-        "id" => ("\"nuovo-1\"", "per riferirsi al nuovo elemento"),
-        "dopo" => ("\"indicatore-1\"", "l'id dell'elemento dopo cui inserirlo"),
-        _ => ("\"\"", ""),
-    }
-}
-
 /// A commented `key = value` line, its note aligned with the rest of the file's.
 fn commented(key: &str, value: &str, note: &str) -> String {
     let line = format!("# {key} = {value}");
@@ -192,40 +173,25 @@ fn commented(key: &str, value: &str, note: &str) -> String {
     }
 }
 
-/// Every kind of change an objective of this kind may use, commented out.
+/// Every kind of change an objective of this kind may use, commented out, with the
+/// fields, examples and docs of the change catalogue (`crate::change`).
 fn change_catalogue(managed: bool, skip: &str) -> String {
-    // Keys that do not apply to this kind of objective (e.g. `um` for a gestionale).
-    let wrong_side: &[&str] = if managed {
-        &["um", "storico", "target"]
-    } else {
-        &["gruppo", "atteso"]
-    };
     let mut out = String::from(
         "# Gli altri tipi di modifica, con i loro campi (togli i \"# \" per usarne uno):\n",
     );
-    for k in KINDS {
-        let applies = if managed { k.managed } else { k.service };
-        if !applies || k.name == skip {
+    for k in SPECS {
+        if !k.scope.admits(managed) || k.name == skip {
             continue;
         }
-        out.push_str("#\n# [[variazioni.modifiche]]\n");
+        out.push_str(&format!("#\n# [[variazioni.modifiche]]   # {}\n", k.doc));
         out.push_str(&format!("# tipo = \"{}\"\n", k.name));
-        for key in k.required {
-            let (value, note) = example(key);
-            out.push_str(&commented(key, value, note));
-        }
-        for key in k.optional.iter().filter(|key| !wrong_side.contains(key)) {
-            let (mut value, note) = example(key);
-            if *key == "dopo" && k.name.ends_with("attivita") {
-                value = "\"attivita-1\"";
-            }
-            // `gruppo` is needed to add an indicator to a gestionale.
-            let note = match (*key, note) {
-                ("gruppo", n) => n.to_string(),
-                (_, "") => "facoltativo".to_string(),
-                (_, n) => format!("facoltativo: {n}"),
+        for f in k.fields_for(managed) {
+            let note = if f.required {
+                f.doc.to_string()
+            } else {
+                format!("facoltativo: {}", f.doc)
             };
-            out.push_str(&commented(key, value, &note));
+            out.push_str(&commented(f.key, f.example, &note));
         }
     }
     out
@@ -395,10 +361,7 @@ mod tests {
         ] {
             let table: toml::Table = text.parse().expect("the template is valid TOML");
             assert_eq!(table["numero"].as_integer(), Some(7));
-            for k in KINDS
-                .iter()
-                .filter(|k| if managed { k.managed } else { k.service })
-            {
+            for k in SPECS.iter().filter(|k| k.scope.admits(managed)) {
                 assert!(
                     text.contains(&format!("tipo = \"{}\"", k.name)),
                     "{}",

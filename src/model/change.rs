@@ -2,15 +2,17 @@
 //!
 //! A file lists `[[variazioni]]`: each has one `motivazione` and one or more
 //! `[[variazioni.modifiche]]`, each with a `tipo`. The raw form is a flat table (so that
-//! every value keeps its span and unknown keys are refused); `crate::check` turns it
-//! into a [`Change`] and reports, in Italian, a missing or superfluous field.
+//! every value keeps its span and unknown keys are refused); which fields each `tipo`
+//! takes, and how it is typed, is said once per kind in `crate::change`.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+use std::collections::BTreeMap;
+
 use super::values::{Date, Schedule};
-use crate::schedule::Grid;
+use super::Targets;
 
 /// One group of changes sharing a motivazione.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -29,11 +31,22 @@ pub struct RawGroup {
     pub modifiche: Vec<Spanned<RawChange>>,
 }
 
-/// A year (`2024`) or a date (`2024-01-31`), as the end of a new period.
+/// A year (`2024`), a date (`2024-01-31`) or a day of the plan's first year (`"31.10"`),
+/// as the end of a new period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum YearOrDate {
     Year(i32),
     Date(Date),
+    /// Day and month of the plan's first year, written without the year.
+    DayMonth(u32, u32),
+}
+
+/// `"31.10"` → (31, 10), when it is a day of some year.
+fn day_month(text: &str) -> Option<(u32, u32)> {
+    let (d, m) = text.trim().split_once('.')?;
+    let (d, m): (u32, u32) = (d.trim().parse().ok()?, m.trim().parse().ok()?);
+    // 2024 is a leap year: 29.2 is accepted here and checked against the plan's year.
+    chrono::NaiveDate::from_ymd_opt(2024, m, d).map(|_| (d, m))
 }
 
 impl<'de> Deserialize<'de> for YearOrDate {
@@ -43,6 +56,10 @@ impl<'de> Deserialize<'de> for YearOrDate {
             toml::Value::Integer(y) => i32::try_from(y)
                 .map(YearOrDate::Year)
                 .map_err(|_| serde::de::Error::custom("anno non valido")),
+            toml::Value::String(ref t) if day_month(t).is_some() => {
+                let (d, m) = day_month(t).unwrap_or_default();
+                Ok(YearOrDate::DayMonth(d, m))
+            }
             other => Date::deserialize(other)
                 .map(YearOrDate::Date)
                 .map_err(|e| serde::de::Error::custom(e.to_string())),
@@ -55,6 +72,7 @@ impl Serialize for YearOrDate {
         match self {
             YearOrDate::Year(y) => s.serialize_i32(*y),
             YearOrDate::Date(d) => d.serialize(s),
+            YearOrDate::DayMonth(d, m) => s.serialize_str(&format!("{d}.{m}")),
         }
     }
 }
@@ -93,6 +111,10 @@ pub struct RawChange {
     #[serde(default)]
     #[schemars(with = "Option<Schedule>")]
     pub cronoprogramma: Option<Spanned<Schedule>>,
+    /// Un cronoprogramma per fase: `{ 5 = { … }, 6 = { … } }` (per "variazione_temporale").
+    #[serde(default)]
+    #[schemars(with = "Option<BTreeMap<String, Schedule>>")]
+    pub cronoprogrammi: Option<Spanned<BTreeMap<String, Spanned<Schedule>>>>,
     /// "prolungare" o "posticipare" (per "variazione_temporale").
     #[serde(default)]
     #[schemars(schema_with = "super::schema::time_verb")]
@@ -113,10 +135,10 @@ pub struct RawChange {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub atteso: Option<Spanned<String>>,
-    /// Nuovo target (uguale per tutti gli anni del piano).
+    /// Nuovo target: un testo per tutti gli anni del piano, oppure uno per anno.
     #[serde(default)]
-    #[schemars(with = "Option<String>")]
-    pub target: Option<Spanned<String>>,
+    #[schemars(with = "Option<Targets>")]
+    pub target: Option<Spanned<Targets>>,
     /// Unità di misura del nuovo indicatore (obiettivi istituzionali).
     #[serde(default)]
     #[schemars(with = "Option<String>")]
@@ -183,150 +205,17 @@ impl Group {
     }
 }
 
-/// A change, checked and typed. Indices point into the objective's own lists.
-#[derive(Debug, Clone)]
-pub enum Change {
-    /// Move or extend the schedule of one or more phases.
-    Reschedule {
-        phases: Vec<u32>,
-        verb: TimeVerb,
-        from: Option<Date>,
-        to: YearOrDate,
-        schedule: Grid,
-    },
-    /// Remove a phase.
-    RemovePhase { phase: u32 },
-    /// Replace a phase with new text (and, optionally, a new schedule).
-    ReplacePhase {
-        phase: u32,
-        text: String,
-        schedule: Option<Grid>,
-    },
-    /// Reword a phase (the changed words are shown).
-    RewordPhase { phase: u32, text: String },
-    /// Remove an indicator.
-    RemoveIndicator { indicator: String },
-    /// Add an indicator to a management objective.
-    AddManagedIndicator {
-        id: Option<String>,
-        after: Option<String>,
-        group: Group,
-        text: String,
-        expected: String,
-    },
-    /// Add an indicator to a service.
-    AddServiceIndicator {
-        id: Option<String>,
-        text: String,
-        unit: String,
-        history: Vec<String>,
-        target: String,
-        after: Option<String>,
-    },
-    /// Reword an indicator.
-    RewordIndicator { indicator: String, text: String },
-    /// Change an indicator's target (the same for every plan year).
-    Retarget { indicator: String, target: String },
-    /// Reword an activity.
-    RewordActivity { activity: String, text: String },
-    /// Add an activity.
-    AddActivity {
-        id: Option<String>,
-        text: String,
-        after: Option<String>,
-    },
-    /// Remove an activity.
-    RemoveActivity { activity: String },
+impl super::IndicatorGroups {
+    /// The indicators of one group.
+    pub fn group(&self, g: Group) -> &[super::Indicator] {
+        match g {
+            Group::Quantity => &self.quantita,
+            Group::Time => &self.tempo,
+            Group::Cost => &self.costo,
+            Group::Quality => &self.qualita,
+        }
+    }
 }
-
-/// All `tipo` values, with the keys each one requires and accepts.
-pub struct KindSpec {
-    pub name: &'static str,
-    pub required: &'static [&'static str],
-    pub optional: &'static [&'static str],
-    pub managed: bool,
-    pub service: bool,
-}
-
-pub const KINDS: &[KindSpec] = &[
-    KindSpec {
-        name: "variazione_temporale",
-        required: &["fasi", "variazione", "al", "cronoprogramma"],
-        optional: &["dal"],
-        managed: true,
-        service: false,
-    },
-    KindSpec {
-        name: "eliminare_fase",
-        required: &["fase"],
-        optional: &[],
-        managed: true,
-        service: false,
-    },
-    KindSpec {
-        name: "sostituire_fase",
-        required: &["fase", "testo"],
-        optional: &["cronoprogramma"],
-        managed: true,
-        service: false,
-    },
-    KindSpec {
-        name: "riformulare_fase",
-        required: &["fase", "testo"],
-        optional: &[],
-        managed: true,
-        service: false,
-    },
-    KindSpec {
-        name: "eliminare_indicatore",
-        required: &["indicatore"],
-        optional: &[],
-        managed: true,
-        service: true,
-    },
-    KindSpec {
-        name: "aggiungere_indicatore",
-        required: &["testo"],
-        optional: &["id", "gruppo", "atteso", "um", "storico", "target", "dopo"],
-        managed: true,
-        service: true,
-    },
-    KindSpec {
-        name: "riformulare_indicatore",
-        required: &["indicatore", "testo"],
-        optional: &[],
-        managed: true,
-        service: true,
-    },
-    KindSpec {
-        name: "variazione_target",
-        required: &["indicatore", "target"],
-        optional: &[],
-        managed: true,
-        service: true,
-    },
-    KindSpec {
-        name: "riformulare_attivita",
-        required: &["attivita", "testo"],
-        optional: &[],
-        managed: false,
-        service: true,
-    },
-    KindSpec {
-        name: "aggiungere_attivita",
-        required: &["testo"],
-        optional: &["id", "dopo"],
-        managed: false,
-        service: true,
-    },
-    KindSpec {
-        name: "eliminare_attivita",
-        required: &["attivita"],
-        optional: &[],
-        managed: false,
-        service: true,
-    },
-];
 
 impl RawChange {
     /// The keys present in this change besides `tipo`, each with its span.
@@ -345,6 +234,7 @@ impl RawChange {
         key!(attivita);
         key!(testo);
         key!(cronoprogramma);
+        key!(cronoprogrammi);
         key!(variazione);
         key!(dal);
         key!(al);
@@ -358,3 +248,24 @@ impl RawChange {
         keys
     }
 }
+
+/// Every key a change may have besides `tipo` (the fields of [`RawChange`]).
+pub const RAW_KEYS: &[&str] = &[
+    "fase",
+    "fasi",
+    "indicatore",
+    "attivita",
+    "testo",
+    "cronoprogramma",
+    "cronoprogrammi",
+    "variazione",
+    "dal",
+    "al",
+    "gruppo",
+    "atteso",
+    "target",
+    "um",
+    "storico",
+    "id",
+    "dopo",
+];

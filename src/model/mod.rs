@@ -5,6 +5,7 @@
 //! must point at a value. Nothing here is derived: totals, request headers, summaries and
 //! the tracked-change view are computed by `crate::view`.
 
+pub mod amended;
 pub mod change;
 pub mod schema;
 pub mod values;

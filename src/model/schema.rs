@@ -17,9 +17,10 @@ use std::borrow::Cow;
 use schemars::{generate::SchemaSettings, json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde_json::{json, Value};
 
-use super::change::{YearOrDate, KINDS};
+use super::change::YearOrDate;
 use super::values::{Cost, Date, Percent, Schedule, TO_BE_DETERMINED};
 use super::{Annex, Managed, Service, Training};
+use crate::change::{Scope, SPECS};
 
 /// The folder where the schemas live, next to `content/`.
 pub const SCHEMA_DIR: &str = "schema";
@@ -169,10 +170,11 @@ impl JsonSchema for YearOrDate {
     fn json_schema(generator: &mut SchemaGenerator) -> Schema {
         let date = generator.subschema_for::<Date>();
         json_schema!({
-            "description": "Un anno (2024) oppure una data (2024-01-31).",
+            "description": "Un anno (2024), una data (2024-01-31) oppure un giorno del primo anno del piano (\"31.10\").",
             "anyOf": [
                 { "type": "integer", "minimum": 1900, "maximum": 2200 },
-                date
+                date,
+                { "type": "string", "pattern": r"^\s*[0-9]{1,2}\.[0-9]{1,2}\s*$" }
             ]
         })
     }
@@ -221,55 +223,18 @@ impl JsonSchema for Schedule {
 
 // --- Keys of a change whose values come from a fixed list. ---
 
-/// What each kind of change does, for the editor's hover.
-const KIND_DOCS: &[(&str, &str)] = &[
-    (
-        "variazione_temporale",
-        "prolungare o posticipare una o più fasi (gestionali)",
-    ),
-    ("eliminare_fase", "eliminare una fase (gestionali)"),
-    (
-        "sostituire_fase",
-        "sostituire il testo di una fase, ed eventualmente il suo cronoprogramma (gestionali)",
-    ),
-    (
-        "riformulare_fase",
-        "riformulare una fase: le parole nuove sono evidenziate (gestionali)",
-    ),
-    ("eliminare_indicatore", "eliminare un indicatore"),
-    ("aggiungere_indicatore", "aggiungere un indicatore"),
-    ("riformulare_indicatore", "riformulare un indicatore"),
-    ("variazione_target", "cambiare il target di un indicatore"),
-    (
-        "riformulare_attivita",
-        "riformulare un'attività (istituzionali)",
-    ),
-    (
-        "aggiungere_attivita",
-        "aggiungere un'attività (istituzionali)",
-    ),
-    (
-        "eliminare_attivita",
-        "eliminare un'attività (istituzionali)",
-    ),
-];
-
 /// The schema of `tipo`: one of the kinds of change, each explained (Taplo shows the
-/// `x-taplo.docs.enumValues` texts next to the completions).
+/// `x-taplo.docs.enumValues` texts next to the completions). Names, docs and fields
+/// come from the change catalogue (`crate::change`).
 pub fn change_kind(_: &mut SchemaGenerator) -> Schema {
-    let docs: Vec<String> = KINDS
+    let docs: Vec<String> = SPECS
         .iter()
         .map(|k| {
-            let what = KIND_DOCS
-                .iter()
-                .find(|(n, _)| *n == k.name)
-                .map_or("", |(_, d)| d);
-            let mut fields: Vec<String> = k.required.iter().map(|f| format!("`{f}`")).collect();
-            fields.extend(k.optional.iter().map(|f| format!("`{f}` (facoltativo)")));
-            format!("{what}; campi: {}", fields.join(", "))
+            let fields: Vec<String> = k.fields.iter().map(|f| f.describe()).collect();
+            format!("{}{}; campi: {}", k.doc, k.scope.note(), fields.join(", "))
         })
         .collect();
-    let names: Vec<&str> = KINDS.iter().map(|k| k.name).collect();
+    let names: Vec<&str> = SPECS.iter().map(|k| k.name).collect();
     json_schema!({
         "type": "string",
         "enum": names,
@@ -291,15 +256,31 @@ pub fn time_verb(_: &mut SchemaGenerator) -> Schema {
 /// `crate::check` applies, from the same table), so that an editor flags a missing or
 /// superfluous key as the user types.
 pub fn change_rules(schema: &mut Schema) {
-    let rules: Vec<Value> = KINDS
+    let rules: Vec<Value> = SPECS
         .iter()
         .map(|k| {
             let mut allowed = vec!["tipo"];
-            allowed.extend(k.required);
-            allowed.extend(k.optional);
+            allowed.extend(k.fields.iter().map(|f| f.key));
+            // Required whatever the objective (a field of one side only is checked by
+            // `piao check`, since the schema of a change does not know its file).
+            let required: Vec<&str> = k
+                .fields
+                .iter()
+                .filter(|f| f.required && f.scope == Scope::Both)
+                .map(|f| f.key)
+                .collect();
+            let mut properties = serde_json::Map::new();
+            for f in k.fields {
+                let doc = format!("{}{}", f.doc, f.scope.note());
+                properties.insert(f.key.to_string(), json!({ "description": doc }));
+            }
             json!({
                 "if": { "properties": { "tipo": { "const": k.name } }, "required": ["tipo"] },
-                "then": { "required": k.required, "propertyNames": { "enum": allowed } }
+                "then": {
+                    "required": required,
+                    "properties": properties,
+                    "propertyNames": { "enum": allowed }
+                }
             })
         })
         .collect();
@@ -309,17 +290,6 @@ pub fn change_rules(schema: &mut Schema) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn every_kind_of_change_is_explained() {
-        for k in KINDS {
-            assert!(
-                KIND_DOCS.iter().any(|(n, _)| *n == k.name),
-                "{} has no doc",
-                k.name
-            );
-        }
-    }
 
     #[test]
     fn content_files_map_to_schemas() {
