@@ -137,7 +137,7 @@ fn service_changes_are_tracked_and_requested() {
     );
     assert_eq!(s.target_labels[0], "target a.s. 2029/2030");
     let states: Vec<_> = s.indicators.iter().map(|i| i.state).collect();
-    assert_eq!(states, vec!["mod", "ins", "del"]);
+    assert_eq!(states, vec!["mod", "ins", "del", "mod"]);
     assert_eq!(flatten(&s.indicators[0].targets[2]), "5 gg. 10 gg.");
     let acts: Vec<_> = s
         .activities
@@ -199,11 +199,19 @@ fn one_time_change_gives_each_phase_its_schedule_and_a_day_of_the_first_year() {
     );
     // The label is said once for both phases, each with its own new period.
     assert_eq!(
-        l.iter().filter(|x| x.contains("PROLUNGARE AL 31.10")).count(),
+        l.iter()
+            .filter(|x| x.contains("PROLUNGARE AL 31.10"))
+            .count(),
         1
     );
-    assert!(l.contains(&"Nuovo periodo della fase 6: 1.7-31.10".to_string()), "{l:#?}");
-    assert!(l.contains(&"Nuovo periodo della fase 7: 1.9-31.10".to_string()), "{l:#?}");
+    assert!(
+        l.contains(&"Nuovo periodo della fase 6: 1.7-31.10".to_string()),
+        "{l:#?}"
+    );
+    assert!(
+        l.contains(&"Nuovo periodo della fase 7: 1.9-31.10".to_string()),
+        "{l:#?}"
+    );
     // Each phase: the approved months (struck), then its own new months.
     for (n, approved, new) in [("6", 6, [6, 9]), ("7", 6, [8, 9])] {
         let rows: Vec<_> = o.schedule.iter().filter(|r| r.numero == n).collect();
@@ -255,7 +263,10 @@ fn a_target_change_may_give_each_plan_year_its_target() {
         .find(|r| flatten(&r.text) == "ore di formazione per addetto")
         .expect("indicator i3");
     let cells: Vec<String> = row.targets.iter().map(|t| flatten(t)).collect();
-    assert_eq!(cells, vec!["≥ 20 h ≥ 24 h", "≥ 20 h ≥ 30 h", "≥ 20 h ≥ 30 h"]);
+    assert_eq!(
+        cells,
+        vec!["≥ 20 h ≥ 24 h", "≥ 20 h ≥ 30 h", "≥ 20 h ≥ 30 h"]
+    );
     let request: Vec<String> = s
         .request
         .iter()

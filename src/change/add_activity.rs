@@ -26,7 +26,7 @@ impl Kind for AddActivity {
     };
 
     fn parse(cx: &mut ParseCx) -> Option<Self> {
-        let after = cx.after(Named::Activity).ok()?;
+        let after = cx.after(Named::Activity)?;
         Some(AddActivity {
             id: cx.raw.id.as_ref().map(|s| s.get_ref().trim().to_string()),
             text: cx.text()?,

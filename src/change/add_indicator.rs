@@ -62,7 +62,7 @@ impl Kind for AddIndicator {
     fn parse(cx: &mut ParseCx) -> Option<Self> {
         let c = cx.raw;
         let f = cx.file;
-        let after = cx.after(Named::Indicator).ok()?;
+        let after = cx.after(Named::Indicator)?;
         let id = c.id.as_ref().map(|s| s.get_ref().trim().to_string());
         if cx.refs.managed {
             let g = c.gruppo.as_ref()?;

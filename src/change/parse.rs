@@ -100,11 +100,12 @@ impl ParseCx<'_> {
         self.name_ref(a, Named::Activity)
     }
 
-    /// `dopo`, when given: an existing indicator or activity. `Err` when it names none.
-    pub fn after(&mut self, what: Named) -> Result<Option<String>, ()> {
+    /// `dopo`: `Some(None)` when absent, `Some(Some(id))` when it names an existing
+    /// indicator or activity, `None` (reported) when it names none.
+    pub fn after(&mut self, what: Named) -> Option<Option<String>> {
         match &self.raw.dopo {
-            None => Ok(None),
-            Some(a) => self.name_ref(a, what).map(Some).ok_or(()),
+            None => Some(None),
+            Some(a) => self.name_ref(a, what).map(Some),
         }
     }
 

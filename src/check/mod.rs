@@ -1,0 +1,277 @@
+//! Check: every semantic rule of the content, as Italian diagnostics at the value.
+//!
+//! Takes what `load` parsed and returns it checked: changes typed ([`Change`]),
+//! cronoprogrammi parsed ([`Grid`]), every reference resolved. Errors are what would make
+//! the document wrong (a total that is not 100%, a change pointing at nothing, a value
+//! the PDF would lose or could not draw); warnings what is only suspicious. Every
+//! problem points at its value: through the model's spans, or, for plain fields, by
+//! finding the value's place in the file ([`load::value_span`]). Nothing here formats or
+//! lays out anything.
+//!
+//! One file per concern: the annex and training files (`annex`), each kind of objective
+//! (`managed`, `service`), the changes of an objective (`changes`; each kind's own rules
+//! are in `crate::change`), and the glyphs every text needs (`glyphs`). This module holds
+//! the checked types and runs them in order.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+use toml::Spanned;
+
+use crate::change::parse::{check_history, grid};
+use crate::change::{self, Change, Refs};
+use crate::diag::{Diagnostic, FileIdx, Report, Sources};
+use crate::fonts::Coverage;
+use crate::load::{self, Content, Loaded, Seg};
+use crate::model::change::{Group, RawGroup};
+use crate::model::{Action, Annex, Cost, Managed, Person, Phase, Service, Targets, Training};
+use crate::schedule::{Grid, Plan};
+
+/// A group of typed changes sharing a motivazione.
+#[derive(Debug, Clone)]
+pub struct CheckedGroup {
+    pub motivation: String,
+    pub changes: Vec<Change>,
+}
+
+/// A management objective with its parsed cronoprogrammi and typed changes.
+#[derive(Debug, Clone)]
+pub struct CheckedManaged {
+    pub source: Loaded<Managed>,
+    /// Approved cronoprogramma of each phase that has one, by phase number.
+    pub grids: BTreeMap<u32, Grid>,
+    pub groups: Vec<CheckedGroup>,
+}
+
+/// A service with its typed changes.
+#[derive(Debug, Clone)]
+pub struct CheckedService {
+    pub source: Loaded<Service>,
+    pub groups: Vec<CheckedGroup>,
+}
+
+/// The content, checked: what the view is built from.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub annex: Loaded<Annex>,
+    pub plan: Plan,
+    pub monitoring: Vec<NaiveDate>,
+    pub managed: Vec<CheckedManaged>,
+    pub services: Vec<CheckedService>,
+    pub training: Option<Loaded<crate::model::Training>>,
+}
+
+/// The years a plan may start or end in: anything else is a typing mistake.
+const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+/// The phases a scheda has room for.
+const MAX_PHASES: usize = 10;
+
+/// A path into a TOML file, for [`place`]: `path!["fasi", i, "descrizione"]`.
+macro_rules! path {
+    ($($s:expr),* $(,)?) => { &[$(Seg::from($s)),*][..] };
+}
+
+mod annex;
+mod changes;
+mod glyphs;
+mod managed;
+mod service;
+
+use annex::{check_annex, check_training};
+use changes::typed_groups;
+use glyphs::check_glyphs;
+use managed::check_managed;
+use service::check_service;
+
+/// Where the value at `path` is written in `file` (its start when it is not found).
+fn place(sources: &Sources, file: FileIdx, path: &[Seg]) -> Range<usize> {
+    load::value_span(sources.text(file), path).unwrap_or(0..0)
+}
+
+/// A file being checked: where it is, to point at its values.
+#[derive(Clone, Copy)]
+struct At<'a> {
+    file: FileIdx,
+    sources: &'a Sources,
+}
+
+impl At<'_> {
+    fn span(&self, path: &[Seg]) -> Range<usize> {
+        place(self.sources, self.file, path)
+    }
+}
+
+/// Checks the content. Returns `None` when it has errors (all of them in `report`).
+pub fn check(content: &Content, sources: &Sources, report: &mut Report) -> Option<Checked> {
+    let coverage = Coverage::bundled();
+    for file in all_files(content) {
+        check_glyphs(file, sources, &coverage, report);
+    }
+    if let Some(t) = &content.training {
+        check_training(t, sources, report);
+    }
+    let annex = content.annex.clone();
+    let (plan, monitoring) = match &annex {
+        Some(a) => check_annex(a, sources, report)?,
+        // The annex has errors of its own (reported): check the objectives anyway
+        // against its years, when they can be read, so that every problem is shown.
+        None => lenient_plan(content, sources)?,
+    };
+
+    let mut managed = Vec::new();
+    let mut numbers: HashMap<u32, (FileIdx, Range<usize>)> = HashMap::new();
+    for m in &content.managed {
+        unique_number(&m.data.numero, m.file, &mut numbers, "gestionale", report);
+        managed.push(check_managed(m, plan, &monitoring, sources, report));
+    }
+    let mut services = Vec::new();
+    let mut numbers: HashMap<u32, (FileIdx, Range<usize>)> = HashMap::new();
+    for s in &content.services {
+        unique_number(
+            &s.data.numero,
+            s.file,
+            &mut numbers,
+            "istituzionale",
+            report,
+        );
+        services.push(check_service(s, plan, sources, report));
+    }
+    if content.managed.is_empty() && content.services.is_empty() {
+        report.push(Diagnostic::warning(
+            "nessun obiettivo: le cartelle `gestionali/` e `istituzionali/` sono vuote",
+        ));
+    }
+    if report.errors() > 0 {
+        return None;
+    }
+    Some(Checked {
+        annex: annex?,
+        plan,
+        monitoring,
+        managed: managed.into_iter().flatten().collect(),
+        services: services.into_iter().flatten().collect(),
+        training: content.training.clone(),
+    })
+}
+
+/// The plan's years and monitoring dates from an annex file that did not load, when
+/// those three values are there and plausible.
+fn lenient_plan(content: &Content, sources: &Sources) -> Option<(Plan, Vec<NaiveDate>)> {
+    let file = sources.find(&content.dir.join(load::ANNEX_FILE))?;
+    let root = toml::de::DeTable::parse(sources.text(file)).ok()?;
+    let year = |key: &str| -> Option<i32> {
+        let v = root.get_ref().get(key)?;
+        let y = v.get_ref().as_integer()?.as_str().parse::<i32>().ok()?;
+        PLAUSIBLE_YEARS.contains(&y).then_some(y)
+    };
+    let plan = Plan {
+        first: year("anno_inizio")?,
+        last: year("anno_fine")?,
+    };
+    let toml::de::DeValue::Array(dates) = root.get_ref().get("monitoraggi")?.get_ref() else {
+        return None;
+    };
+    let monitoring = dates
+        .iter()
+        .map(|d| {
+            let text = d.get_ref().as_datetime()?.to_string();
+            crate::model::values::parse_date(&text)
+        })
+        .collect::<Option<Vec<_>>>()?;
+    (plan.first <= plan.last).then_some((plan, monitoring))
+}
+
+fn all_files(content: &Content) -> Vec<FileIdx> {
+    let mut files: Vec<FileIdx> = content.annex.iter().map(|a| a.file).collect();
+    files.extend(content.managed.iter().map(|m| m.file));
+    files.extend(content.services.iter().map(|s| s.file));
+    files.extend(content.training.iter().map(|t| t.file));
+    files
+}
+
+fn unique_number(
+    numero: &Spanned<u32>,
+    file: FileIdx,
+    seen: &mut HashMap<u32, (FileIdx, Range<usize>)>,
+    kind: &str,
+    report: &mut Report,
+) {
+    let n = *numero.get_ref();
+    if let Some((first_file, first_span)) = seen.get(&n) {
+        report.push(
+            Diagnostic::error(format!(
+                "il N. scheda {n} è già usato da un altro obiettivo {kind}"
+            ))
+            .at(file, numero.span())
+            .also(*first_file, first_span.clone(), "usato qui")
+            .hint("ogni scheda ha un numero suo"),
+        );
+    } else {
+        seen.insert(n, (file, numero.span()));
+    }
+}
+
+/// A text the document cannot do without: reported, at its value, when blank.
+fn required_text(value: &str, message: &str, at: At, path: &[Seg], report: &mut Report) {
+    if value.trim().is_empty() {
+        report.push(
+            Diagnostic::error(message)
+                .at(at.file, at.span(path))
+                .label("va compilato"),
+        );
+    }
+}
+
+/// A person of a header: blank names are reported; `named` requires cognome and nome.
+fn required_person(person: &Person, key: &str, named: bool, at: At, report: &mut Report) {
+    match person {
+        Person::Named { cognome, nome } => {
+            for (value, part) in [(cognome, "cognome"), (nome, "nome")] {
+                if value.trim().is_empty() {
+                    report.push(
+                        Diagnostic::error(format!("il {part} del campo `{key}` è vuoto"))
+                            .at(at.file, at.span(path![key, part]))
+                            .label("va compilato"),
+                    );
+                }
+            }
+        }
+        Person::Label(l) if l.trim().is_empty() => {
+            report.push(
+                Diagnostic::error(format!("il campo `{key}` è vuoto"))
+                    .at(at.file, at.span(path![key]))
+                    .label("va compilato"),
+            );
+        }
+        Person::Label(_) if named => {
+            report.push(
+                Diagnostic::error(format!("il campo `{key}` va indicato con cognome e nome"))
+                    .at(at.file, at.span(path![key]))
+                    .hint(format!(
+                        "scrivi `{key} = {{ cognome = \"Rossi\", nome = \"Maria\" }}`: il cognome compare nella richiesta"
+                    )),
+            );
+        }
+        Person::Label(_) => {}
+    }
+}
+
+fn register_id(
+    id: &Spanned<String>,
+    file: FileIdx,
+    ids: &mut HashMap<String, Range<usize>>,
+    what: &str,
+    report: &mut Report,
+) {
+    if let Some(first) = ids.get(id.get_ref()) {
+        report.push(
+            Diagnostic::error(format!("l'identificativo `{}` è già usato", id.get_ref()))
+                .at(file, id.span())
+                .also(file, first.clone(), format!("{what} con lo stesso id")),
+        );
+    } else {
+        ids.insert(id.get_ref().clone(), id.span());
+    }
+}

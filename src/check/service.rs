@@ -1,0 +1,105 @@
+//! A service (institutional objective): its fields, activities, indicators and changes.
+
+use super::*;
+
+pub(super) fn check_service(
+    s: &Loaded<Service>,
+    plan: Plan,
+    sources: &Sources,
+    report: &mut Report,
+) -> Option<CheckedService> {
+    let o = &s.data;
+    let f = s.file;
+    let at = At { file: f, sources };
+    let errors_before = report.errors();
+    for (value, field) in [
+        (&o.servizio, "servizio"),
+        (&o.direzione, "direzione"),
+        (&o.sezione, "sezione"),
+        (&o.missione, "missione"),
+        (&o.programma, "programma"),
+    ] {
+        required_text(
+            value,
+            &format!("il campo `{field}` è vuoto"),
+            at,
+            path![field],
+            report,
+        );
+    }
+    required_person(&o.assessore, "assessore", false, at, report);
+    required_person(&o.dirigente, "dirigente", false, at, report);
+    required_person(&o.responsabile, "responsabile", true, at, report);
+    if let Some(p) = &o.funzionario {
+        required_person(p, "funzionario", false, at, report);
+    }
+    let years = (plan.last - plan.first + 1) as usize;
+    let mut ids = HashMap::new();
+    let mut indicator_ids = Vec::new();
+    for (i, ind) in o.indicatori.iter().enumerate() {
+        if let Some(id) = &ind.id {
+            register_id(id, f, &mut ids, "indicatore", report);
+            indicator_ids.push(id.get_ref().clone());
+        }
+        required_text(
+            &ind.descrizione,
+            "il testo dell'indicatore è vuoto",
+            at,
+            path!["indicatori", i, "descrizione"],
+            report,
+        );
+        if let Targets::PerYear(list) = ind.target.get_ref() {
+            if list.len() != years {
+                report.push(
+                    Diagnostic::error(format!(
+                        "servono {years} target, uno per anno del piano ({}-{}), non {}",
+                        plan.first,
+                        plan.last,
+                        list.len()
+                    ))
+                    .at(f, ind.target.span())
+                    .hint("oppure un solo testo, uguale per tutti gli anni: target = \"…\""),
+                );
+            }
+        }
+        check_history(ind.storico.get_ref().len(), f, ind.storico.span(), report);
+    }
+    let mut activity_ids = Vec::new();
+    let mut aids = HashMap::new();
+    for (i, a) in o.attivita.iter().enumerate() {
+        if let Some(id) = &a.id {
+            register_id(id, f, &mut aids, "attività", report);
+            activity_ids.push(id.get_ref().clone());
+        }
+        required_text(
+            &a.testo,
+            "il testo dell'attività è vuoto",
+            at,
+            path!["attivita", i, "testo"],
+            report,
+        );
+    }
+    if o.variazioni.is_empty() {
+        report.push(
+            Diagnostic::error("un obiettivo istituzionale nell'allegato deve avere almeno una variazione")
+                .at(f, at.span(path!["servizio"]))
+                .label("servizio senza variazioni")
+                .hint("aggiungi una sezione [[variazioni]] con la motivazione e le [[variazioni.modifiche]]"),
+        );
+    }
+    let refs = Refs {
+        indicators: indicator_ids,
+        activities: activity_ids,
+        managed: false,
+        ..Refs::default()
+    };
+    let typed = typed_groups(&o.variazioni, &refs, plan, f, report);
+    change::check_contradictions(typed.changes(), f, report);
+    if report.errors() > errors_before {
+        return None;
+    }
+    Some(CheckedService {
+        source: s.clone(),
+        groups: typed.groups,
+    })
+}
