@@ -171,43 +171,47 @@ pub fn to_json(checked: &Checked) -> String {
     serde_json::to_string_pretty(&export).expect("export serializes") + "\n"
 }
 
-/// One CSV field, quoted when RFC 4180 requires it.
-pub fn csv_field(value: &str) -> String {
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
+/// A cell as published in the CSV: a text a spreadsheet would evaluate as a formula
+/// (it begins with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`,
+/// as OWASP recommends against CSV injection; every other text is unchanged. The JSON
+/// keeps the exact text.
+pub fn csv_cell(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{value}"))
     } else {
-        value.to_string()
+        std::borrow::Cow::Borrowed(value)
     }
 }
 
-/// The CSV export: a header line, then one line per change; CRLF line ends (RFC 4180).
+/// The CSV export (with the `csv` crate): a header line, then one line per change;
+/// UTF-8, fields quoted when RFC 4180 requires it, CRLF line ends, cells neutralised
+/// with [`csv_cell`].
 pub fn to_csv(checked: &Checked) -> String {
     let applied = crate::apply::apply(checked);
-    let mut out = COLUMNS.join(",") + "\r\n";
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    // Writing to memory cannot fail.
+    let _ = writer.write_record(COLUMNS);
     for r in rows(checked, &applied) {
+        let number = r.numero_scheda.to_string();
         let fields = [
-            r.tipo_obiettivo.to_string(),
-            r.numero_scheda.to_string(),
-            r.titolo,
-            r.direzione,
-            r.sezione,
-            r.azione.to_string(),
-            r.tipo_modifica.to_string(),
-            r.oggetto,
-            r.valore_precedente,
-            r.valore_nuovo,
-            r.motivazione,
+            r.tipo_obiettivo,
+            number.as_str(),
+            &r.titolo,
+            &r.direzione,
+            &r.sezione,
+            r.azione,
+            r.tipo_modifica,
+            &r.oggetto,
+            &r.valore_precedente,
+            &r.valore_nuovo,
+            &r.motivazione,
         ];
-        out.push_str(
-            &fields
-                .iter()
-                .map(|f| csv_field(f))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        out.push_str("\r\n");
+        let _ = writer.write_record(fields.iter().map(|f| csv_cell(f).into_owned()));
     }
-    out
+    let bytes = writer.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -215,25 +219,43 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    fn one_row(cells: &[&str]) -> String {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(Vec::new());
+        w.write_record(cells.iter().map(|c| csv_cell(c).into_owned()))
+            .unwrap();
+        String::from_utf8(w.into_inner().unwrap()).unwrap()
+    }
+
     #[test]
     fn quoting_follows_rfc_4180() {
-        assert_eq!(csv_field("semplice"), "semplice");
-        assert_eq!(csv_field("a, b"), "\"a, b\"");
-        assert_eq!(csv_field("dice \"sì\""), "\"dice \"\"sì\"\"\"");
-        assert_eq!(csv_field("riga\nnuova"), "\"riga\nnuova\"");
+        assert_eq!(one_row(&["semplice", "a, b"]), "semplice,\"a, b\"\r\n");
+        assert_eq!(one_row(&["dice \"sì\""]), "\"dice \"\"sì\"\"\"\r\n");
+        assert_eq!(one_row(&["riga\nnuova"]), "\"riga\nnuova\"\r\n");
+    }
+
+    #[test]
+    fn formulas_are_neutralised() {
+        for bad in ["=1+1", "+39 02", "-3", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(csv_cell(bad), format!("'{bad}"));
+        }
+        for fine in ["30.000/9", "< 2 %", "'già", " =1", "a=b"] {
+            assert_eq!(csv_cell(fine), fine);
+        }
     }
 
     proptest! {
         #[test]
-        fn quoted_fields_read_back(s in "\\PC*") {
-            let f = csv_field(&s);
-            let back = if let Some(inner) = f.strip_prefix('"') {
-                inner.strip_suffix('"').unwrap().replace("\"\"", "\"")
-            } else {
-                prop_assert!(!f.contains([',', '"', '\n', '\r']));
-                f.clone()
-            };
-            prop_assert_eq!(back, s);
+        fn cells_read_back(s in "\\PC*") {
+            let line = one_row(&[&s, "fine"]);
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(line.as_bytes());
+            let record = reader.records().next().unwrap().unwrap();
+            let expected = csv_cell(&s).into_owned();
+            prop_assert_eq!(&record[0], expected.as_str());
+            prop_assert_eq!(&record[1], "fine");
         }
     }
 }

@@ -32,6 +32,7 @@ pub fn load_and_check(dir: &Path, strict: bool) -> Result<Checking, IoError> {
         report.make_strict();
         checked = None;
     }
+    crate::limits::hint_decomposed(&mut report, &sources);
     report.sort();
     Ok(Checking {
         sources,

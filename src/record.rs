@@ -63,8 +63,8 @@ pub fn record(
         versione_tracciato: RECORD_VERSION,
         identificativo: format!(
             "{}-{}-{}-{}",
-            crate::commands::slug(&doc.ente),
-            crate::commands::slug(&doc.title),
+            slug(&doc.ente),
+            slug(&doc.title),
             profile,
             doc.date
         ),
@@ -91,6 +91,27 @@ pub fn record(
         lingua: "it-IT",
         prodotto_con: format!("piao {}", env!("CARGO_PKG_VERSION")),
     }
+}
+
+/// The file name for a title: lowercase ASCII words joined by `-`.
+pub fn slug(title: &str) -> String {
+    let mut out = String::new();
+    for c in title.chars() {
+        let c = match c {
+            'à' | 'á' => 'a',
+            'è' | 'é' => 'e',
+            'ì' | 'í' => 'i',
+            'ò' | 'ó' => 'o',
+            'ù' | 'ú' => 'u',
+            c => c,
+        };
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
 }
 
 /// The digest and record files of `pdf_path`: (`NAME.pdf.sha256`, `NAME.metadata.json`).

@@ -120,15 +120,18 @@ impl Grid {
         }
     }
 
-    /// Previous years + months + later years.
+    /// Previous years + months + later years. Values are bounded when read
+    /// (`model::values::MAX_PERCENT`), and the sum saturates rather than overflow.
     pub fn total(&self) -> Decimal {
-        self.previous + self.months.iter().sum::<Decimal>() + self.later.values().sum::<Decimal>()
+        sum(std::iter::once(&self.previous)
+            .chain(&self.months)
+            .chain(self.later.values()))
     }
 
     /// % target at a monitoring date: the sum of the first year's months up to it.
     pub fn target_at(&self, date: NaiveDate) -> Decimal {
-        let upto = date.month0() as usize;
-        self.months[..=upto].iter().sum()
+        let upto = (date.month0() as usize).min(11);
+        sum(&self.months[..=upto])
     }
 
     /// The first and last month (0-based) with a share, if any.
@@ -161,6 +164,13 @@ impl Grid {
             format::day_month(end)
         ))
     }
+}
+
+/// A sum that cannot panic: it saturates at the largest `Decimal`.
+pub fn sum<'a>(values: impl IntoIterator<Item = &'a Decimal>) -> Decimal {
+    values
+        .into_iter()
+        .fold(Decimal::ZERO, |acc, v| acc.saturating_add(*v))
 }
 
 /// A month of a year or a whole later year.
@@ -222,6 +232,16 @@ mod tests {
         let g = grid("{ novembre = 50, dicembre = 50 }").unwrap();
         assert_eq!(g.period_label(PLAN).unwrap(), "1.11-31.12");
         assert_eq!(g.last_period(PLAN), Some(Period::Month(2023, 12)));
+    }
+
+    #[test]
+    fn sums_saturate_instead_of_panicking() {
+        let mut g = Grid::default();
+        g.previous = Decimal::MAX;
+        g.months = [Decimal::MAX; 12];
+        assert_eq!(g.total(), Decimal::MAX);
+        let dec31 = NaiveDate::from_ymd_opt(2023, 12, 31).unwrap();
+        assert_eq!(g.target_at(dec31), Decimal::MAX);
     }
 
     #[test]

@@ -550,6 +550,8 @@ fn watch_rebuilds_after_an_edit_and_keeps_the_last_good_pdf() {
     let second = std::fs::read(&pdf).unwrap();
     assert_ne!(first, second);
     assert!(squash(&pdf_text(&pdf)).contains(&squash("comunità rinnovato")));
+    // Each rebuild publishes the PDF with its digest and record, as build does.
+    assert_trio_matches(&pdf);
 
     // A broken edit: the error is reported and the PDF stays as it was.
     save(&g06, &edited.replace("numero = 6", "numero = \"sei\""));
@@ -561,16 +563,26 @@ fn watch_rebuilds_after_an_edit_and_keeps_the_last_good_pdf() {
     let report = watch.seen.join("\n");
     assert!(report.contains("g06-patto-educativo.toml"), "{report}");
     assert_eq!(std::fs::read(&pdf).unwrap(), second);
-    let leftovers: Vec<_> = std::fs::read_dir(pdf.parent().unwrap())
+    let mut leftovers: Vec<_> = std::fs::read_dir(pdf.parent().unwrap())
         .unwrap()
-        .map(|e| e.unwrap().file_name())
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+    leftovers.sort();
+    assert_eq!(
+        leftovers,
+        [
+            "allegato.metadata.json",
+            "allegato.pdf",
+            "allegato.pdf.sha256"
+        ]
+    );
+    assert_trio_matches(&pdf);
 
     // Fixed again: rebuilt.
     save(&g06, &text);
     watch.wait_for("[4]: scritto");
     assert_eq!(std::fs::read(&pdf).unwrap(), first);
+    assert_trio_matches(&pdf);
 
     // Ctrl-C ends it cleanly.
     let pid = watch.child.id().to_string();
@@ -586,4 +598,20 @@ fn watch_rebuilds_after_an_edit_and_keeps_the_last_good_pdf() {
         assert!(Instant::now() < deadline, "watch did not end after Ctrl-C");
         std::thread::sleep(Duration::from_millis(100));
     }
+}
+
+/// The digest and the record next to `pdf` describe the PDF that is there.
+fn assert_trio_matches(pdf: &Path) {
+    let bytes = std::fs::read(pdf).unwrap();
+    let digest = piao::publish::sha256_hex(&bytes);
+    let name = pdf.file_name().unwrap().to_str().unwrap();
+    let sha = std::fs::read_to_string(pdf.with_file_name(format!("{name}.sha256"))).unwrap();
+    assert_eq!(sha, format!("{digest}  {name}\n"));
+    let stem = name.strip_suffix(".pdf").unwrap();
+    let record: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(pdf.with_file_name(format!("{stem}.metadata.json"))).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(record["impronta"]["valore"], digest);
+    assert_eq!(record["dimensione_byte"], bytes.len());
 }

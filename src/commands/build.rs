@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use crate::check::Checked;
+use crate::output::{Destination, Protected};
 
 use super::*;
 
@@ -17,6 +18,18 @@ pub fn run(
     quiet: bool,
 ) -> i32 {
     let start = Instant::now();
+    // Where the run writes is checked before any work: never inside what it reads.
+    let protected = protected(arg);
+    let given = match output.as_deref().map(|o| destination(o, &protected)) {
+        Some(Ok(d)) => Some(d),
+        Some(Err(e)) => return fail_io(&e),
+        None => None,
+    };
+    let png = match png.as_deref().map(|d| crate::output::folder(d, &protected)) {
+        Some(Ok(d)) => Some(d),
+        Some(Err(e)) => return fail_io(&e),
+        None => None,
+    };
     let templates = match templates(arg) {
         Ok(t) => t,
         Err(e) => return fail_io(&e),
@@ -27,7 +40,7 @@ pub fn run(
     };
     let Some(checked) = checking.checked.take() else {
         print_report(&checking.report, &checking.sources);
-        eprintln!(
+        crate::errln!(
             "piao: nessun PDF scritto: i contenuti hanno errori ({})",
             summary_counts(&checking.report)
         );
@@ -50,11 +63,17 @@ pub fn run(
         ProfileArg::Completo => Profile::Complete,
         ProfileArg::Albo => Profile::Albo,
     };
-    let output = output.unwrap_or_else(|| default_output(&checked, &selection, profile));
-    if let Err(e) = publish::check_writable(&output) {
-        print_report(&checking.report, &checking.sources);
-        return fail_io(&e);
-    }
+    let destination = match given {
+        Some(d) => d,
+        None => {
+            let path = default_output(&checked, &selection, profile);
+            if let Err(e) = destination(&path, &protected) {
+                print_report(&checking.report, &checking.sources);
+                return fail_io(&e);
+            }
+            Destination::File(path)
+        }
+    };
     let engine = Engine::new();
     let Checking {
         mut sources,
@@ -72,46 +91,30 @@ pub fn run(
     );
     print_report(&report, &sources);
     let Some(built) = built else {
-        eprintln!(
+        crate::errln!(
             "piao: nessun PDF scritto ({}); il file precedente, se c'era, è invariato",
             summary_counts(&report)
         );
         return CONTENT_ERRORS;
     };
-    if let Err(e) = publish::write_atomic(&output, &built.pdf) {
-        return fail_io(&e);
-    }
+    let shown = match &destination {
+        Destination::Stdout => {
+            crate::streams::out(&built.pdf);
+            "lo standard output".to_string()
+        }
+        Destination::File(path) => {
+            if let Err(e) = publish::publish_built(path, &built, &checked.annex.data) {
+                return fail_io(&e.0);
+            }
+            path.display().to_string()
+        }
+    };
     let mut png_note = String::new();
     if let Some(dir) = &png {
         let date = checked.annex.data.data_documento.get_ref().0;
         match write_pngs(&engine, date, dir) {
             Ok(n) => png_note = format!(", {n} immagini PNG in {}", dir.display()),
             Err(e) => return fail_io(&e),
-        }
-    }
-    // Next to the PDF: its digest (sha256sum format) and its record for the albo.
-    let file_name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let (sha_path, meta_path) = crate::record::sidecar_paths(&output);
-    let record = crate::record::record(
-        &built.document,
-        &checked.annex.data,
-        &built.pdf,
-        built.pages,
-        &file_name,
-    );
-    let json = serde_json::to_string_pretty(&record).expect("record serializes") + "\n";
-    for (path, bytes) in [
-        (
-            &sha_path,
-            publish::sha256sum_line(&built.pdf, &file_name).into_bytes(),
-        ),
-        (&meta_path, json.into_bytes()),
-    ] {
-        if let Err(e) = publish::write_atomic(path, &bytes) {
-            return fail_io(&e);
         }
     }
     if !quiet {
@@ -123,9 +126,8 @@ pub fn run(
             ),
             Selection::One(id) => format!("anteprima di {id}"),
         };
-        eprintln!(
-            "piao: scritto {} — {} pagine, {}, {} avvisi, {:.2} s{png_note}",
-            output.display(),
+        crate::errln!(
+            "piao: scritto {shown} — {} pagine, {}, {} avvisi, {:.2} s{png_note}",
             built.pages,
             what,
             report.warnings(),
@@ -133,6 +135,27 @@ pub fn run(
         );
     }
     OK
+}
+
+/// Checks where the PDF goes: `-` is the standard output (never a terminal); a file
+/// must be writable with its digest and record next to it, and outside the inputs.
+pub(super) fn destination(path: &Path, protected: &Protected) -> Result<Destination, String> {
+    let d = crate::output::file(path, protected, true)?;
+    match &d {
+        Destination::Stdout if std::io::stdout().is_terminal() => {
+            return Err(
+                "non scrivo un PDF sul terminale: reindirizza lo standard output (`> file.pdf`) o indica un file con --output".into(),
+            )
+        }
+        Destination::Stdout => {}
+        Destination::File(pdf) => {
+            let sidecars = publish::Published::paths(pdf);
+            for p in [&sidecars.digest, &sidecars.record] {
+                crate::output::check_file(p, protected)?;
+            }
+        }
+    }
+    Ok(d)
 }
 
 /// Where a run writes when no `--output` is given: `output/<title>.pdf` for the annex,

@@ -9,7 +9,7 @@ pub fn run(arg: &ContentArg, quiet: bool) -> i32 {
     };
     print_report(&checking.report, &checking.sources);
     if checking.report.errors() > 0 || checking.checked.is_none() {
-        eprintln!(
+        crate::errln!(
             "piao check: contenuti con errori ({})",
             summary_counts(&checking.report)
         );
@@ -17,7 +17,7 @@ pub fn run(arg: &ContentArg, quiet: bool) -> i32 {
     }
     if !quiet {
         let c = checking.checked.as_ref().unwrap();
-        eprintln!(
+        crate::errln!(
             "piao check: contenuti corretti: {} obiettivi gestionali, {} istituzionali ({})",
             c.managed.len(),
             c.services.len(),

@@ -1,20 +1,28 @@
-//! `piao export`: the variations as open data (JSON or CSV).
+//! `piao export`: the variations as open data (JSON or CSV), to a file or to the
+//! standard output (no `--output`, or `-`).
 
-use std::io::Write;
 use std::path::Path;
 
 use super::*;
 use crate::cli::ExportFormat;
 use crate::export;
+use crate::output::Destination;
 
 pub fn run(arg: &ContentArg, format: ExportFormat, output: Option<&Path>, quiet: bool) -> i32 {
+    let destination = match output {
+        None => Destination::Stdout,
+        Some(path) => match crate::output::file(path, &protected(arg), true) {
+            Ok(d) => d,
+            Err(e) => return fail_io(&e),
+        },
+    };
     let checking = match load_checked(arg) {
         Ok(c) => c,
         Err(code) => return code,
     };
     print_report(&checking.report, &checking.sources);
     let Some(checked) = &checking.checked else {
-        eprintln!(
+        crate::errln!(
             "piao export: nessun file scritto: i contenuti hanno errori ({})",
             summary_counts(&checking.report)
         );
@@ -24,24 +32,20 @@ pub fn run(arg: &ContentArg, format: ExportFormat, output: Option<&Path>, quiet:
         ExportFormat::Json => export::to_json(checked),
         ExportFormat::Csv => export::to_csv(checked),
     };
-    match output {
-        Some(path) => {
-            if let Err(e) = publish::write_atomic(path, text.as_bytes()) {
+    match destination {
+        Destination::File(path) => {
+            if let Err(e) = publish::write_atomic(&path, text.as_bytes()) {
                 return fail_io(&e);
             }
             if !quiet {
-                eprintln!(
+                crate::errln!(
                     "piao: scritte {} variazioni in {}",
                     export::rows(checked, &crate::apply::apply(checked)).len(),
                     path.display()
                 );
             }
         }
-        None => {
-            if std::io::stdout().write_all(text.as_bytes()).is_err() {
-                return IO_ERRORS;
-            }
-        }
+        Destination::Stdout => crate::streams::out(text),
     }
     OK
 }

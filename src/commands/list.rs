@@ -65,12 +65,12 @@ pub fn run(dir: &Path) -> i32 {
         });
     }
     rows.sort_by(|a, b| (a.kind, a.number).cmp(&(b.kind, b.number)));
-    print!("{}", table(&rows));
+    crate::outp!("{}", table(&rows));
     let errors = report.errors();
     report.sort();
     print_report(&report, &sources);
     if errors > 0 {
-        eprintln!(
+        crate::errln!(
             "piao list: {errors} file non leggibili non compaiono nell'elenco ({})",
             summary_counts(&report)
         );

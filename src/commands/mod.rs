@@ -30,8 +30,14 @@ pub const CONTENT_ERRORS: i32 = 1;
 /// Exit code: usage or input/output error.
 pub const IO_ERRORS: i32 = 2;
 
-/// Runs a parsed command line and returns the exit code.
+/// Runs a parsed command line and returns the exit code (2 when the standard output
+/// or error could not be written; see [`crate::streams`]).
 pub fn run(cli: Cli) -> i32 {
+    let code = run_command(cli);
+    crate::streams::exit_code(code)
+}
+
+fn run_command(cli: Cli) -> i32 {
     let quiet = cli.quiet;
     match cli.command {
         Command::Check { content } => check::run(&content, quiet),
@@ -83,19 +89,30 @@ pub(crate) fn color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
+/// Prints the diagnostics of a run, at most [`crate::limits::MAX_DIAGNOSTICS`] of them
+/// (and [`crate::limits::MAX_DIAGNOSTICS_PER_FILE`] per file), with a word about the rest.
 pub(crate) fn print_report(report: &Report, sources: &Sources) {
-    if !report.diagnostics.is_empty() {
-        eprint!("{}", diag::render(report, sources, color()));
+    if report.diagnostics.is_empty() {
+        return;
     }
+    let mut shown = Report {
+        diagnostics: report.diagnostics.clone(),
+    };
+    crate::limits::cap(&mut shown);
+    crate::streams::err(diag::render(&shown, sources, color()));
 }
 
 pub(crate) fn fail_io(message: &str) -> i32 {
-    let mut sources = Sources::default();
+    let sources = Sources::default();
     let mut report = Report::default();
     report.push(Diagnostic::error(message.to_string()));
-    let _ = &mut sources;
     print_report(&report, &sources);
     IO_ERRORS
+}
+
+/// What no output of a run may touch: the content folder and, if given, the templates.
+pub(crate) fn protected(arg: &ContentArg) -> crate::output::Protected {
+    crate::output::Protected::new(&arg.content, arg.templates.as_deref())
 }
 
 pub(crate) fn templates(arg: &ContentArg) -> Result<Templates, String> {
@@ -114,26 +131,7 @@ pub(crate) fn summary_counts(report: &Report) -> String {
     format!("{} errori, {} avvisi", report.errors(), report.warnings())
 }
 
-/// The file name for a title: lowercase ASCII words joined by `-`.
-pub fn slug(title: &str) -> String {
-    let mut out = String::new();
-    for c in title.chars() {
-        let c = match c {
-            'à' | 'á' => 'a',
-            'è' | 'é' => 'e',
-            'ì' | 'í' => 'i',
-            'ò' | 'ó' => 'o',
-            'ù' | 'ú' => 'u',
-            c => c,
-        };
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    out.trim_end_matches('-').to_string()
-}
+pub use crate::record::slug;
 
 /// Finds an objective by path, short name (`g06`), or file stem; `Err` lists the closest.
 pub fn resolve_objective(checking: &Checking, wanted: &str) -> Result<String, String> {
@@ -155,9 +153,24 @@ pub fn resolve_objective(checking: &Checking, wanted: &str) -> Result<String, St
         .and_then(|s| s.to_str())
         .unwrap_or(wanted)
         .to_string();
-    for (stem, short, path) in &names {
-        let same_path = as_path.exists() && path.canonicalize().ok() == as_path.canonicalize().ok();
-        if same_path || *stem == wanted_stem || short.eq_ignore_ascii_case(wanted) {
+    // A path names a file: that file, or nothing (never another file with its name).
+    let is_path = wanted.contains(['/', '\\']) || (wanted.ends_with(".toml") && as_path.is_file());
+    if is_path {
+        let real = as_path
+            .canonicalize()
+            .map_err(|_| format!("il file `{wanted}` non esiste"))?;
+        return names
+            .iter()
+            .find(|(_, _, path)| path.canonicalize().ok().as_ref() == Some(&real))
+            .map(|(stem, _, _)| stem.clone())
+            .ok_or_else(|| {
+                format!(
+                    "il file `{wanted}` non è tra gli obiettivi della cartella dei contenuti: l'anteprima impagina solo quelli (con l'allegato che li accompagna); copia il file in `gestionali/` o `istituzionali/` di quella cartella, oppure indica con --content la cartella dei contenuti a cui appartiene"
+                )
+            });
+    }
+    for (stem, short, _) in &names {
+        if *stem == wanted_stem || short.eq_ignore_ascii_case(wanted) {
             return Ok(stem.clone());
         }
     }

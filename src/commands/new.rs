@@ -79,7 +79,7 @@ pub fn run(
     }
     if !quiet {
         let short = crate::view::short_name(letter, number);
-        eprintln!(
+        crate::errln!(
             "piao new: creato {}\n  compila i campi vuoti (\"\"), poi: piao check, piao preview {short} (o piao watch {short})",
             path.display()
         );
@@ -92,7 +92,7 @@ pub fn run(
                 Some(p) if !p.as_os_str().is_empty() => p.join(schema::SCHEMA_DIR),
                 _ => Path::new(schema::SCHEMA_DIR).to_path_buf(),
             };
-            eprintln!(
+            crate::errln!(
                 "  per l'aiuto dell'editor serve lo schema accanto ai contenuti: piao schema --output {}",
                 beside.display()
             );

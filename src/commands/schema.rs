@@ -13,7 +13,7 @@ pub fn run(out_dir: &Path, quiet: bool) -> i32 {
         }
     }
     if !quiet {
-        eprintln!(
+        crate::errln!(
             "piao schema: scritti {} schemi JSON in {} ({})",
             FILES.len(),
             out_dir.display(),

@@ -5,6 +5,11 @@ use std::path::Path;
 use super::*;
 
 pub fn run(arg: &ContentArg, out_dir: &Path, objective: Option<String>, quiet: bool) -> i32 {
+    let out_dir = match crate::output::folder(out_dir, &protected(arg)) {
+        Ok(d) => d,
+        Err(e) => return fail_io(&e),
+    };
+    let out_dir = out_dir.as_path();
     let templates = match templates(arg) {
         Ok(t) => t,
         Err(e) => return fail_io(&e),
@@ -42,13 +47,12 @@ pub fn run(arg: &ContentArg, out_dir: &Path, objective: Option<String>, quiet: b
         }
     }
     if !quiet {
-        eprintln!(
+        crate::errln!(
             "piao: scritti {} file Typst in {} (compila con: typst compile {}/main.typ --font-path fonts)",
             rendered.files.len(),
             out_dir.display(),
             out_dir.display()
         );
     }
-    let _ = load::ANNEX_FILE;
     OK
 }

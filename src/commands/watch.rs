@@ -5,7 +5,9 @@
 //! each rebuild only `replace()`s the generated sources that changed and Typst lays out
 //! again only what they affect; after each compile, `Engine::evict(10)` frees cached
 //! results older than ten compilations. A rebuild that fails writes nothing: the last
-//! good PDF stays in place (writes are atomic) and the diagnostics are shown instead.
+//! good PDF stays in place, with its digest and record (each rebuild publishes the three
+//! together, with [`publish::publish_built`], as build does) and the diagnostics are
+//! shown instead.
 //!
 //! Fonts are embedded in the binary (`crate::fonts`), so `fonts/` is not watched: a new
 //! font takes effect only once `piao` itself is compiled again.
@@ -44,9 +46,17 @@ pub fn run(
             arg.content.display()
         ));
     }
+    if let Some(o) = &output {
+        if o.as_os_str() == "-" {
+            return fail_io("piao watch scrive un file a ogni modifica: indica un file con --output, non lo standard output (`-`)");
+        }
+        if let Err(e) = build::destination(o, &protected(arg)) {
+            return fail_io(&e);
+        }
+    }
     if let Err(e) = ctrlc::set_handler(|| {
         let _writing = WRITING.lock().unwrap_or_else(|e| e.into_inner());
-        eprintln!("\npiao watch: terminato");
+        crate::errln!("\npiao watch: terminato");
         std::process::exit(OK);
     }) {
         return fail_io(&format!("non riesco a intercettare Ctrl-C: {e}"));
@@ -79,7 +89,7 @@ pub fn run(
     );
     let clear_screen = std::io::stderr().is_terminal();
     if !clear_screen {
-        eprintln!("{banner}");
+        crate::errln!("{banner}");
     }
 
     let mut session = Session {
@@ -163,13 +173,13 @@ impl Session<'_> {
         let start = Instant::now();
         self.rebuilds += 1;
         if self.clear_screen {
-            eprint!("\x1b[2J\x1b[H{}\n\n", self.banner);
+            crate::errp!("\x1b[2J\x1b[H{}\n\n", self.banner);
         }
         match self.try_rebuild() {
             Ok((output, pages, warnings)) => {
                 self.last_good = Some(self.rebuilds);
                 if !self.quiet {
-                    eprintln!(
+                    crate::errln!(
                         "piao watch [{}]: scritto {} — {pages} pagine, {warnings} avvisi, {:.2} s",
                         self.rebuilds,
                         output.display(),
@@ -182,7 +192,7 @@ impl Session<'_> {
                     Some(n) => format!("resta il PDF della compilazione {n}"),
                     None => "nessun PDF scritto".to_string(),
                 };
-                eprintln!(
+                crate::errln!(
                     "piao watch [{}]: {why}; {kept} ({:.2} s)",
                     self.rebuilds,
                     start.elapsed().as_secs_f64()
@@ -212,6 +222,7 @@ impl Session<'_> {
             .output
             .clone()
             .unwrap_or_else(|| build::default_output(&checked, &selection, Profile::Complete));
+        build::destination(&output, &protected(self.arg))?;
         let built = pipeline::build_pdf(
             &checked,
             Profile::Complete,
@@ -230,7 +241,7 @@ impl Session<'_> {
             ));
         };
         let _writing = WRITING.lock().unwrap_or_else(|e| e.into_inner());
-        publish::write_atomic(&output, &built.pdf)?;
+        publish::publish_built(&output, &built, &checked.annex.data)?;
         Ok((output, built.pages, checking.report.warnings()))
     }
 }

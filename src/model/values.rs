@@ -40,6 +40,10 @@ pub fn parse_decimal(text: &str) -> Option<Decimal> {
     if body.is_empty() || !body.chars().all(|c| c.is_ascii_digit() || c == '.') {
         return None;
     }
+    // More decimals than a `Decimal` holds would be rounded away silently.
+    if decimals_written(body) > MAX_DECIMALS as usize {
+        return None;
+    }
     Decimal::from_str(&normalized).ok()
 }
 
@@ -57,12 +61,67 @@ fn looks_like_thousands(s: &str) -> bool {
             .all(|p| p.len() == 3 && p.chars().all(|c| c.is_ascii_digit()))
 }
 
+/// The largest percentage accepted, either sign (larger ones are surely typos, and
+/// bounding them keeps every sum of percentages far from overflowing).
+pub const MAX_PERCENT: i64 = 1_000;
+/// The largest amount in euro accepted, either sign (a thousand billion).
+pub const MAX_AMOUNT: i64 = 1_000_000_000_000;
+/// Decimals an amount in euro may have (cents).
+pub const AMOUNT_DECIMALS: u32 = 2;
+/// Decimals a percentage may have: more than a `Decimal` holds would be lost silently.
+pub const MAX_DECIMALS: u32 = 28;
+
 fn decimal_from_f64(v: f64) -> Option<Decimal> {
     // The shortest representation of the float is what the person typed (`12.5`).
     if !v.is_finite() {
         return None;
     }
-    Decimal::from_str(&format!("{v}")).ok()
+    let text = format!("{v}");
+    if decimals_written(&text) > MAX_DECIMALS as usize {
+        return None;
+    }
+    Decimal::from_str(&text).ok()
+}
+
+/// The decimals a number is written with (`0.0010` has 3), trailing zeros aside.
+fn decimals_written(text: &str) -> usize {
+    match text.split_once('.') {
+        Some((_, frac)) => frac.trim_end_matches('0').len(),
+        None => 0,
+    }
+}
+
+/// The error for a number outside ±`max` (`what`: "percentuale", "importo").
+fn out_of_range<E: de::Error>(what: &str, shown: &str, max: i64) -> E {
+    E::custom(format!(
+        "{what} fuori scala: {shown} (il limite è {} in valore assoluto)",
+        crate::format::number(Decimal::from(max), None)
+    ))
+}
+
+/// `value` if within ±`max`.
+fn bounded<E: de::Error>(value: Decimal, what: &str, max: i64) -> Result<Decimal, E> {
+    if value.abs() > Decimal::from(max) {
+        Err(out_of_range(what, &value.normalize().to_string(), max))
+    } else {
+        Ok(value)
+    }
+}
+
+/// An amount in euro: within ±[`MAX_AMOUNT`], with at most two decimals.
+fn amount<E: de::Error>(value: Decimal) -> Result<Cost, E> {
+    let value = bounded(value, "importo", MAX_AMOUNT)?;
+    let scale = value.normalize().scale();
+    if scale > AMOUNT_DECIMALS {
+        return Err(cents_error(scale as usize));
+    }
+    Ok(Cost::Amount(value))
+}
+
+fn cents_error<E: de::Error>(decimals: usize) -> E {
+    E::custom(format!(
+        "un importo in euro ha al massimo due decimali, non {decimals}\naiuto: arrotonda ai centesimi"
+    ))
 }
 
 /// A visitor that turns an integer, a float or a string into a `Decimal`.
@@ -75,20 +134,29 @@ impl<'de> Visitor<'de> for DecimalVisitor {
         f.write_str(self.0)
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
-        Ok(Decimal::from(v))
+        bounded(Decimal::from(v), "percentuale", MAX_PERCENT)
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
-        Ok(Decimal::from(v))
+        bounded(Decimal::from(v), "percentuale", MAX_PERCENT)
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
-        decimal_from_f64(v).ok_or_else(|| E::custom(format!("numero non valido: {v}")))
+        if v.is_finite() && v.abs() > MAX_PERCENT as f64 {
+            return Err(out_of_range("percentuale", &v.to_string(), MAX_PERCENT));
+        }
+        let d = decimal_from_f64(v).ok_or_else(|| {
+            E::custom(format!(
+                "percentuale non valida: {v} (ha più di {MAX_DECIMALS} decimali o non è un numero)"
+            ))
+        })?;
+        bounded(d, "percentuale", MAX_PERCENT)
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
-        parse_decimal(v).ok_or_else(|| {
+        let d = parse_decimal(v).ok_or_else(|| {
             E::custom(format!(
                 "\"{v}\" non è un numero: scrivi per esempio 70, 12.5 oppure \"12,5\""
             ))
-        })
+        })?;
+        bounded(d, "percentuale", MAX_PERCENT)
     }
 }
 
@@ -132,25 +200,34 @@ impl<'de> Deserialize<'de> for Cost {
                 )
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Cost, E> {
-                Ok(Cost::Amount(Decimal::from(v)))
+                amount(Decimal::from(v))
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Cost, E> {
-                Ok(Cost::Amount(Decimal::from(v)))
+                amount(Decimal::from(v))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Cost, E> {
-                decimal_from_f64(v)
-                    .map(Cost::Amount)
-                    .ok_or_else(|| E::custom(format!("importo non valido: {v}")))
+                if v.is_finite() && v.abs() > MAX_AMOUNT as f64 {
+                    return Err(out_of_range("importo", &v.to_string(), MAX_AMOUNT));
+                }
+                // 1e-30 would round to zero: more than cents is refused as written.
+                let decimals = decimals_written(&format!("{v}"));
+                if decimals > AMOUNT_DECIMALS as usize {
+                    return Err(cents_error(decimals));
+                }
+                let d = decimal_from_f64(v)
+                    .ok_or_else(|| E::custom(format!("importo non valido: {v}")))?;
+                amount(d)
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Cost, E> {
                 if v.trim().eq_ignore_ascii_case(TO_BE_DETERMINED) {
                     return Ok(Cost::ToBeDetermined);
                 }
-                parse_decimal(v).map(Cost::Amount).ok_or_else(|| {
+                let d = parse_decimal(v).ok_or_else(|| {
                     E::custom(format!(
                         "\"{v}\" non è un importo: scrivi per esempio 1000, \"1.000,00\" oppure \"da determinare\""
                     ))
-                })
+                })?;
+                amount(d)
             }
         }
         d.deserialize_any(CostVisitor)

@@ -1,0 +1,521 @@
+//! Limits: how much work any content folder may ask for.
+//!
+//! A content folder may come from anyone (a merge request, an upload to `piao serve`),
+//! so every dimension that costs time or memory is bounded, and going over a bound is a
+//! content error that names the bound, at the line where it is exceeded. The figures
+//! are far above what a real annex needs (the bundled one: files of at most 7 kB, the
+//! longest text 1,448 characters, the longest word 27, 16 objectives) and low enough
+//! that a refused input never costs more than a fraction of a second and a few tens of
+//! MB. They are fixed, not settings: content that needs more is almost certainly a
+//! mistake.
+//!
+//! The checks on values run while loading, on the TOML tree the loader has already
+//! parsed (so they see every string with its place), before anything else reads it;
+//! [`cap`] bounds what is printed.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use toml::de::{DeTable, DeValue};
+
+use crate::diag::{Diagnostic, FileIdx, Report, Severity, Sources};
+
+/// The largest content file read (bytes).
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+/// The longest line of a content file (characters).
+pub const MAX_LINE_CHARS: usize = 10_000;
+/// The longest text of a single field (characters): a description or a motivazione
+/// is a page at most.
+pub const MAX_FIELD_CHARS: usize = 10_000;
+/// The longest word (characters Typst cannot break across lines: no space, no `/` or
+/// `-` before a letter) in a text: it has to fit the table cell it is shown in, which
+/// Typst does not widen (it would overflow onto the next cell). Half-width cells of
+/// the scheda take about 45 characters.
+pub const MAX_WORD_CHARS: usize = 40;
+/// The longest word of the fields shown in narrow columns, by TOML key: Cat.,
+/// ATTESO and RAGGIUNTO, the target and past-year columns and U.M. of services.
+pub const NARROW_FIELDS: &[(&str, usize)] = &[
+    ("categoria", 10),
+    ("atteso", 11),
+    ("raggiunto", 11),
+    ("target", 11),
+    ("storico", 11),
+    ("um", 8),
+];
+/// How deep tables and lists may nest in a file (the content files need 5).
+pub const MAX_NESTING: usize = 16;
+/// The most objective files (management objectives and services together) in one annex.
+pub const MAX_OBJECTIVES: usize = 300;
+/// The most entries looked at in one folder of the content.
+pub const MAX_ENTRIES: usize = 10_000;
+/// The most diagnostics printed for one file.
+pub const MAX_DIAGNOSTICS_PER_FILE: usize = 50;
+/// The most diagnostics printed in one run.
+pub const MAX_DIAGNOSTICS: usize = 200;
+
+/// `1 MB`, `512 kB`: a size for people.
+pub fn bytes(n: u64) -> String {
+    if n >= 1024 * 1024 && n % (1024 * 1024) == 0 {
+        format!("{} MB", n / (1024 * 1024))
+    } else if n >= 1024 && n % 1024 == 0 {
+        format!("{} kB", n / 1024)
+    } else {
+        format!("{n} byte")
+    }
+}
+
+/// A line over [`MAX_LINE_CHARS`]: its number (1-based) and byte offset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LongLine {
+    pub number: usize,
+    pub start: usize,
+    pub chars: usize,
+}
+
+/// The first line of `text` longer than [`MAX_LINE_CHARS`], if any.
+pub fn long_line(text: &str) -> Option<LongLine> {
+    let mut start = 0;
+    for (i, line) in text.split('\n').enumerate() {
+        // Bytes bound characters from above: count only when it may matter.
+        if line.len() > MAX_LINE_CHARS {
+            let chars = line.chars().count();
+            if chars > MAX_LINE_CHARS {
+                return Some(LongLine {
+                    number: i + 1,
+                    start,
+                    chars,
+                });
+            }
+        }
+        start += line.len() + 1;
+    }
+    None
+}
+
+/// What is kept of a file with a long line, to show it: everything before the line and
+/// its first characters; and the span to mark.
+pub fn cut_at_line(text: &str, line: &LongLine) -> (String, Range<usize>) {
+    let rest = &text[line.start..];
+    let keep: usize = rest.chars().take(80).map(char::len_utf8).sum();
+    let shown = format!("{}{} …", &text[..line.start], &rest[..keep]);
+    (shown, line.start..line.start + keep)
+}
+
+/// The error for a long line.
+pub fn long_line_diagnostic(file: FileIdx, span: Range<usize>, line: &LongLine) -> Diagnostic {
+    Diagnostic::error(format!(
+        "la riga {} è lunga {} caratteri: il limite è {MAX_LINE_CHARS} caratteri per riga",
+        line.number, line.chars
+    ))
+    .at(file, span)
+    .label("riga troppo lunga (mostrata tagliata)")
+    .hint("un testo lungo si scrive su più righe tra tre virgolette: descrizione = \"\"\"…\"\"\"")
+}
+
+/// An error when tables or lists nest deeper than [`MAX_NESTING`] in `text`, found
+/// without parsing it (TOML's parser and the model recurse once per level).
+pub fn too_deep(text: &str, file: FileIdx) -> Option<Diagnostic> {
+    let mut depth = 0usize;
+    let mut chars = text.char_indices().peekable();
+    // The brackets of a `[table]` or `[[array]]` header do not nest.
+    let mut line_start = true;
+    // The dots of a dotted key (`a.b.c = 1`) before the `=` of a line nest as well.
+    let mut in_key = true;
+    let mut key_dots = 0usize;
+    while let Some((i, c)) = chars.next() {
+        if c == '\n' {
+            in_key = depth == 0;
+            key_dots = 0;
+        }
+        match c {
+            '=' => in_key = false,
+            '.' if in_key && depth == 0 => {
+                key_dots += 1;
+                if key_dots >= MAX_NESTING {
+                    return Some(nesting_error(file, i..i + 1));
+                }
+            }
+            '#' => {
+                for (_, c) in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+                line_start = true;
+                in_key = depth == 0;
+                key_dots = 0;
+                continue;
+            }
+            '"' | '\'' => {
+                let triple = text[i..].starts_with(if c == '"' { "\"\"\"" } else { "'''" });
+                if triple {
+                    chars.next();
+                    chars.next();
+                }
+                let mut escaped = false;
+                while let Some((j, d)) = chars.next() {
+                    if c == '"' && escaped {
+                        escaped = false;
+                        continue;
+                    }
+                    if c == '"' && d == '\\' {
+                        escaped = true;
+                        continue;
+                    }
+                    if d == c && (!triple || text[j..].starts_with(&text[i..i + 3])) {
+                        if triple {
+                            chars.next();
+                            chars.next();
+                        }
+                        break;
+                    }
+                    if d == '\n' && !triple {
+                        break;
+                    }
+                }
+            }
+            '[' | '{' if !(line_start && c == '[' && depth == 0) => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(nesting_error(file, i..i + 1));
+                }
+            }
+            '[' => {
+                // A header: skip to the end of its line, counting its dots.
+                let mut dots = 0;
+                for (j, c) in chars.by_ref() {
+                    if c == '.' {
+                        dots += 1;
+                        if dots >= MAX_NESTING {
+                            return Some(nesting_error(file, j..j + 1));
+                        }
+                    }
+                    if c == '\n' {
+                        break;
+                    }
+                }
+                line_start = true;
+                in_key = true;
+                key_dots = 0;
+                continue;
+            }
+            ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if c == '\n' {
+            line_start = true;
+        } else if !c.is_whitespace() {
+            line_start = false;
+        }
+    }
+    None
+}
+
+fn nesting_error(file: FileIdx, span: Range<usize>) -> Diagnostic {
+    Diagnostic::error(format!(
+        "troppi livelli annidati: il limite è {MAX_NESTING} livelli di tabelle ed elenchi uno dentro l'altro"
+    ))
+    .at(file, span)
+    .label("qui si supera il limite")
+    .hint("i file dei contenuti ne usano al massimo 5: forse manca una parentesi di chiusura")
+}
+
+/// Checks every value of a parsed file against the limits: nesting (dotted keys and
+/// headers included), length of each text, length of each word. Returns `false`
+/// (with the errors in `report`) when the file must not be read further.
+pub fn check_values(root: &DeTable<'_>, file: FileIdx, report: &mut Report) -> bool {
+    let before = report.errors();
+    // Iterative, so that a deep tree cannot exhaust the stack here.
+    // (value, depth, the key it is under)
+    let mut stack: Vec<(&toml::Spanned<DeValue<'_>>, usize, &str)> = root
+        .iter()
+        .map(|(k, v)| (v, 1, k.get_ref().as_ref()))
+        .collect();
+    stack.reverse();
+    while let Some((v, depth, key)) = stack.pop() {
+        if depth > MAX_NESTING {
+            report.push(nesting_error(file, v.span()));
+            return false;
+        }
+        match v.get_ref() {
+            DeValue::String(s) => check_text(s, key, v.span(), file, report),
+            DeValue::Table(t) => {
+                let start = stack.len();
+                stack.extend(t.iter().map(|(k, x)| (x, depth + 1, k.get_ref().as_ref())));
+                stack[start..].reverse();
+            }
+            DeValue::Array(a) => {
+                let start = stack.len();
+                stack.extend(a.iter().map(|x| (x, depth + 1, key)));
+                stack[start..].reverse();
+            }
+            _ => {}
+        }
+        if report.errors() - before >= MAX_DIAGNOSTICS_PER_FILE {
+            break;
+        }
+    }
+    report.errors() == before
+}
+
+/// The longest word allowed in the field `key`.
+pub fn word_limit(key: &str) -> usize {
+    NARROW_FIELDS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map_or(MAX_WORD_CHARS, |(_, n)| *n)
+}
+
+/// The pieces of `text` a line cannot be broken inside (a simplification of Unicode
+/// line breaking, as Typst does it): words split at spaces, and after a `/` or `-`
+/// that is not followed by a digit.
+pub fn unbreakable(text: &str) -> impl Iterator<Item = &str> {
+    text.split_whitespace().flat_map(|word| {
+        let mut pieces = Vec::new();
+        let mut start = 0;
+        let mut chars = word.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            let next_is_digit = chars.peek().is_some_and(|(_, n)| n.is_ascii_digit());
+            if matches!(c, '/' | '-' | '‐' | '–') && !next_is_digit {
+                pieces.push(&word[start..i + c.len_utf8()]);
+                start = i + c.len_utf8();
+            }
+        }
+        if start < word.len() {
+            pieces.push(&word[start..]);
+        }
+        pieces
+    })
+}
+
+fn check_text(s: &str, key: &str, span: Range<usize>, file: FileIdx, report: &mut Report) {
+    if s.len() > MAX_FIELD_CHARS {
+        let chars = s.chars().count();
+        if chars > MAX_FIELD_CHARS {
+            report.push(
+                Diagnostic::error(format!(
+                    "testo troppo lungo: {chars} caratteri, il limite è {MAX_FIELD_CHARS} per campo"
+                ))
+                .at(file, span.start..span.start + 1)
+                .label("il testo comincia qui")
+                .hint("accorcia il testo: nell'allegato un campo occupa al massimo una pagina"),
+            );
+            return;
+        }
+    }
+    let limit = word_limit(key);
+    if let Some(word) = unbreakable(s).find(|w| w.len() > limit && w.chars().count() > limit) {
+        report.push(
+            Diagnostic::error(format!(
+                "parola troppo lunga per la sua colonna: «{}» ha {} caratteri senza spazi, il limite per `{key}` è {limit}",
+                word.chars().take(80).collect::<String>(),
+                word.chars().count()
+            ))
+            .at(file, span)
+            .label("in questo testo")
+            .hint("nel PDF la parola uscirebbe dalla cella della tabella: aggiungi degli spazi o abbrevia"),
+        );
+    }
+}
+
+/// Keeps at most [`MAX_DIAGNOSTICS_PER_FILE`] diagnostics per file and
+/// [`MAX_DIAGNOSTICS`] in all (errors before warnings), and says how many were left out.
+pub fn cap(report: &mut Report) {
+    let mut per_file: HashMap<Option<FileIdx>, usize> = HashMap::new();
+    let mut keep = vec![false; report.diagnostics.len()];
+    let mut kept = 0;
+    // Errors first, so that a flood of warnings never hides an error.
+    for errors in [true, false] {
+        for (i, d) in report.diagnostics.iter().enumerate() {
+            if d.is_error() != errors {
+                continue;
+            }
+            let n = per_file
+                .entry(d.primary.as_ref().map(|(f, _)| *f))
+                .or_default();
+            if *n < MAX_DIAGNOSTICS_PER_FILE && kept < MAX_DIAGNOSTICS {
+                *n += 1;
+                kept += 1;
+                keep[i] = true;
+            }
+        }
+    }
+    let all = std::mem::take(&mut report.diagnostics);
+    let dropped = all.len() - kept;
+    let mut dropped_errors = 0;
+    for (d, keep) in all.into_iter().zip(keep) {
+        if keep {
+            report.diagnostics.push(d);
+        } else if d.is_error() {
+            dropped_errors += 1;
+        }
+    }
+    if dropped > 0 {
+        let mut d = Diagnostic::error(format!(
+            "altri {dropped} problemi non mostrati ({dropped_errors} errori): si mostrano al massimo {MAX_DIAGNOSTICS_PER_FILE} problemi per file e {MAX_DIAGNOSTICS} in tutto"
+        ))
+        .hint("correggi questi e ricontrolla");
+        if dropped_errors == 0 {
+            d.severity = Severity::Warning;
+        }
+        report.push(d);
+    }
+}
+
+/// Adds a hint to every diagnostic that points at a combining mark (a letter written
+/// as base letter + accent, "a" + U+0300 instead of "à"): the text should be
+/// normalised to NFC, where the accented letter is one character.
+pub fn hint_decomposed(report: &mut Report, sources: &Sources) {
+    for d in &mut report.diagnostics {
+        let Some((file, span)) = &d.primary else {
+            continue;
+        };
+        let text = sources.text(*file);
+        let Some(c) = text.get(span.clone()).and_then(|s| s.chars().next()) else {
+            continue;
+        };
+        if is_combining(c) {
+            d.hints.push(
+                "la lettera accentata è scritta come lettera + accento separato (forma «decomposta», frequente copiando da un Mac o da un PDF): riscrivila con la tastiera, o salva il file normalizzato in NFC (Unicode Normalization Form C), così «à» diventa un solo carattere".into(),
+            );
+        }
+    }
+}
+
+/// Combining diacritical marks (U+0300–U+036F, U+1AB0–U+1AFF, U+1DC0–U+1DFF,
+/// U+20D0–U+20FF, U+FE20–U+FE2F).
+fn is_combining(c: char) -> bool {
+    matches!(c, '\u{300}'..='\u{36F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}' | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lines_are_found_and_cut() {
+        let text = format!("a = 1\nb = \"{}\"\n", "x".repeat(MAX_LINE_CHARS));
+        let line = long_line(&text).unwrap();
+        assert_eq!(line.number, 2);
+        assert_eq!(line.start, 6);
+        let (shown, span) = cut_at_line(&text, &line);
+        assert!(shown.len() < 200);
+        assert_eq!(&shown[span.clone()], &text[span]);
+        assert!(long_line("a = 1\n").is_none());
+        // Characters, not bytes: 10,000 "è" are 20,000 bytes but one line within the limit.
+        assert!(long_line(&"è".repeat(MAX_LINE_CHARS)).is_none());
+    }
+
+    #[test]
+    fn nesting_is_measured_outside_strings_comments_and_headers() {
+        let deep = format!("a = {}1{}\n", "[".repeat(20), "]".repeat(20));
+        assert!(too_deep(&deep, 0).is_some());
+        let inline = format!("a = {}\n", "{ b = ".repeat(20) + "1" + &" }".repeat(20));
+        assert!(too_deep(&inline, 0).is_some());
+        let quoted = format!(
+            "a = \"{0}\"\nb = '{0}'\nc = \"\"\"\n{0}\"\"\"\n# {0}\n[[x]]\n[y.z]\n",
+            "[".repeat(50)
+        );
+        assert!(too_deep(&quoted, 0).is_none(), "{quoted}");
+        let escaped = format!("a = \"\\\"{}\"\n", "[".repeat(50));
+        assert!(too_deep(&escaped, 0).is_none());
+        let fine = "s = { marzo = 50, aprile = [1, [2, {x = 3}]] }\nd = 1.5\ne = 2023-01-01\n";
+        assert!(too_deep(fine, 0).is_none());
+        let dotted = format!("{} = 1\n", vec!["k"; 4000].join("."));
+        assert!(too_deep(&dotted, 0).is_some());
+        let header = format!("[{}]\n", vec!["k"; 4000].join("."));
+        assert!(too_deep(&header, 0).is_some());
+        assert!(too_deep("[a.b.c]\nx.y = 1.25\n[[d.e]]\n", 0).is_none());
+    }
+
+    fn values(text: &str) -> Report {
+        let root = DeTable::parse(text).unwrap();
+        let mut report = Report::default();
+        check_values(root.get_ref(), 0, &mut report);
+        report
+    }
+
+    #[test]
+    fn dotted_keys_count_as_nesting() {
+        let key = vec!["k"; MAX_NESTING + 1].join(".");
+        let r = values(&format!("{key} = 1\n"));
+        assert_eq!(r.errors(), 1);
+        assert!(r.diagnostics[0].message.contains("livelli annidati"));
+        assert_eq!(values("a.b.c = 1\n").errors(), 0);
+    }
+
+    #[test]
+    fn long_texts_and_words_are_refused() {
+        let r = values(&format!(
+            "t = \"{}\"\n",
+            "parola ".repeat(MAX_FIELD_CHARS / 7 + 1)
+        ));
+        assert!(r.diagnostics[0].message.contains("testo troppo lungo"));
+        let r = values(&format!(
+            "t = \"breve {} breve\"\n",
+            "x".repeat(MAX_WORD_CHARS + 1)
+        ));
+        assert!(r.diagnostics[0].message.contains("parola troppo lunga"));
+        let ok = format!("t = \"{}\"\n", "x".repeat(MAX_WORD_CHARS));
+        assert_eq!(values(&ok).errors(), 0);
+    }
+
+    #[test]
+    fn words_break_where_typst_breaks_them() {
+        let pieces: Vec<&str> =
+            unbreakable("effettuato/Non h/settimana 30/04/2023 a-b 1-2").collect();
+        assert_eq!(
+            pieces,
+            [
+                "effettuato/",
+                "Non",
+                "h/",
+                "settimana",
+                "30/04/2023",
+                "a-",
+                "b",
+                "1-2"
+            ]
+        );
+        let r = values("atteso = \"abcdefghijkl\"\nnote = \"abcdefghijkl\"\n");
+        assert_eq!(r.errors(), 1);
+        assert!(
+            r.diagnostics[0].message.contains("`atteso` è 11"),
+            "{}",
+            r.diagnostics[0].message
+        );
+        let r = values("storico = [\"1\", \"effettuato/Non\", \"abcdefghijkl\"]\n");
+        assert_eq!(r.errors(), 1, "{:?}", r.diagnostics);
+    }
+
+    #[test]
+    fn diagnostics_are_capped_per_file_and_in_all() {
+        let mut report = Report::default();
+        for f in 0..10 {
+            for i in 0..100 {
+                report.push(Diagnostic::warning(format!("w{i}")).at(f, i..i + 1));
+            }
+        }
+        report.push(Diagnostic::error("the one error").at(9, 0..1));
+        cap(&mut report);
+        assert_eq!(report.diagnostics.len(), MAX_DIAGNOSTICS + 1);
+        assert!(report
+            .diagnostics
+            .iter()
+            .any(|d| d.message == "the one error"));
+        let last = report.diagnostics.last().unwrap();
+        assert!(
+            last.message.starts_with("altri 801 problemi"),
+            "{}",
+            last.message
+        );
+        assert!(
+            report
+                .diagnostics
+                .iter()
+                .filter(|d| d.primary.as_ref().is_some_and(|(f, _)| *f == 0))
+                .count()
+                <= MAX_DIAGNOSTICS_PER_FILE
+        );
+    }
+}

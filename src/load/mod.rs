@@ -1,0 +1,436 @@
+//! Load: read the content folder and parse every TOML file into the model.
+//!
+//! Owns everything about files on disk, in three parts: [`files`] (which entries make
+//! up the content, read how — regular files only, links only inside the folder, within
+//! the [`crate::limits`] — and their encoding), [`parse`] (the recovering parser that
+//! finds every problem of a file at once) and [`messages`] (TOML's and serde's errors
+//! in Italian, at the key or value they are about).
+
+mod files;
+mod messages;
+mod parse;
+
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+
+use crate::diag::{suggest, Diagnostic, FileIdx, Report, Sources};
+use crate::limits;
+use crate::model::{Annex, Managed, Service, Training};
+
+use files::Kind;
+pub use messages::toml_error;
+pub use parse::{string_values, value_span, Seg};
+
+/// The annex file, relative to the content folder.
+pub const ANNEX_FILE: &str = "allegato.toml";
+/// The training-plan file (optional).
+pub const TRAINING_FILE: &str = "formazione.toml";
+/// The folder of management objectives.
+pub const MANAGED_DIR: &str = "gestionali";
+/// The folder of services (institutional objectives).
+pub const SERVICES_DIR: &str = "istituzionali";
+
+/// A parsed file with its place.
+#[derive(Debug, Clone)]
+pub struct Loaded<T> {
+    pub file: FileIdx,
+    pub path: PathBuf,
+    /// The file name without `.toml`: the objective's short name.
+    pub stem: String,
+    pub data: T,
+}
+
+/// Everything in a content folder that parsed.
+#[derive(Debug, Clone)]
+pub struct Content {
+    pub dir: PathBuf,
+    pub annex: Option<Loaded<Annex>>,
+    pub managed: Vec<Loaded<Managed>>,
+    pub services: Vec<Loaded<Service>>,
+    pub training: Option<Loaded<Training>>,
+}
+
+/// A failure that is not about the content's text: the folder is missing or unreadable.
+#[derive(Debug)]
+pub struct IoError(pub String);
+
+/// Reads and parses the content folder. Problems of the text go into `report`; a
+/// missing or unreadable folder is an [`IoError`].
+pub fn load(dir: &Path, sources: &mut Sources, report: &mut Report) -> Result<Content, IoError> {
+    if !dir.is_dir() {
+        return Err(IoError(format!(
+            "la cartella dei contenuti `{}` non esiste: indica quella giusta con --content",
+            dir.display()
+        )));
+    }
+    let root = files::Root::new(dir);
+    let annex_path = dir.join(ANNEX_FILE);
+    let annex = match root.kind(&annex_path) {
+        Kind::Missing => {
+            report.push(
+                Diagnostic::error(format!(
+                    "manca il file `{ANNEX_FILE}` nella cartella `{}`",
+                    dir.display()
+                ))
+                .hint(
+                    "il file dell'allegato indica l'ente, gli anni del piano e le date di monitoraggio",
+                ),
+            );
+            None
+        }
+        kind => parse_entry::<Annex>(&annex_path, &kind, sources, report),
+    };
+    let training_path = dir.join(TRAINING_FILE);
+    let training = match root.kind(&training_path) {
+        Kind::Missing => None,
+        kind => parse_entry::<Training>(&training_path, &kind, sources, report),
+    };
+    // Every objective file is counted before any is read: too many is refused whole.
+    let managed_dir = dir.join(MANAGED_DIR);
+    let services_dir = dir.join(SERVICES_DIR);
+    let managed_files = objective_files(&root, &managed_dir, sources, report)?;
+    let service_files = objective_files(&root, &services_dir, sources, report)?;
+    let count = managed_files.len() + service_files.len();
+    let (managed, services) = if count > limits::MAX_OBJECTIVES {
+        report.push(
+            Diagnostic::error(format!(
+                "troppi obiettivi: {count} file in `{MANAGED_DIR}/` e `{SERVICES_DIR}/`, il limite è {} per allegato",
+                limits::MAX_OBJECTIVES
+            ))
+            .file(dir)
+            .hint("un allegato di variazione ha di solito qualche decina di obiettivi: forse la cartella non è quella giusta; altrimenti dividi la variazione in più allegati"),
+        );
+        (Vec::new(), Vec::new())
+    } else {
+        (
+            parse_all_files::<Managed>(&managed_files, sources, report),
+            parse_all_files::<Service>(&service_files, sources, report),
+        )
+    };
+    warn_unknown_entries(&root, dir, sources, report)?;
+    Ok(Content {
+        dir: dir.to_path_buf(),
+        annex,
+        managed,
+        services,
+        training,
+    })
+}
+
+/// The `.toml` files of a folder, sorted by name. A missing folder holds none.
+pub fn toml_files(dir: &Path) -> Result<Vec<PathBuf>, IoError> {
+    if !dir.exists() {
+        return Ok(Vec::new());
+    }
+    let (entries, _) = files::entries(dir)
+        .map_err(|e| IoError(format!("non riesco a leggere `{}`: {e}", dir.display())))?;
+    Ok(entries
+        .into_iter()
+        .filter(|p| p.is_file() && files::is_toml(p))
+        .collect())
+}
+
+/// Parses an entry that should be a content file (`allegato.toml`, `formazione.toml`).
+fn parse_entry<T: DeserializeOwned>(
+    path: &Path,
+    kind: &Kind,
+    sources: &mut Sources,
+    report: &mut Report,
+) -> Option<Loaded<T>> {
+    if let Some(d) = files::refusal(path, kind) {
+        report.push(d);
+        return None;
+    }
+    if *kind == Kind::Folder {
+        report.push(
+            Diagnostic::error("qui serve un file, non una cartella")
+                .file(path)
+                .hint("rinomina la cartella o spostala fuori dalla cartella dei contenuti"),
+        );
+        return None;
+    }
+    parse_file::<T>(path, sources, report)
+}
+
+/// The objective files of a folder (regular `.toml` files, links inside the content
+/// folder included). What else is there is reported: unreadable `.toml` entries as
+/// errors, other entries as warnings, since an objective would otherwise be silently
+/// left out.
+fn objective_files(
+    root: &files::Root,
+    dir: &Path,
+    sources: &mut Sources,
+    report: &mut Report,
+) -> Result<Vec<PathBuf>, IoError> {
+    match root.kind(dir) {
+        Kind::Missing => return Ok(Vec::new()),
+        Kind::Folder => {}
+        Kind::File | Kind::Special => {
+            report.push(
+                Diagnostic::error("qui serve una cartella di obiettivi, non un file").file(dir),
+            );
+            return Ok(Vec::new());
+        }
+        kind => {
+            report.extend(files::refusal(dir, &kind));
+            return Ok(Vec::new());
+        }
+    }
+    let (entries, truncated) = files::entries(dir)
+        .map_err(|e| IoError(format!("non riesco a leggere `{}`: {e}", dir.display())))?;
+    if truncated {
+        report.push(
+            Diagnostic::error(format!(
+                "la cartella contiene più di {} elementi: non la leggo",
+                limits::MAX_ENTRIES
+            ))
+            .file(dir),
+        );
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for path in entries {
+        let kind = root.kind(&path);
+        if let Some(d) = files::refusal(&path, &kind) {
+            if files::is_toml(&path) {
+                report.push(d);
+            } else {
+                let d = Diagnostic {
+                    severity: crate::diag::Severity::Warning,
+                    ..d
+                };
+                report.push(d);
+            }
+            continue;
+        }
+        match kind {
+            Kind::File if files::is_toml(&path) => out.push(path),
+            Kind::Folder => report.push(files::unread_warning(
+                &path,
+                &kind,
+                "questa cartella non viene letta: gli obiettivi vanno direttamente in `gestionali/` e `istituzionali/`".into(),
+                sources,
+            )),
+            _ => report.push(files::unread_warning(
+                &path,
+                &kind,
+                "questo file non viene letto: vengono letti solo i file con estensione .toml"
+                    .into(),
+                sources,
+            )),
+        }
+    }
+    Ok(out)
+}
+
+fn parse_all_files<T: DeserializeOwned>(
+    paths: &[PathBuf],
+    sources: &mut Sources,
+    report: &mut Report,
+) -> Vec<Loaded<T>> {
+    paths
+        .iter()
+        .filter_map(|p| parse_file::<T>(p, sources, report))
+        .collect()
+}
+
+/// What the top of the content folder may hold besides the four known entries without
+/// a warning: notes for the people who keep it.
+fn is_note(path: &Path) -> bool {
+    path.extension()
+        .and_then(|x| x.to_str())
+        .is_some_and(|x| matches!(x.to_ascii_lowercase().as_str(), "md" | "txt"))
+}
+
+/// Entries at the top of the content folder that `piao` does not read: said, with the
+/// known name they are closest to, since a misnamed folder or file would otherwise be
+/// silently left out of the annex.
+fn warn_unknown_entries(
+    root: &files::Root,
+    dir: &Path,
+    sources: &mut Sources,
+    report: &mut Report,
+) -> Result<(), IoError> {
+    let (entries, _) = files::entries(dir)
+        .map_err(|e| IoError(format!("non riesco a leggere `{}`: {e}", dir.display())))?;
+    let known_files = [ANNEX_FILE, TRAINING_FILE];
+    let known_dirs = [MANAGED_DIR, SERVICES_DIR];
+    for path in entries {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if known_files.contains(&name.as_str()) || known_dirs.contains(&name.as_str()) {
+            continue;
+        }
+        let kind = root.kind(&path);
+        let lower = name.to_lowercase();
+        let stem = lower.strip_suffix(".toml").unwrap_or(&lower).to_string();
+        let closest = suggest(&lower, known_files.iter().copied().chain(known_dirs))
+            .or_else(|| suggest(&stem, known_dirs))
+            .or_else(|| {
+                suggest(
+                    &stem,
+                    known_files.map(|f| f.strip_suffix(".toml").unwrap_or(f)),
+                )
+                .and_then(|s| known_files.iter().copied().find(|f| f.starts_with(s)))
+            });
+        let guess = closest.map(|c| {
+            if known_dirs.contains(&c) {
+                format!("forse volevi la cartella `{c}/`? i nomi vanno scritti in minuscolo, esattamente così")
+            } else {
+                format!("forse volevi il file `{c}`? i nomi vanno scritti in minuscolo, esattamente così")
+            }
+        });
+        let d = match &kind {
+            Kind::Folder => files::unread_warning(
+                &path,
+                &kind,
+                format!("la cartella `{name}` non viene letta: i contenuti sono `{ANNEX_FILE}`, `{TRAINING_FILE}`, `{MANAGED_DIR}/` e `{SERVICES_DIR}/`"),
+                sources,
+            ),
+            Kind::File if files::is_toml(&path) => files::unread_warning(
+                &path,
+                &kind,
+                format!("questo file non viene letto: gli obiettivi vanno nelle cartelle `{MANAGED_DIR}/` e `{SERVICES_DIR}/`"),
+                sources,
+            )
+            .hint(format!("spostalo in `{MANAGED_DIR}/` o in `{SERVICES_DIR}/`, oppure cancellalo")),
+            Kind::File if closest.is_some() || !is_note(&path) => files::unread_warning(
+                &path,
+                &kind,
+                format!("il file `{name}` non viene letto"),
+                sources,
+            ),
+            Kind::File => continue,
+            _ => match files::refusal(&path, &kind) {
+                // A broken link or one leading outside: an error only when it would be read.
+                Some(d) if files::is_toml(&path) || closest.is_some() => d,
+                Some(d) => Diagnostic {
+                    severity: crate::diag::Severity::Warning,
+                    ..d
+                },
+                None => continue,
+            },
+        };
+        report.push(match guess {
+            Some(g) => d.hint(g),
+            None => d,
+        });
+    }
+    Ok(())
+}
+
+/// Reads one file (a regular file within the size limit), checks its encoding and
+/// parses it. Returns `None` (with every problem of the file in `report`) when it
+/// cannot be used.
+pub fn parse_file<T: DeserializeOwned>(
+    path: &Path,
+    sources: &mut Sources,
+    report: &mut Report,
+) -> Option<Loaded<T>> {
+    match files::read(path) {
+        Ok(bytes) => parse_bytes(path, &bytes, sources, report),
+        Err(d) => {
+            report.push(d);
+            None
+        }
+    }
+}
+
+/// Parses the bytes of a file (read from `path`, which names it in diagnostics):
+/// encoding, limits, TOML, model. Returns `None` (with every problem in `report`) when
+/// the file cannot be used.
+pub fn parse_bytes<T: DeserializeOwned>(
+    path: &Path,
+    bytes: &[u8],
+    sources: &mut Sources,
+    report: &mut Report,
+) -> Option<Loaded<T>> {
+    if bytes.len() as u64 > limits::MAX_FILE_BYTES {
+        report.push(
+            Diagnostic::error(format!(
+                "il file supera il limite di {} per un file dei contenuti: non lo leggo",
+                limits::bytes(limits::MAX_FILE_BYTES)
+            ))
+            .file(path),
+        );
+        return None;
+    }
+    let text = match files::decode(bytes) {
+        Ok(t) => t,
+        Err(problem) => {
+            // Keep what can be shown of the file (up to a little after the spot), so
+            // that the message can point at it.
+            let lossy = String::from_utf8_lossy(bytes);
+            let mut cut = lossy.len().min(problem.span.end + 120);
+            while !lossy.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let file = sources.add(path, lossy[..cut].to_string());
+            report.push(problem.diagnostic.at(file, problem.span));
+            return None;
+        }
+    };
+    // A line over the limit is shown cut: every diagnostic prints its line.
+    let text = match limits::long_line(&text) {
+        Some(line) => {
+            let (shown, span) = limits::cut_at_line(&text, &line);
+            let file = sources.add(path, shown);
+            report.push(limits::long_line_diagnostic(file, span, &line));
+            return None;
+        }
+        None => text,
+    };
+    let file = sources.add(path, text);
+    let text = sources.text(file);
+    if text.trim().is_empty() {
+        report.push(
+            Diagnostic::error("il file è vuoto")
+                .at(file, 0..0)
+                .hint("scrivi il contenuto dell'obiettivo oppure cancella il file"),
+        );
+        return None;
+    }
+    if let Some(at) = text.find('\0') {
+        report.push(
+            Diagnostic::error("il file contiene byte nulli: non è un file di testo")
+                .at(file, at..at + 1)
+                .hint("se è un file binario, toglilo dalla cartella dei contenuti"),
+        );
+        return None;
+    }
+    if let Some(d) = limits::too_deep(text, file) {
+        report.push(d);
+        return None;
+    }
+    let root = match parse::parse_tree(text) {
+        Ok(root) => root,
+        Err(errors) => {
+            parse::report_syntax(&errors, file, text, report);
+            return None;
+        }
+    };
+    if !limits::check_values(root.get_ref(), file, report) {
+        return None;
+    }
+    match parse::deserialize_all::<T>(root, text) {
+        Ok(data) => Some(Loaded {
+            file,
+            path: path.to_path_buf(),
+            stem: path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("")
+                .to_string(),
+            data,
+        }),
+        Err(errors) => {
+            for e in &errors {
+                report.push(toml_error(e, file, text));
+            }
+            None
+        }
+    }
+}

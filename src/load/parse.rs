@@ -1,0 +1,515 @@
+//! The recovering parser: every problem of a file at once, not the first.
+//!
+//! TOML's own recovering parser gives every syntax error; for valid TOML that does not
+//! fit the model, the offending part of the tree is repaired (unknown key removed,
+//! wrong value or missing field replaced by a stand-in) and the file read again, so
+//! that each round finds one more problem.
+
+use std::ops::Range;
+
+use serde::de::DeserializeOwned;
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+use super::messages::{ticked, toml_error};
+use crate::diag::{suggest, FileIdx, Report};
+
+/// At most this many syntax errors are shown for one file: after the first few, a
+/// broken bracket or quote makes the rest noise.
+const MAX_SYNTAX_ERRORS: usize = 10;
+/// At most this many repair rounds when collecting the schema errors of one file.
+const MAX_ROUNDS: usize = 64;
+
+pub(crate) fn report_syntax(
+    errors: &[toml::de::Error],
+    file: FileIdx,
+    text: &str,
+    report: &mut Report,
+) {
+    // One error per line, in the order of the file.
+    let mut errors: Vec<&toml::de::Error> = errors.iter().collect();
+    errors.sort_by_key(|e| e.span().map_or(0, |s| s.start));
+    let mut lines = Vec::new();
+    let mut shown = Vec::new();
+    for e in errors {
+        let start = e.span().map_or(0, |s| s.start).min(text.len());
+        let line = text.as_bytes()[..start]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        if !lines.contains(&line) {
+            lines.push(line);
+            shown.push(e);
+        }
+    }
+    let total = shown.len();
+    let total_lines = text.lines().count().max(1);
+    for (i, e) in shown.into_iter().take(MAX_SYNTAX_ERRORS).enumerate() {
+        let mut d = toml_error(e, file, text);
+        if i + 1 == MAX_SYNTAX_ERRORS && total > MAX_SYNTAX_ERRORS {
+            d = d.hint(format!(
+                "ci sono errori di sintassi in altre {} righe: correggi questi e ricontrolla",
+                total - MAX_SYNTAX_ERRORS
+            ));
+            if total * 3 > total_lines {
+                d = d.hint("quasi ogni riga ha un errore: forse questo non è un file TOML");
+            }
+        }
+        report.push(d);
+    }
+}
+
+/// The TOML tree of `text`, or every syntax error TOML's recovering parser found.
+pub(crate) fn parse_tree(text: &str) -> Result<Spanned<DeTable<'_>>, Vec<toml::de::Error>> {
+    let (root, syntax) = DeTable::parse_recoverable(text);
+    if syntax.is_empty() {
+        Ok(root)
+    } else {
+        Err(syntax)
+    }
+}
+
+/// Reads the tree of a valid TOML text into `T`, collecting every unknown key,
+/// missing field and wrong value rather than the first. After each schema error the offending part of the
+/// tree is repaired (unknown key removed, wrong value or missing field replaced by a
+/// stand-in) and the whole file is read again.
+pub(crate) fn deserialize_all<T: DeserializeOwned>(
+    mut root: Spanned<DeTable<'_>>,
+    text: &str,
+) -> Result<T, Vec<toml::de::Error>> {
+    // Stand-ins carry a span no real value has, to tell their errors apart.
+    let sentinel = text.len() + 1..text.len() + 1;
+    let mut errors: Vec<toml::de::Error> = Vec::new();
+    let mut removed: Vec<(Vec<Seg>, String)> = Vec::new();
+    let mut unknown: Vec<(Vec<Seg>, String)> = Vec::new();
+    for _ in 0..MAX_ROUNDS {
+        let e = match T::deserialize(toml::de::Deserializer::from(root.clone())) {
+            Ok(data) if errors.is_empty() => return Ok(data),
+            Ok(_) => break,
+            Err(e) => e,
+        };
+        let Some(span) = e.span().filter(|s| *s != sentinel) else {
+            errors.push(e);
+            break;
+        };
+        if errors
+            .last()
+            .is_some_and(|last| last.message() == e.message() && last.span() == e.span())
+        {
+            break;
+        }
+        let message = e.message().to_string();
+        let repaired = if message.starts_with("unknown field ") {
+            errors.push(e);
+            match find_key(root.get_ref(), &span) {
+                Some(path) => {
+                    let (table, key) = path.split_at(path.len() - 1);
+                    if let Seg::Key(k) = &key[0] {
+                        unknown.push((table.to_vec(), k.clone()));
+                    }
+                    remove_at(root.get_mut(), table, &key[0]);
+                    true
+                }
+                None => false,
+            }
+        } else if let Some(field) = message.strip_prefix("missing field ").and_then(ticked) {
+            let field = field.to_string();
+            let table = find_table(root.get_ref(), &span).unwrap_or_default();
+            // A misspelt key is already reported as unknown, with this field suggested.
+            let misspelt = unknown
+                .iter()
+                .any(|(t, k)| *t == table && suggest(k, [field.as_str()]).is_some());
+            if !misspelt && !removed.contains(&(table.clone(), field.clone())) {
+                errors.push(e);
+            }
+            let mut path = table;
+            path.push(Seg::Key(field.clone()));
+            insert_stand_in::<T>(&mut root, &path, &sentinel, &field)
+        } else {
+            errors.push(e);
+            match find_value(root.get_ref(), &span) {
+                Some(path) => {
+                    if !replace_with_stand_in::<T>(&mut root, &path, &sentinel) {
+                        let (table, last) = path.split_at(path.len() - 1);
+                        if let Seg::Key(k) = &last[0] {
+                            removed.push((table.to_vec(), k.clone()));
+                        }
+                        remove_at(root.get_mut(), table, &last[0]);
+                    }
+                    true
+                }
+                None => false,
+            }
+        };
+        if !repaired {
+            break;
+        }
+    }
+    errors.sort_by_key(|e| e.span().map_or(0, |s| s.start));
+    Err(errors)
+}
+
+/// A step into a TOML tree: a key of a table or an index of an array.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+impl From<&str> for Seg {
+    fn from(k: &str) -> Seg {
+        Seg::Key(k.to_string())
+    }
+}
+
+impl From<usize> for Seg {
+    fn from(i: usize) -> Seg {
+        Seg::Index(i)
+    }
+}
+
+pub(crate) type Tree<'i> = Spanned<DeValue<'i>>;
+
+pub(crate) fn children<'a, 'i>(v: &'a DeValue<'i>) -> Vec<(Seg, &'a Tree<'i>)> {
+    match v {
+        DeValue::Table(t) => t
+            .iter()
+            .map(|(k, x)| (Seg::Key(k.get_ref().to_string()), x))
+            .collect(),
+        DeValue::Array(a) => a
+            .iter()
+            .enumerate()
+            .map(|(i, x)| (Seg::Index(i), x))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The path of the key whose name is at `span`.
+fn find_key(table: &DeTable<'_>, span: &Range<usize>) -> Option<Vec<Seg>> {
+    for (k, v) in table.iter() {
+        if k.span() == *span {
+            return Some(vec![Seg::Key(k.get_ref().to_string())]);
+        }
+        if let Some(mut rest) = find_key_in(v.get_ref(), span) {
+            rest.insert(0, Seg::Key(k.get_ref().to_string()));
+            return Some(rest);
+        }
+    }
+    None
+}
+
+fn find_key_in(v: &DeValue<'_>, span: &Range<usize>) -> Option<Vec<Seg>> {
+    match v {
+        DeValue::Table(t) => find_key(t, span),
+        DeValue::Array(a) => a.iter().enumerate().find_map(|(i, x)| {
+            let mut rest = find_key_in(x.get_ref(), span)?;
+            rest.insert(0, Seg::Index(i));
+            Some(rest)
+        }),
+        _ => None,
+    }
+}
+
+/// The deepest value whose span holds `span`.
+fn find_value(table: &DeTable<'_>, span: &Range<usize>) -> Option<Vec<Seg>> {
+    fn walk(
+        v: &DeValue<'_>,
+        span: &Range<usize>,
+        best: &mut Option<Vec<Seg>>,
+        path: &mut Vec<Seg>,
+    ) {
+        for (seg, x) in children(v) {
+            path.push(seg);
+            let s = x.span();
+            let holds = s.start <= span.start && span.end <= s.end;
+            if holds && (span.is_empty() || !s.is_empty()) {
+                *best = Some(path.clone());
+            }
+            walk(x.get_ref(), span, best, path);
+            path.pop();
+        }
+    }
+    let mut best = None;
+    let root = DeValue::Table(table.clone());
+    walk(&root, span, &mut best, &mut Vec::new());
+    best
+}
+
+/// The deepest table whose span is exactly `span` (the root when none is).
+fn find_table(table: &DeTable<'_>, span: &Range<usize>) -> Option<Vec<Seg>> {
+    fn walk(
+        v: &DeValue<'_>,
+        span: &Range<usize>,
+        best: &mut Option<Vec<Seg>>,
+        path: &mut Vec<Seg>,
+    ) {
+        for (seg, x) in children(v) {
+            path.push(seg);
+            if x.span() == *span && matches!(x.get_ref(), DeValue::Table(_)) {
+                *best = Some(path.clone());
+            }
+            walk(x.get_ref(), span, best, path);
+            path.pop();
+        }
+    }
+    let mut best = None;
+    let root = DeValue::Table(table.clone());
+    walk(&root, span, &mut best, &mut Vec::new());
+    best
+}
+
+fn node_mut<'a, 'i>(v: &'a mut DeValue<'i>, path: &[Seg]) -> Option<&'a mut DeValue<'i>> {
+    let Some((first, rest)) = path.split_first() else {
+        return Some(v);
+    };
+    let next = match (v, first) {
+        (DeValue::Table(t), Seg::Key(k)) => t.get_mut(k.as_str())?.get_mut(),
+        (DeValue::Array(a), Seg::Index(i)) => a.get_mut(*i)?.get_mut(),
+        _ => return None,
+    };
+    node_mut(next, rest)
+}
+
+fn with_root<'i, R>(root: &mut DeTable<'i>, f: impl FnOnce(&mut DeValue<'i>) -> R) -> R {
+    let mut v = DeValue::Table(std::mem::take(root));
+    let r = f(&mut v);
+    if let DeValue::Table(t) = v {
+        *root = t;
+    }
+    r
+}
+
+fn remove_at(root: &mut DeTable<'_>, parent: &[Seg], last: &Seg) {
+    with_root(root, |v| match (node_mut(v, parent), last) {
+        (Some(DeValue::Table(t)), Seg::Key(k)) => {
+            t.remove(k.as_str());
+        }
+        (Some(DeValue::Array(a)), Seg::Index(i)) => {
+            let mut kept = toml::de::DeArray::new();
+            for (j, x) in a.iter().enumerate() {
+                if j != *i {
+                    kept.push(x.clone());
+                }
+            }
+            *a = kept;
+        }
+        _ => {}
+    })
+}
+
+/// Values of every TOML type, to stand in for a wrong or missing one.
+const STAND_INS: &[&str] = &["\"x\"", "0", "0.5", "false", "2000-01-01", "[]", "{}"];
+
+fn set_at<'i>(root: &mut Spanned<DeTable<'i>>, path: &[Seg], value: Tree<'i>) -> bool {
+    let (parent, last) = path.split_at(path.len() - 1);
+    with_root(root.get_mut(), |v| match (node_mut(v, parent), &last[0]) {
+        (Some(DeValue::Table(t)), Seg::Key(k)) => {
+            let key = Spanned::new(value.span(), std::borrow::Cow::Owned(k.clone()));
+            t.insert(key, value);
+            true
+        }
+        (Some(DeValue::Array(a)), Seg::Index(i)) => match a.get_mut(*i) {
+            Some(slot) => {
+                *slot = value;
+                true
+            }
+            None => false,
+        },
+        _ => false,
+    })
+}
+
+/// Tries each stand-in at `path` until the file reads past it. `false` when none fits
+/// (the path then holds the last one tried).
+fn try_stand_ins<T: DeserializeOwned>(
+    root: &mut Spanned<DeTable<'_>>,
+    path: &[Seg],
+    sentinel: &Range<usize>,
+    missing: Option<&str>,
+) -> bool {
+    if path.is_empty() {
+        return false;
+    }
+    for raw in STAND_INS {
+        let Ok(parsed) = DeValue::parse(raw) else {
+            continue;
+        };
+        let value = Spanned::new(sentinel.clone(), parsed.into_inner());
+        if !set_at(root, path, value) {
+            return false;
+        }
+        match T::deserialize(toml::de::Deserializer::from(root.clone())) {
+            Ok(_) => return true,
+            Err(e) => {
+                let same_missing = missing.is_some_and(|f| {
+                    e.message().strip_prefix("missing field ").and_then(ticked) == Some(f)
+                });
+                if e.span().as_ref() != Some(sentinel) && !same_missing {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
+fn replace_with_stand_in<T: DeserializeOwned>(
+    root: &mut Spanned<DeTable<'_>>,
+    path: &[Seg],
+    sentinel: &Range<usize>,
+) -> bool {
+    try_stand_ins::<T>(root, path, sentinel, None)
+}
+
+fn insert_stand_in<T: DeserializeOwned>(
+    root: &mut Spanned<DeTable<'_>>,
+    path: &[Seg],
+    sentinel: &Range<usize>,
+    field: &str,
+) -> bool {
+    try_stand_ins::<T>(root, path, sentinel, Some(field))
+}
+
+/// The span of the value at `path` in a TOML text (for an element of an array of
+/// tables, its `[[header]]`). `None` when the text does not parse or has no such value.
+pub fn value_span(text: &str, path: &[Seg]) -> Option<Range<usize>> {
+    let root = DeTable::parse(text).ok()?;
+    let mut v: &Tree<'_> = root.get_ref().get(key_of(path.first()?)?)?;
+    for seg in &path[1..] {
+        v = match (v.get_ref(), seg) {
+            (DeValue::Table(t), Seg::Key(k)) => t.get(k.as_str())?,
+            (DeValue::Array(a), Seg::Index(i)) => a.get(*i)?,
+            _ => return None,
+        };
+    }
+    Some(v.span())
+}
+
+fn key_of(seg: &Seg) -> Option<&str> {
+    match seg {
+        Seg::Key(k) => Some(k),
+        Seg::Index(_) => None,
+    }
+}
+
+/// Every string value of a TOML text (keys and comments excluded), decoded, with the
+/// span of its literal. Empty when the text does not parse.
+pub fn string_values(text: &str) -> Vec<(Range<usize>, String)> {
+    fn walk(v: &Tree<'_>, out: &mut Vec<(Range<usize>, String)>) {
+        match v.get_ref() {
+            DeValue::String(s) => out.push((v.span(), s.to_string())),
+            other => {
+                for (_, x) in children(other) {
+                    walk(x, out);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if let Ok(root) = DeTable::parse(text) {
+        for (_, v) in root.get_ref().iter() {
+            walk(v, &mut out);
+        }
+    }
+    out.sort_by_key(|(s, _)| s.start);
+    out
+}
+
+/// A problem with a file's bytes, and the spot to show.
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Managed;
+
+    fn all_problems(text: &str) -> Vec<String> {
+        let parsed = parse_tree(text).and_then(|root| deserialize_all::<Managed>(root, text));
+        match parsed {
+            Ok(_) => Vec::new(),
+            Err(es) => es
+                .iter()
+                .map(|e| {
+                    let d = toml_error(e, 0, text);
+                    let (_, span) = d.primary.clone().unwrap();
+                    format!("{}: {}", &text[span], d.message)
+                })
+                .collect(),
+        }
+    }
+
+    const MANAGED: &str = r#"numero = 1
+titolo = "t"
+direzione = "d"
+sezione = "s"
+assessore = "a"
+dirigente = "b"
+responsabile = { cognome = "c", nome = "n" }
+missione = "m"
+programma = "p"
+obiettivo_strategico = "os"
+obiettivo_operativo = "oo"
+progetto = "pr"
+finalita = "f"
+orizzonte_temporale = "2023"
+descrizione = "x"
+azione = "modificare"
+"#;
+
+    #[test]
+    fn every_schema_problem_of_a_file_is_reported() {
+        let text = MANAGED
+            .replace("titolo = \"t\"", "titlo = \"t\"")
+            .replace("numero = 1\n", "numero = \"uno\"\n")
+            + "\n[[fasi]]\nnumero = \"a\"\ndescrizione = \"d\"\n"
+            + "\n[[fasi]]\nnumero = 2\n"
+            + "\n[[fasi]]\nnumero = 3\ndescrizione = \"d\"\ncronogramma = {}\n"
+            + "\n[[personale]]\ncategoria = \"C\"\nnome = \"N\"\npartecipazione = \"tanta\"\n";
+        let problems = all_problems(&text);
+        assert_eq!(
+            problems,
+            vec![
+                "\"uno\": tipo di valore sbagliato: trovato il testo \"uno\", serve un numero intero positivo",
+                "titlo: campo sconosciuto `titlo`: forse `titolo`?",
+                "\"a\": tipo di valore sbagliato: trovato il testo \"a\", serve un numero intero positivo",
+                "[[fasi]]: manca il campo obbligatorio `descrizione`",
+                "cronogramma: campo sconosciuto `cronogramma`: forse `cronoprogramma`?",
+                "\"tanta\": \"tanta\" non è un numero: scrivi per esempio 70, 12.5 oppure \"12,5\"",
+            ],
+        );
+    }
+
+    #[test]
+    fn every_missing_field_is_reported() {
+        let text = MANAGED
+            .replace("sezione = \"s\"\n", "")
+            .replace("missione = \"m\"\n", "")
+            .replace(
+                "responsabile = { cognome = \"c\", nome = \"n\" }",
+                "responsabile = { cognome = \"c\" }",
+            );
+        let problems = all_problems(&text);
+        assert_eq!(
+            problems,
+            vec![
+                ": manca il campo obbligatorio `sezione`",
+                ": manca il campo obbligatorio `missione`",
+                "{ cognome = \"c\" }: valore non valido: serve un testo (\"Cognome Nome\") oppure una tabella { cognome = \"…\", nome = \"…\" }",
+            ],
+        );
+    }
+
+    #[test]
+    fn a_valid_file_has_no_problems() {
+        assert!(parse_tree(MANAGED)
+            .and_then(|r| deserialize_all::<Managed>(r, MANAGED))
+            .is_ok());
+    }
+
+    #[test]
+    fn every_syntax_error_is_reported() {
+        let text = "numero = \ntitolo = \"aperto\nsezione = x\n";
+        let problems = all_problems(text);
+        assert!(problems.len() >= 2, "{problems:?}");
+    }
+}
