@@ -285,6 +285,13 @@ fn italian_type(t: &str) -> String {
     if let Some(rest) = t.strip_prefix("string ") {
         return format!("il testo {rest}");
     }
+    if let Some(rest) = t
+        .strip_prefix("integer ")
+        .and_then(|r| r.strip_suffix(" as i128"))
+    {
+        // Past what TOML integers hold (i64).
+        return format!("il numero {}, troppo grande", rest.trim_matches('`'));
+    }
     if let Some(rest) = t.strip_prefix("integer ") {
         return format!("il numero {}", rest.trim_matches('`'));
     }
@@ -319,6 +326,17 @@ mod tests {
         assert_eq!(d.message, "campo sconosciuto `titlo`: forse `titolo`?");
         let (_, span) = d.primary.unwrap();
         assert_eq!(span.start, 11);
+    }
+
+    #[test]
+    fn integers_too_large_for_toml_are_said_so() {
+        let d = diag_of("numero = 99999999999999999999999\n");
+        assert!(
+            d.message
+                .contains("trovato il numero 99999999999999999999999, troppo grande"),
+            "{}",
+            d.message
+        );
     }
 
     #[test]
