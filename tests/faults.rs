@@ -616,13 +616,38 @@ fn too_many_objectives_are_refused_naming_the_limit() {
     let out = piao(&["check", "--content", s(&content)]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains(
-            "troppi obiettivi: 316 file in `gestionali/` e `istituzionali/`, il limite è 300"
-        ),
+        stderr(&out).contains(&format!(
+            "troppi obiettivi: {} file in `gestionali/` e `istituzionali/`, il limite è {}",
+            piao::limits::MAX_OBJECTIVES + 16,
+            piao::limits::MAX_OBJECTIVES
+        )),
         "{}",
         stderr(&out)
     );
     assert!(t.elapsed() < Duration::from_secs(20), "{:?}", t.elapsed());
+}
+
+#[test]
+fn too_much_content_in_all_is_refused_naming_the_limit() {
+    let (_dir, content) = workspace();
+    let text = std::fs::read_to_string(content.join(G06)).unwrap();
+    // Five files under the limit of one file, over the limit of all.
+    let padding = format!("# {}\n", "riempitivo ".repeat(60)).repeat(800);
+    for i in 0..5 {
+        let name = format!("gestionali/g{}.toml", 90 + i);
+        std::fs::write(
+            content.join(name),
+            text.replace("numero = 6\n", &format!("numero = {}\n", 90 + i)) + &padding,
+        )
+        .unwrap();
+    }
+    let out = piao(&["check", "--content", s(&content)]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("il limite è 2 MB per allegato"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 // --- 5. Nothing silently dropped ----------------------------------------------------------------

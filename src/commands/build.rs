@@ -97,6 +97,14 @@ pub fn run(
         );
         return CONTENT_ERRORS;
     };
+    // The images are made before anything is written, so that a failure leaves no trace.
+    let pngs = match &png {
+        Some(_) => match render_pngs(&engine, checked.annex.data.data_documento.get_ref().0) {
+            Ok(p) => Some(p),
+            Err(e) => return fail_io(&e),
+        },
+        None => None,
+    };
     let shown = match &destination {
         Destination::Stdout => {
             crate::streams::out(&built.pdf);
@@ -110,12 +118,11 @@ pub fn run(
         }
     };
     let mut png_note = String::new();
-    if let Some(dir) = &png {
-        let date = checked.annex.data.data_documento.get_ref().0;
-        match write_pngs(&engine, date, dir) {
-            Ok(n) => png_note = format!(", {n} immagini PNG in {}", dir.display()),
-            Err(e) => return fail_io(&e),
+    if let (Some(dir), Some(pages)) = (&png, &pngs) {
+        if let Err(e) = write_pngs(pages, dir) {
+            return fail_io(&e);
         }
+        png_note = format!(", {} immagini PNG in {}", pages.len(), dir.display());
     }
     if !quiet {
         let what = match &selection {
@@ -178,25 +185,34 @@ pub(super) fn default_output(
     PathBuf::from("output").join(format!("{name}.pdf"))
 }
 
-/// Writes one PNG per page of the document the engine has just laid out
-/// (`pagina-1.png`, …, at 144 dpi) with Typst's own renderer, and returns how many.
-/// Compiling again costs next to nothing: the engine's sources have not changed since
-/// the PDF was made, so Typst answers from its memoized layout.
-fn write_pngs(engine: &Engine, date: chrono::NaiveDate, dir: &Path) -> Result<usize, String> {
+/// One PNG per page of the document the engine has just laid out (at 144 dpi), with
+/// Typst's own renderer. Compiling again costs next to nothing: the engine's sources
+/// have not changed since the PDF was made, so Typst answers from its memoized layout.
+fn render_pngs(engine: &Engine, date: chrono::NaiveDate) -> Result<Vec<Vec<u8>>, String> {
     let (doc, _) = engine
         .compile(date)
         .map_err(|_| "non riesco a impaginare di nuovo l'anteprima per le immagini".to_string())?;
     let options = typst_render::RenderOptions::default();
-    for (i, page) in doc.pages().iter().enumerate() {
-        let png = typst_render::render(page, &options)
-            .encode_png()
-            .map_err(|e| format!("non riesco a codificare la pagina {} in PNG: {e}", i + 1))?;
-        publish::write_atomic(&dir.join(format!("pagina-{}.png", i + 1)), &png)?;
+    doc.pages()
+        .iter()
+        .enumerate()
+        .map(|(i, page)| {
+            typst_render::render(page, &options)
+                .encode_png()
+                .map_err(|e| format!("non riesco a codificare la pagina {} in PNG: {e}", i + 1))
+        })
+        .collect()
+}
+
+/// Writes the pages (`pagina-1.png`, …) and removes those left over from a longer
+/// preview, which would be mistaken for this one's.
+fn write_pngs(pages: &[Vec<u8>], dir: &Path) -> Result<(), String> {
+    for (i, png) in pages.iter().enumerate() {
+        publish::write_atomic(&dir.join(format!("pagina-{}.png", i + 1)), png)?;
     }
-    // Pages left over from a longer preview would be mistaken for this one's.
-    let mut stale = doc.pages().len() + 1;
+    let mut stale = pages.len() + 1;
     while std::fs::remove_file(dir.join(format!("pagina-{stale}.png"))).is_ok() {
         stale += 1;
     }
-    Ok(doc.pages().len())
+    Ok(())
 }

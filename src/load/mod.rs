@@ -92,7 +92,27 @@ pub fn load(dir: &Path, sources: &mut Sources, report: &mut Report) -> Result<Co
     let managed_files = objective_files(&root, &managed_dir, sources, report)?;
     let service_files = objective_files(&root, &services_dir, sources, report)?;
     let count = managed_files.len() + service_files.len();
-    let (managed, services) = if count > limits::MAX_OBJECTIVES {
+    let total: u64 = [&annex_path, &training_path]
+        .into_iter()
+        .chain(&managed_files)
+        .chain(&service_files)
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        // A file over its own limit is refused on its own, by name.
+        .filter(|len| *len <= limits::MAX_FILE_BYTES)
+        .sum();
+    let (managed, services) = if total > limits::MAX_CONTENT_BYTES {
+        report.push(
+            Diagnostic::error(format!(
+                "i file dei contenuti occupano {} kB, il limite è {} per allegato",
+                total / 1024,
+                limits::bytes(limits::MAX_CONTENT_BYTES)
+            ))
+            .file(dir)
+            .hint("l'allegato incluso ne occupa circa 140 kB: forse ci sono file che non c'entrano; altrimenti dividi la variazione in più allegati"),
+        );
+        (Vec::new(), Vec::new())
+    } else if count > limits::MAX_OBJECTIVES {
         report.push(
             Diagnostic::error(format!(
                 "troppi obiettivi: {count} file in `{MANAGED_DIR}/` e `{SERVICES_DIR}/`, il limite è {} per allegato",
