@@ -62,9 +62,9 @@ pub const MAX_DIAGNOSTICS: usize = 200;
 
 /// `1 MB`, `512 kB`: a size for people.
 pub fn bytes(n: u64) -> String {
-    if n >= 1024 * 1024 && n % (1024 * 1024) == 0 {
+    if n >= 1024 * 1024 && n.is_multiple_of(1024 * 1024) {
         format!("{} MB", n / (1024 * 1024))
-    } else if n >= 1024 && n % 1024 == 0 {
+    } else if n >= 1024 && n.is_multiple_of(1024) {
         format!("{} kB", n / 1024)
     } else {
         format!("{n} byte")

@@ -236,9 +236,11 @@ mod tests {
 
     #[test]
     fn sums_saturate_instead_of_panicking() {
-        let mut g = Grid::default();
-        g.previous = Decimal::MAX;
-        g.months = [Decimal::MAX; 12];
+        let g = Grid {
+            previous: Decimal::MAX,
+            months: [Decimal::MAX; 12],
+            ..Grid::default()
+        };
         assert_eq!(g.total(), Decimal::MAX);
         let dec31 = NaiveDate::from_ymd_opt(2023, 12, 31).unwrap();
         assert_eq!(g.target_at(dec31), Decimal::MAX);

@@ -84,21 +84,22 @@ pub(crate) fn refusal(path: &Path, kind: &Kind) -> Option<Diagnostic> {
 
 /// Reads a regular file of at most [`limits::MAX_FILE_BYTES`]; the error is a
 /// diagnostic about the file.
-pub(crate) fn read(path: &Path) -> Result<Vec<u8>, Diagnostic> {
+pub(crate) fn read(path: &Path) -> Result<Vec<u8>, Box<Diagnostic>> {
     let cannot = |e: std::io::Error| {
-        Diagnostic::error(format!("non riesco a leggere il file: {e}")).file(path)
+        Box::new(Diagnostic::error(format!("non riesco a leggere il file: {e}")).file(path))
     };
-    let too_big = || {
-        Diagnostic::error(format!(
+    let too_big =
+        || {
+            Box::new(Diagnostic::error(format!(
             "il file supera il limite di {} per un file dei contenuti: non lo leggo",
             limits::bytes(limits::MAX_FILE_BYTES)
         ))
         .file(path)
-        .hint("un obiettivo occupa di solito pochi kB: forse non è il file giusto, o va diviso")
-    };
+        .hint("un obiettivo occupa di solito pochi kB: forse non è il file giusto, o va diviso"))
+        };
     let meta = fs::metadata(path).map_err(cannot)?;
     if !meta.is_file() {
-        return Err(refusal(path, &Kind::Special).unwrap_or_else(|| cannot(other())));
+        return Err(refusal(path, &Kind::Special).map_or_else(|| cannot(other()), Box::new));
     }
     if meta.len() > limits::MAX_FILE_BYTES {
         return Err(too_big());
@@ -106,7 +107,7 @@ pub(crate) fn read(path: &Path) -> Result<Vec<u8>, Diagnostic> {
     let file = fs::File::open(path).map_err(cannot)?;
     // The file may have changed since it was looked at: check what was opened.
     if !file.metadata().map_err(cannot)?.is_file() {
-        return Err(refusal(path, &Kind::Special).unwrap_or_else(|| cannot(other())));
+        return Err(refusal(path, &Kind::Special).map_or_else(|| cannot(other()), Box::new));
     }
     let mut bytes = Vec::new();
     file.take(limits::MAX_FILE_BYTES + 1)

@@ -353,7 +353,7 @@ pub fn parse_file<T: DeserializeOwned>(
     match files::read(path) {
         Ok(bytes) => parse_bytes(path, &bytes, sources, report),
         Err(d) => {
-            report.push(d);
+            report.push(*d);
             None
         }
     }

@@ -416,8 +416,6 @@ pub fn string_values(text: &str) -> Vec<(Range<usize>, String)> {
     out
 }
 
-/// A problem with a file's bytes, and the spot to show.
-
 #[cfg(test)]
 mod tests {
     use super::*;
