@@ -47,12 +47,13 @@ pub const NARROW_FIELDS: &[(&str, usize)] = &[
 /// How deep tables and lists may nest in a file (the content files need 5).
 pub const MAX_NESTING: usize = 16;
 /// The most objective files (management objectives and services together) in one
-/// annex. Measured on this kind of machine (debug build): 116 objectives of the bundled
-/// kind build in 19 s and 0.8 GB, 266 in 88 s and 1.9 GB.
-pub const MAX_OBJECTIVES: usize = 200;
-/// The most bytes of content files in one annex (200 objectives of the bundled kind
-/// take 1.7 MB; 1 MB of long texts in one file builds in 12 s and 0.43 GB).
-pub const MAX_CONTENT_BYTES: u64 = 2 * 1024 * 1024;
+/// annex: the largest annex measured in BENCHMARKS.md (synthetic N = 1000, 1964 pages:
+/// 19 s and 5 GB in a release build, as much as `typst compile` of the same source).
+/// 5,000 objectives are refused at once instead of exhausting memory.
+pub const MAX_OBJECTIVES: usize = 1000;
+/// The most bytes of content files in one annex (synthetic N = 1000 takes 3.7 MB; 1 MB
+/// of long texts in one file builds in 12 s and 0.43 GB in a debug build).
+pub const MAX_CONTENT_BYTES: u64 = 8 * 1024 * 1024;
 /// The most entries looked at in one folder of the content.
 pub const MAX_ENTRIES: usize = 10_000;
 /// The most diagnostics printed for one file.

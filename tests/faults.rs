@@ -631,9 +631,9 @@ fn too_many_objectives_are_refused_naming_the_limit() {
 fn too_much_content_in_all_is_refused_naming_the_limit() {
     let (_dir, content) = workspace();
     let text = std::fs::read_to_string(content.join(G06)).unwrap();
-    // Five files under the limit of one file, over the limit of all.
-    let padding = format!("# {}\n", "riempitivo ".repeat(60)).repeat(800);
-    for i in 0..5 {
+    // Ten files under the limit of one file, over the limit of all.
+    let padding = format!("# {}\n", "riempitivo ".repeat(60)).repeat(1400);
+    for i in 0..10 {
         let name = format!("gestionali/g{}.toml", 90 + i);
         std::fs::write(
             content.join(name),
@@ -644,7 +644,10 @@ fn too_much_content_in_all_is_refused_naming_the_limit() {
     let out = piao(&["check", "--content", s(&content)]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("il limite è 2 MB per allegato"),
+        stderr(&out).contains(&format!(
+            "il limite è {} per allegato",
+            piao::limits::bytes(piao::limits::MAX_CONTENT_BYTES)
+        )),
         "{}",
         stderr(&out)
     );
