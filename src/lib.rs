@@ -23,6 +23,7 @@ pub mod publish;
 pub mod record;
 pub mod render;
 pub mod schedule;
+pub mod serve;
 pub mod text;
 pub mod typeset;
 pub mod view;
