@@ -96,10 +96,6 @@ impl Changes {
         self.lock().closed = true;
         self.moved.notify_all();
     }
-
-    pub fn is_closed(&self) -> bool {
-        self.lock().closed
-    }
 }
 
 /// Starts watching `dirs`; every change moves `changes` on. The thread ends when `stop`

@@ -117,15 +117,6 @@ impl PageStore {
         inner.trim();
         Some(png)
     }
-
-    /// How many pages are kept (for tests).
-    pub fn len(&self) -> usize {
-        self.lock().pages.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 impl Inner {

@@ -232,7 +232,7 @@ impl Workspace {
                 .get(&key)
                 .is_none_or(|v| v.tried != current.generation);
             if stale && current.checked().is_some() {
-                let (problems, good) = self.lay_out(&key, &selection, store);
+                let (laid_problems, good) = self.lay_out(&key, &selection, store);
                 let generation = self.current.as_ref().expect("refreshed").generation;
                 let view = self.views.entry(key.clone()).or_insert(View {
                     tried: generation,
@@ -241,7 +241,7 @@ impl Workspace {
                     used: clock,
                 });
                 view.tried = generation;
-                view.problems = problems;
+                view.problems = laid_problems;
                 if good.is_some() {
                     view.good = good;
                 }
