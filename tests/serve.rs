@@ -79,9 +79,8 @@ impl Reply {
             .map(|(_, v)| v.as_str())
     }
     fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
-            panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body))
-        })
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
     }
     fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
@@ -106,7 +105,14 @@ fn raw_get(addr: SocketAddr, target: &str, host: &str) -> Reply {
         .expect("end of headers");
     let head = String::from_utf8_lossy(&raw[..split]).into_owned();
     let mut lines = head.split("\r\n");
-    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
     let headers: Vec<(String, String)> = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
@@ -129,8 +135,8 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     loop {
         let eol = data.windows(2).position(|w| w == b"\r\n").unwrap();
-        let size = usize::from_str_radix(std::str::from_utf8(&data[..eol]).unwrap().trim(), 16)
-            .unwrap();
+        let size =
+            usize::from_str_radix(std::str::from_utf8(&data[..eol]).unwrap().trim(), 16).unwrap();
         if size == 0 {
             return out;
         }
@@ -158,12 +164,7 @@ impl Events {
     fn open(server: &Server) -> Events {
         let mut s = TcpStream::connect(server.addr).unwrap();
         s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-        write!(
-            s,
-            "GET /eventi HTTP/1.1\r\nHost: {}\r\n\r\n",
-            server.addr
-        )
-        .unwrap();
+        write!(s, "GET /eventi HTTP/1.1\r\nHost: {}\r\n\r\n", server.addr).unwrap();
         let mut reader = BufReader::new(s);
         let mut line = String::new();
         reader.read_line(&mut line).unwrap();
@@ -175,7 +176,8 @@ impl Events {
             if l.is_empty() {
                 break;
             }
-            content_type |= l.to_ascii_lowercase() == "content-type: text/event-stream; charset=utf-8";
+            content_type |=
+                l.to_ascii_lowercase() == "content-type: text/event-stream; charset=utf-8";
         }
         assert!(content_type);
         events
@@ -275,7 +277,10 @@ fn lists_the_objectives_and_lays_out_the_annex_and_one_objective() {
     let width = u32::from_be_bytes(png.body[16..20].try_into().unwrap());
     assert_eq!(width, 1191, "A4 at 2 pixels per point");
     let sharp = get(&server, &format!("/pagina/{}.png?s=3", pages[0]));
-    assert_eq!(u32::from_be_bytes(sharp.body[16..20].try_into().unwrap()), 1786);
+    assert_eq!(
+        u32::from_be_bytes(sharp.body[16..20].try_into().unwrap()),
+        1786
+    );
 
     // One objective: its request and its scheda only.
     let id = g06["id"].as_str().unwrap();
@@ -283,7 +288,11 @@ fn lists_the_objectives_and_lays_out_the_annex_and_one_objective() {
     assert_eq!(one["vista"]["sel"], id);
     assert!(one["vista"]["titolo"].as_str().unwrap().starts_with("g06"));
     let own = page_ids(&one);
-    assert!(!own.is_empty() && own.len() < pages.len() / 3, "{}", own.len());
+    assert!(
+        !own.is_empty() && own.len() < pages.len() / 3,
+        "{}",
+        own.len()
+    );
     assert_eq!(get(&server, &format!("/pagina/{}.png", own[0])).status, 200);
 }
 
@@ -353,7 +362,10 @@ fn a_broken_file_shows_its_diagnostic_beside_the_last_good_pages_until_fixed() {
         .unwrap();
     let place = &problem["luogo"];
     assert!(
-        place["file"].as_str().unwrap().ends_with("g06-patto-educativo.toml"),
+        place["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("g06-patto-educativo.toml"),
         "{problem}"
     );
     assert_eq!(place["riga"], 5);
@@ -408,7 +420,11 @@ fn downloads_are_byte_identical_to_the_commands() {
     let cases = [
         ("tutto", "completo", "variazione-piao-2023-2025"),
         ("tutto", "albo", "variazione-piao-2023-2025-albo"),
-        ("g06-patto-educativo", "completo", "anteprima-g06-patto-educativo"),
+        (
+            "g06-patto-educativo",
+            "completo",
+            "anteprima-g06-patto-educativo",
+        ),
     ];
     for (sel, profile, stem) in cases {
         for (part, file) in [
@@ -421,8 +437,7 @@ fn downloads_are_byte_identical_to_the_commands() {
                 &format!("/scarica/pdf?sel={sel}&profilo={profile}&parte={part}"),
             );
             assert_eq!(r.status, 200, "{sel} {profile} {part}: {}", r.text());
-            let expected = std::fs::read(out.join(&file))
-                .unwrap_or_else(|e| panic!("{file}: {e}"));
+            let expected = std::fs::read(out.join(&file)).unwrap_or_else(|e| panic!("{file}: {e}"));
             assert!(r.body == expected, "{file} differs from the command's");
             assert_eq!(
                 r.header("content-disposition"),
@@ -484,8 +499,14 @@ fn requests_never_leave_the_routes_and_nothing_is_written() {
         let r = raw_get(server.addr, target, &host);
         assert_eq!(r.status, 200);
         let s = r.json();
-        assert!(s["nota"].as_str().unwrap().contains("non c'è più"), "{target}");
-        assert!(s["vista"].is_null(), "{target}: no pages for an unknown objective");
+        assert!(
+            s["nota"].as_str().unwrap().contains("non c'è più"),
+            "{target}"
+        );
+        assert!(
+            s["vista"].is_null(),
+            "{target}: no pages for an unknown objective"
+        );
         assert!(!r.text().contains("PAROLA-SEGRETA"));
     }
     for target in [
@@ -516,7 +537,11 @@ fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>, std::time::SystemTime)> {
                 stack.push(e.path());
             } else if t.is_file() {
                 let meta = e.metadata().unwrap();
-                out.push((e.path(), std::fs::read(e.path()).unwrap(), meta.modified().unwrap()));
+                out.push((
+                    e.path(),
+                    std::fs::read(e.path()).unwrap(),
+                    meta.modified().unwrap(),
+                ));
             } else {
                 out.push((e.path(), Vec::new(), std::time::UNIX_EPOCH));
             }

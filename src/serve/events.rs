@@ -118,7 +118,10 @@ pub fn watch(
     .map_err(|e| format!("non riesco a osservare i file: {e}"))?;
     for dir in &dirs {
         watcher.watch(dir, RecursiveMode::Recursive).map_err(|e| {
-            format!("non riesco a osservare la cartella `{}`: {e}", dir.display())
+            format!(
+                "non riesco a osservare la cartella `{}`: {e}",
+                dir.display()
+            )
         })?;
     }
     let handle = std::thread::Builder::new()

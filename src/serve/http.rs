@@ -57,21 +57,14 @@ pub(super) fn handle(request: Request, shared: &Arc<Shared>) {
     let url = request.url().to_string();
     let (path, query) = url.split_once('?').unwrap_or((url.as_str(), ""));
     let reply = match path {
-        "/" | "/index.html" => asset(INDEX, "text/html; charset=utf-8"),
+        "/" | "/index.html" => index(shared),
         "/app.js" => asset(SCRIPT, "text/javascript; charset=utf-8"),
         "/app.css" => asset(STYLE, "text/css; charset=utf-8"),
         "/favicon.svg" => asset(ICON, "image/svg+xml"),
         "/eventi" => return events(request, shared),
         "/api/stato" => {
             let sel = param(query, "sel").unwrap_or_else(|| WHOLE.to_string());
-            let generation = shared.changes.current();
-            let state = shared
-                .workspace
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .state(generation, &sel, &shared.pages);
-            let body = serde_json::to_vec(&state).expect("state serializes");
-            bytes(200, body, "application/json")
+            bytes(200, state_json(shared, &sel), "application/json")
         }
         "/scarica/pdf" => download_pdf(query, shared),
         "/scarica/dati" => {
@@ -94,6 +87,31 @@ pub(super) fn handle(request: Request, shared: &Arc<Shared>) {
         },
     };
     respond(request, reply);
+}
+
+/// The state of view `sel` now, as JSON.
+fn state_json(shared: &Shared, sel: &str) -> Vec<u8> {
+    let generation = shared.changes.current();
+    let state = shared
+        .workspace
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .state(generation, sel, &shared.pages);
+    serde_json::to_vec(&state).expect("state serializes")
+}
+
+/// The page, with the state of the whole annex already in it: the list and the first
+/// pages appear at once, with no second round trip (and a browser that takes a
+/// snapshot at the `load` event sees them).
+fn index(shared: &Shared) -> Reply {
+    let json = String::from_utf8(state_json(shared, WHOLE)).expect("JSON is UTF-8");
+    // Inside a <script> element, `<` could close it: JSON allows `\u003c` instead.
+    let data = format!(
+        "<script type=\"application/json\" id=\"stato-iniziale\">{}</script>",
+        json.replace('<', "\\u003c")
+    );
+    let html = INDEX.replacen("<!--STATO-->", &data, 1);
+    bytes(200, html.into_bytes(), "text/html; charset=utf-8")
 }
 
 fn respond(request: Request, reply: Reply) {
@@ -296,7 +314,10 @@ mod tests {
             param("a=1&sel=g06-patto%20educativo", "sel").as_deref(),
             Some("g06-patto educativo")
         );
-        assert_eq!(param("sel=..%2F..%2Fetc", "sel").as_deref(), Some("../../etc"));
+        assert_eq!(
+            param("sel=..%2F..%2Fetc", "sel").as_deref(),
+            Some("../../etc")
+        );
         assert_eq!(param("sel=%zz", "sel"), None);
         assert_eq!(param("sel=%c3", "sel"), None);
         assert_eq!(param("x=1", "sel"), None);

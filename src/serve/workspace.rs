@@ -291,7 +291,10 @@ impl Workspace {
         } else if current.objectives.iter().any(|o| o.id == sel) {
             Selection::One(sel.to_string())
         } else {
-            return Err(format!("nessun obiettivo si chiama `{}`", diag::printable(sel)));
+            return Err(format!(
+                "nessun obiettivo si chiama `{}`",
+                diag::printable(sel)
+            ));
         };
         if albo && selection != Selection::All {
             return Err("la copia per l'albo si genera solo per l'allegato intero".into());
@@ -640,8 +643,9 @@ fn publish(
     sources: &mut Sources,
     report: &mut Report,
 ) -> Option<(Vec<u8>, Vec<u8>, Vec<u8>)> {
-    let built =
-        pipeline::build_pdf(checked, profile, selection, templates, engine, sources, report)?;
+    let built = pipeline::build_pdf(
+        checked, profile, selection, templates, engine, sources, report,
+    )?;
     let file_name = output
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

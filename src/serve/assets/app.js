@@ -246,7 +246,8 @@ function drawPages() {
   pages.forEach((p, i) => {
     let fig = figures[i];
     if (!fig) {
-      const img = el("img", { loading: "lazy", decoding: "async", alt: "" });
+      // The first pages load at once; the others when they come near the screen.
+      const img = el("img", { loading: i < 2 ? "eager" : "lazy", decoding: "async", alt: "" });
       img.addEventListener("error", () => { if (!ui.loading) refresh(); });
       fig = el("figure", { class: "pagina" }, img, el("figcaption"));
       box.append(fig);
@@ -319,6 +320,12 @@ function start() {
     ui.last = {};
     refresh();
   });
+  // The state the page came with (the whole annex): shown before anything else.
+  const initial = $("stato-iniziale");
+  let fresh = false;
+  if (initial && ui.sel === "tutto") {
+    try { apply(JSON.parse(initial.textContent)); fresh = true; } catch (e) { fresh = false; }
+  }
   const events = new EventSource("/eventi");
   events.onmessage = (e) => {
     if (Number(e.data) !== ui.generation) refresh();
@@ -326,9 +333,10 @@ function start() {
   events.onerror = () => {
     status("Collegamento con piao serve interrotto: riprovo… (il comando è ancora in esecuzione?)", true);
   };
-  events.onopen = () => refresh();
+  // After a reconnection (piao serve started again) the state may be another.
+  events.onopen = () => { if (fresh) fresh = false; else refresh(); };
   document.body.dataset.caricata = String(Date.now());
-  refresh();
+  if (!fresh) refresh();
 }
 
 document.addEventListener("DOMContentLoaded", start);
