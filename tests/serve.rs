@@ -177,7 +177,7 @@ impl Events {
                 break;
             }
             content_type |=
-                l.to_ascii_lowercase() == "content-type: text/event-stream; charset=utf-8";
+                l.eq_ignore_ascii_case("content-type: text/event-stream; charset=utf-8");
         }
         assert!(content_type);
         events
