@@ -91,7 +91,11 @@ fn main() {
                 .find(|p| !pages[i].contains(p))
                 .expect("a page changed");
             let png = get(addr, &format!("/pagina/{changed}.png?s=2"));
-            assert!(png.starts_with(b"\x89PNG"));
+            assert!(
+                png.starts_with(b"\x89PNG"),
+                "{}",
+                String::from_utf8_lossy(&png)
+            );
             let imaged = start.elapsed();
             pages[i] = new;
             results[i][0].push(ms(evented));

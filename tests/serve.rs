@@ -354,6 +354,11 @@ fn a_broken_file_shows_its_diagnostic_beside_the_last_good_pages_until_fixed() {
     let broken = state(&server, "tutto");
     assert!(broken["errori"].as_u64().unwrap() >= 1, "{broken}");
     assert_eq!(broken["scaricabile"], false);
+    // The file that cannot be read stays in the list, marked.
+    let list = broken["obiettivi"].as_array().unwrap();
+    assert_eq!(list.len(), 16);
+    let unreadable = list.iter().find(|o| o["file"] == G06).unwrap();
+    assert_eq!(unreadable["leggibile"], false);
     let problem = broken["problemi"]
         .as_array()
         .unwrap()

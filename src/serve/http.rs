@@ -115,7 +115,10 @@ fn index(shared: &Shared) -> Reply {
 }
 
 fn respond(request: Request, reply: Reply) {
+    // Every body is in memory: send its length (browsers then show a download's
+    // progress) rather than chunks.
     let reply = reply
+        .with_chunked_threshold(usize::MAX)
         .with_header(header("X-Content-Type-Options", "nosniff"))
         .with_header(header("Referrer-Policy", "no-referrer"))
         .with_header(header(

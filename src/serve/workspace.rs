@@ -26,6 +26,8 @@ use typst_layout::PagedDocument;
 
 use super::pages::{PageInfo, PageStore};
 use crate::check::Checked;
+use crate::load::Loaded;
+use crate::model::{Action, Managed, Service};
 use crate::diag::{self, Diagnostic, Report, Sources};
 use crate::pipeline::{self, Checking};
 use crate::render::{Selection, Templates};
@@ -70,6 +72,8 @@ pub struct Objective {
     pub modifiche: usize,
     /// The file, relative to the content folder.
     pub file: String,
+    /// False for a file that could not be read (its problems say why): it has no pages.
+    pub leggibile: bool,
 }
 
 /// A problem, as `piao check` prints it: message, file, line, the line, hints.
@@ -112,6 +116,8 @@ pub struct State {
     pub generazione: u64,
     pub cartella: String,
     pub obiettivi: Vec<Objective>,
+    /// How long loading and checking this generation took.
+    pub controllo_ms: u64,
     pub problemi: Vec<Problem>,
     pub errori: usize,
     pub avvisi: usize,
@@ -160,6 +166,8 @@ struct Current {
     checking: Option<Checking>,
     templates: Result<Templates, String>,
     problems: Vec<Problem>,
+    /// How long loading and checking took.
+    millis: u64,
 }
 
 /// One view's layouts.
@@ -212,7 +220,7 @@ impl Workspace {
         let mut nota = None;
         let selection = if sel == WHOLE {
             Some(Selection::All)
-        } else if current.objectives.iter().any(|o| o.id == sel)
+        } else if current.objectives.iter().any(|o| o.id == sel && o.leggibile)
             || (self.views.contains_key(sel) && current.checked().is_none())
         {
             Some(Selection::One(sel.to_string()))
@@ -265,6 +273,7 @@ impl Workspace {
             generazione: current.generation,
             cartella: self.settings.content.display().to_string(),
             obiettivi: current.objectives.clone(),
+            controllo_ms: current.millis,
             avvisi: problems.len() - errori,
             errori,
             problemi: problems,
@@ -361,20 +370,40 @@ impl Workspace {
             Some(t) => Templates::from_dir(t)
                 .map_err(|e| format!("non riesco a leggere i modelli in `{}`: {e}", t.display())),
         };
+        let start = Instant::now();
         let mut problems = Vec::new();
-        let checking = match pipeline::load_and_check(dir, self.settings.strict) {
-            Ok(c) => {
+        let strict = self.settings.strict;
+        let loaded = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            pipeline::load_and_check(dir, strict)
+        }));
+        let mut checking = match loaded {
+            Ok(Ok(c)) => {
                 problems.extend(problems_of(&c.report, &c.sources));
                 Some(c)
             }
-            Err(e) => {
+            Ok(Err(e)) => {
                 problems.push(Problem::plain(e.0));
                 None
             }
+            Err(_) => {
+                problems.push(internal_error());
+                None
+            }
         };
-        let mut checking = checking;
         if let Err(e) = &templates {
             problems.push(Problem::plain(e.clone()));
+        }
+        // Checked content has every file parsed: the list comes from it. Otherwise the
+        // files are read again without checking, so that the list still shows them.
+        let objectives = match checking.as_ref().and_then(|c| c.checked.as_ref()) {
+            Some(checked) => objectives_of(
+                dir,
+                checked.managed.iter().map(|m| &m.source),
+                checked.services.iter().map(|s| &s.source),
+            ),
+            None => unchecked_objectives(dir),
+        };
+        if templates.is_err() {
             // Without templates nothing can be laid out or published.
             if let Some(c) = &mut checking {
                 c.checked = None;
@@ -382,10 +411,11 @@ impl Workspace {
         }
         self.current = Some(Current {
             generation,
-            objectives: objectives(dir),
+            objectives,
             checking,
             templates,
             problems,
+            millis: start.elapsed().as_millis() as u64,
         });
     }
 
@@ -686,25 +716,64 @@ fn sections(doc: &PagedDocument) -> Vec<Section> {
 }
 
 /// The objectives of the folder, read without checking (like `piao list`), so that the
-/// list is there even while one file has errors.
-fn objectives(dir: &Path) -> Vec<Objective> {
-    use crate::model::Action;
+/// list is there even while a file has errors; a file that cannot be read at all is
+/// listed by its name.
+fn unchecked_objectives(dir: &Path) -> Vec<Objective> {
     let mut sources = Sources::default();
     let mut report = Report::default();
     let Ok(content) = crate::load::load(dir, &mut sources, &mut report) else {
         return Vec::new();
     };
-    let file = |p: &Path| {
-        p.strip_prefix(dir)
-            .unwrap_or(p)
-            .to_string_lossy()
-            .into_owned()
-    };
+    let mut out = objectives_of(dir, content.managed.iter(), content.services.iter());
+    for (folder, tipo) in [
+        (crate::load::MANAGED_DIR, "gestionale"),
+        (crate::load::SERVICES_DIR, "istituzionale"),
+    ] {
+        for path in crate::load::toml_files(&dir.join(folder)).unwrap_or_default() {
+            let file = relative(dir, &path);
+            if out.iter().any(|o| o.file == file) {
+                continue;
+            }
+            let id = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            out.push(Objective {
+                breve: id.clone(),
+                id,
+                tipo,
+                numero: 0,
+                titolo: "(il file ha errori e non si può leggere)".into(),
+                azione: "—",
+                modifiche: 0,
+                file,
+                leggibile: false,
+            });
+        }
+    }
+    out.sort_by(|a, b| (a.tipo, a.numero, &a.file).cmp(&(b.tipo, b.numero, &b.file)));
+    out
+}
+
+fn relative(dir: &Path, p: &Path) -> String {
+    p.strip_prefix(dir)
+        .unwrap_or(p)
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// The list of objectives, as `piao list` shows it.
+fn objectives_of<'a>(
+    dir: &Path,
+    managed: impl Iterator<Item = &'a Loaded<Managed>>,
+    services: impl Iterator<Item = &'a Loaded<Service>>,
+) -> Vec<Objective> {
     let changes = |groups: &[crate::model::RawGroup]| -> usize {
         groups.iter().map(|g| g.modifiche.len()).sum()
     };
+    let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut out = Vec::new();
-    for m in &content.managed {
+    for m in managed {
         let o = &m.data;
         let numero = *o.numero.get_ref();
         out.push(Objective {
@@ -712,17 +781,18 @@ fn objectives(dir: &Path) -> Vec<Objective> {
             breve: crate::view::short_name('g', numero),
             tipo: "gestionale",
             numero,
-            titolo: o.titolo.split_whitespace().collect::<Vec<_>>().join(" "),
+            titolo: words(&o.titolo),
             azione: if *o.azione.get_ref() == Action::Eliminare {
                 "eliminare"
             } else {
                 "modificare"
             },
             modifiche: changes(&o.variazioni),
-            file: file(&m.path),
+            file: relative(dir, &m.path),
+            leggibile: true,
         });
     }
-    for s in &content.services {
+    for s in services {
         let o = &s.data;
         let numero = *o.numero.get_ref();
         out.push(Objective {
@@ -730,10 +800,11 @@ fn objectives(dir: &Path) -> Vec<Objective> {
             breve: crate::view::short_name('i', numero),
             tipo: "istituzionale",
             numero,
-            titolo: o.servizio.split_whitespace().collect::<Vec<_>>().join(" "),
+            titolo: words(&o.servizio),
             azione: "modificare",
             modifiche: changes(&o.variazioni),
-            file: file(&s.path),
+            file: relative(dir, &s.path),
+            leggibile: true,
         });
     }
     out.sort_by(|a, b| (a.tipo, a.numero).cmp(&(b.tipo, b.numero)));

@@ -93,9 +93,10 @@ function apply(s) {
   if (s.errori > 0) {
     status(count(s.errori, "errore", "errori") + " nei contenuti (" + time + ")", true);
   } else if (s.vista) {
-    const ms = (s.vista.millisecondi / 1000).toLocaleString("it-IT", { maximumFractionDigits: 2 });
+    const secs = (ms) => (ms / 1000).toLocaleString("it-IT", { maximumFractionDigits: 2 }) + " s";
     status("Aggiornato alle " + time + " · " + count(s.vista.pagine.length, "pagina", "pagine") +
-      (s.avvisi ? " · " + count(s.avvisi, "avviso", "avvisi") : "") + " · impaginato in " + ms + " s", false);
+      (s.avvisi ? " · " + count(s.avvisi, "avviso", "avvisi") : "") +
+      " · controllato in " + secs(s.controllo_ms) + ", impaginato in " + secs(s.vista.millisecondi), false);
   } else {
     status("Nessuna pagina da mostrare (" + time + ")", true);
   }
@@ -112,10 +113,12 @@ function showObjectives(list) {
     for (const o of rows) {
       const current = o.id === ui.sel;
       body.append(el("tr", { class: current ? "scelto" : null },
-        el("td", { class: "num", text: String(o.numero) }),
+        el("td", { class: "num", text: o.leggibile ? String(o.numero) : "?" }),
         el("td", {},
-          el("a", { href: "#/obiettivo/" + encodeURIComponent(o.id), "aria-current": current ? "page" : null,
-            title: "Richiesta e scheda di " + o.breve }, o.titolo),
+          o.leggibile
+            ? el("a", { href: "#/obiettivo/" + encodeURIComponent(o.id), "aria-current": current ? "page" : null,
+              title: "Richiesta e scheda di " + o.breve }, o.titolo)
+            : el("span", { class: "illeggibile", text: o.titolo }),
           el("span", { class: "file", text: o.file })),
         el("td", { class: o.azione, text: o.azione }),
         el("td", { class: "num", text: String(o.modifiche) })));
