@@ -5,7 +5,8 @@
 //! new state of the view (`/api/stato`, which lays the view out again) and (3) the PNG
 //! of the first page that changed. Measured for the view of one objective and for the
 //! whole annex, alternating, on a scratch copy of DIR (one title is edited back and
-//! forth). Prints the median and the range of each step. See BENCHMARKS.md.
+//! forth). Prints the median and the range of each step, and the server's own account
+//! of the state: loading and checking the files, laying out the view. See BENCHMARKS.md.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -74,7 +75,8 @@ fn main() {
         pages.push(ids(&s));
     }
 
-    let mut results: Vec<[Vec<f64>; 3]> = vec![Default::default(), Default::default()];
+    // Per view: event, state, PNG (client side); load + check, layout (server side).
+    let mut results: Vec<[Vec<f64>; 5]> = vec![Default::default(), Default::default()];
     for run in 0..runs {
         for (i, v) in views.iter().enumerate() {
             let text = std::fs::read_to_string(&file).unwrap();
@@ -101,14 +103,16 @@ fn main() {
             results[i][0].push(ms(evented));
             results[i][1].push(ms(stated));
             results[i][2].push(ms(imaged));
+            results[i][3].push(s["controllo_ms"].as_f64().unwrap());
+            results[i][4].push(s["vista"]["millisecondi"].as_f64().unwrap());
         }
     }
     let _ = child.kill();
     let _ = child.wait();
     let _ = std::fs::remove_dir_all(&scratch);
 
-    println!("| view | event | state (laid out) | first changed page (PNG) |");
-    println!("| --- | --- | --- | --- |");
+    println!("| view | event | state (laid out) | first changed page (PNG) | of which load + check | layout |");
+    println!("| --- | --- | --- | --- | --- | --- |");
     for (i, v) in views.iter().enumerate() {
         let name = if *v == "tutto" {
             format!("whole annex ({} pages)", pages[i].len())
@@ -116,10 +120,12 @@ fn main() {
             format!("one objective, {v} ({} pages)", pages[i].len())
         };
         println!(
-            "| {name} | {} | {} | {} |",
+            "| {name} | {} | {} | {} | {} | {} |",
             summary(&results[i][0]),
             summary(&results[i][1]),
-            summary(&results[i][2])
+            summary(&results[i][2]),
+            summary(&results[i][3]),
+            summary(&results[i][4])
         );
     }
 }

@@ -345,6 +345,7 @@ fn a_broken_file_shows_its_diagnostic_beside_the_last_good_pages_until_fixed() {
     let server = serve(&content);
     let good = state(&server, "tutto");
     let good_pages = page_ids(&good);
+    let good_g06 = page_ids(&state(&server, "g06-patto-educativo"));
     let mut events = Events::open(&server);
     let g = events.next_after(0);
 
@@ -359,6 +360,15 @@ fn a_broken_file_shows_its_diagnostic_beside_the_last_good_pages_until_fixed() {
     assert_eq!(list.len(), 16);
     let unreadable = list.iter().find(|o| o["file"] == G06).unwrap();
     assert_eq!(unreadable["leggibile"], false);
+    // Its own view stays chosen, with the problem beside its last good pages, rather
+    // than sending the reader elsewhere; a view never laid out has no pages yet.
+    let own = state(&server, "g06-patto-educativo");
+    assert!(own["nota"].is_null(), "{}", own["nota"]);
+    assert_eq!(own["vista"]["attuale"], false);
+    assert_eq!(page_ids(&own), good_g06);
+    assert!(own["errori"].as_u64().unwrap() >= 1);
+    let never = state(&server, "g07-tavoli-permanenti");
+    assert!(never["vista"].is_null() && never["nota"].is_null());
     let problem = broken["problemi"]
         .as_array()
         .unwrap()

@@ -220,7 +220,7 @@ impl Workspace {
         let mut nota = None;
         let selection = if sel == WHOLE {
             Some(Selection::All)
-        } else if current.objectives.iter().any(|o| o.id == sel && o.leggibile)
+        } else if current.objectives.iter().any(|o| o.id == sel)
             || (self.views.contains_key(sel) && current.checked().is_none())
         {
             Some(Selection::One(sel.to_string()))
