@@ -410,6 +410,57 @@ fn a_broken_file_shows_its_diagnostic_beside_the_last_good_pages_until_fixed() {
 }
 
 #[test]
+fn two_tabs_and_saves_during_a_render_end_on_the_current_files() {
+    let (_dir, content) = workspace();
+    let server = serve(&content);
+    state(&server, "tutto");
+    let mut tabs = [Events::open(&server), Events::open(&server)];
+    let mut seen = [tabs[0].next_after(0), tabs[1].next_after(0)];
+    let path = content.join(G06);
+    let original = std::fs::read_to_string(&path).unwrap();
+    // One tab keeps asking for the annex while the file is saved five times.
+    let asking = {
+        let addr = server.addr;
+        std::thread::spawn(move || {
+            for _ in 0..6 {
+                let r = raw_get(addr, "/api/stato?sel=tutto", &addr.to_string());
+                assert_eq!(r.status, 200);
+            }
+        })
+    };
+    for n in 1..=5 {
+        let text = original.replacen(
+            "titolo = \"Patto educativo di comunità\"",
+            &format!("titolo = \"Patto educativo di comunità, versione {n}\""),
+            1,
+        );
+        std::fs::write(&path, text).unwrap();
+        std::thread::sleep(Duration::from_millis(120));
+    }
+    asking.join().unwrap();
+    // Both tabs hear of the change; once the events stop, both see the last save.
+    for (tab, seen) in tabs.iter_mut().zip(seen.iter_mut()) {
+        *seen = tab.next_after(*seen);
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let a = state(&server, "tutto");
+        let b = state(&server, "g06-patto-educativo");
+        let title = |s: &Value| objective(s, "g06")["titolo"].clone();
+        if title(&a) == "Patto educativo di comunità, versione 5"
+            && title(&b) == title(&a)
+            && b["vista"]["attuale"] == true
+            && a["vista"]["attuale"] == true
+            && a["generazione"] == b["generazione"]
+        {
+            break;
+        }
+        assert!(Instant::now() < deadline, "never showed the last save: {a}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
 fn downloads_are_byte_identical_to_the_commands() {
     let (dir, content) = workspace();
     let server = serve(&content);

@@ -26,9 +26,9 @@ use typst_layout::PagedDocument;
 
 use super::pages::{PageInfo, PageStore};
 use crate::check::Checked;
+use crate::diag::{self, Diagnostic, Report, Sources};
 use crate::load::Loaded;
 use crate::model::{Action, Managed, Service};
-use crate::diag::{self, Diagnostic, Report, Sources};
 use crate::pipeline::{self, Checking};
 use crate::render::{Selection, Templates};
 use crate::typeset::Engine;
@@ -373,9 +373,8 @@ impl Workspace {
         let start = Instant::now();
         let mut problems = Vec::new();
         let strict = self.settings.strict;
-        let loaded = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            pipeline::load_and_check(dir, strict)
-        }));
+        let loaded =
+            std::panic::catch_unwind(AssertUnwindSafe(|| pipeline::load_and_check(dir, strict)));
         let mut checking = match loaded {
             Ok(Ok(c)) => {
                 problems.extend(problems_of(&c.report, &c.sources));
