@@ -14,7 +14,6 @@ const ui = {
   pages: [],
   last: {},          // last rendered JSON of each part, to skip unchanged ones
   updates: 0,
-  scrollTo: null,
 };
 
 const $ = (id) => document.getElementById(id);
@@ -213,6 +212,8 @@ function showView(v, s) {
   const note = $("nota-pagine");
   const box = $("pagine");
   if (!v) {
+    const o = s.obiettivi.find((x) => x.id === ui.sel);
+    $("titolo-vista").textContent = o ? o.breve + " — " + o.file : "Allegato intero";
     note.hidden = false;
     note.textContent = s.errori
       ? "Nessuna pagina ancora: correggi i problemi elencati sopra e salva il file."
@@ -233,10 +234,7 @@ function showView(v, s) {
   ui.pages = v.pagine;
   drawPages();
   if (changed("sezioni", v.sezioni)) showSections(v.sezioni);
-  if (fresh) {
-    $("principale").scrollTop = 0;
-    if (ui.scrollTo) { goToPage(ui.scrollTo); ui.scrollTo = null; }
-  }
+  if (fresh) $("principale").scrollTop = 0;
 }
 
 // Places one figure per page (reusing those already there): an image whose page did
