@@ -224,6 +224,13 @@ def main():
                  "the list of objectives")
         wait_for(devtools, "document.querySelectorAll('#pagine figure').length > 0",
                  "the pages of g06")
+        wait_for(devtools, "document.querySelector('#pagine img').complete", "the first image", 30)
+        # Read further down: the update must leave the reader where they were.
+        scrolled = devtools.evaluate(
+            "(() => { const m = document.getElementById('principale');"
+            " m.scrollTop = Math.min(900, m.scrollHeight - m.clientHeight); return m.scrollTop; })()")
+        if not scrolled:
+            fail("the pages of g06 cannot be scrolled")
         loaded = devtools.evaluate("document.body.dataset.caricata")
         first_page = devtools.evaluate("document.querySelector('#pagine figure').dataset.id")
         path = os.path.join(content, G06)
@@ -238,10 +245,21 @@ def main():
         wait_for(devtools, "document.querySelector('#pagine figure').dataset.id !== %s"
                  % json.dumps(first_page), "the first page of g06 to be laid out again", 30)
         wait_for(devtools, "document.querySelector('#pagine img').complete", "the new image", 30)
+        elapsed = time.time() - start
         if devtools.evaluate("document.body.dataset.caricata") != loaded:
             fail("the page was reloaded")
-        print("browser check: the change is on the page after %.2f s, without a reload"
-              % (time.time() - start))
+        after = devtools.evaluate("document.getElementById('principale').scrollTop")
+        if abs(after - scrolled) > 2:
+            fail("the update moved the reading position from %s to %s" % (scrolled, after))
+        # Zoom: the pages grow and ask for sharper images.
+        width = devtools.evaluate("document.querySelector('#pagine figure').offsetWidth")
+        devtools.evaluate("document.getElementById('ingrandisci').click()")
+        devtools.evaluate("document.getElementById('ingrandisci').click()")
+        wider = devtools.evaluate("document.querySelector('#pagine figure').offsetWidth")
+        if not wider > width:
+            fail("zooming in did not enlarge the pages (%s -> %s)" % (width, wider))
+        print("browser check: the change is on the page after %.2f s, without a reload, "
+              "at the same reading position; zoom works" % elapsed)
     finally:
         for p in (browser, server):
             if p is not None:
