@@ -303,6 +303,7 @@ fn a_save_arrives_as_an_event_and_the_page_shows_it() {
     let id = "g06-patto-educativo";
     let before = state(&server, id);
     let old_pages = page_ids(&before);
+    let other = page_ids(&state(&server, "g07-tavoli-permanenti"));
     let mut events = Events::open(&server);
     let generation = events.next_after(0);
 
@@ -321,6 +322,8 @@ fn a_save_arrives_as_an_event_and_the_page_shows_it() {
     let new_pages = page_ids(&after);
     assert_ne!(old_pages, new_pages, "the pages show the new title");
     assert_eq!(after["vista"]["attuale"], true);
+    // Another objective's pages did not change: same addresses, nothing to fetch again.
+    assert_eq!(page_ids(&state(&server, "g07-tavoli-permanenti")), other);
 
     // A file deleted and created again: the list follows.
     let path = content.join(G06);
