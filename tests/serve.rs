@@ -255,6 +255,17 @@ fn lists_the_objectives_and_lays_out_the_annex_and_one_objective() {
     assert_eq!(objective(&whole, "g16")["azione"], "eliminare");
     assert_eq!(whole["errori"], 0, "{}", whole["problemi"]);
     assert_eq!(whole["scaricabile"], true);
+    // Once laid out, the page itself carries the state (no second round trip), with
+    // nothing in it that could close its <script> element early.
+    let page = get(&server, "/").text();
+    let start = page
+        .find("id=\"stato-iniziale\">")
+        .expect("state in the page");
+    let inline = &page[start..];
+    let inline = &inline[inline.find('>').unwrap() + 1..inline.find("</script>").unwrap()];
+    assert!(!inline.contains('<'));
+    let inline: Value = serde_json::from_str(inline).unwrap();
+    assert_eq!(inline["obiettivi"], whole["obiettivi"]);
 
     let view = &whole["vista"];
     assert_eq!(view["attuale"], true);

@@ -100,16 +100,28 @@ fn state_json(shared: &Shared, sel: &str) -> Vec<u8> {
     serde_json::to_vec(&state).expect("state serializes")
 }
 
-/// The page, with the state of the whole annex already in it: the list and the first
-/// pages appear at once, with no second round trip (and a browser that takes a
-/// snapshot at the `load` event sees them).
+/// The page, with the state of the whole annex already in it when that is ready: the
+/// list and the first pages then appear at once, with no second round trip (and a
+/// browser that takes a snapshot at the `load` event sees them). When the annex is
+/// still being laid out, the page comes at once without it and asks for it.
 fn index(shared: &Shared) -> Reply {
-    let json = String::from_utf8(state_json(shared, WHOLE)).expect("JSON is UTF-8");
-    // Inside a <script> element, `<` could close it: JSON allows `\u003c` instead.
-    let data = format!(
-        "<script type=\"application/json\" id=\"stato-iniziale\">{}</script>",
-        json.replace('<', "\\u003c")
-    );
+    let generation = shared.changes.current();
+    let ready = shared
+        .workspace
+        .try_lock()
+        .ok()
+        .and_then(|mut w| w.ready_state(generation, WHOLE, &shared.pages));
+    let data = match ready {
+        Some(state) => {
+            let json = serde_json::to_string(&state).expect("state serializes");
+            // Inside a <script> element, `<` could close it: JSON allows `\u003c`.
+            format!(
+                "<script type=\"application/json\" id=\"stato-iniziale\">{}</script>",
+                json.replace('<', "\\u003c")
+            )
+        }
+        None => String::new(),
+    };
     let html = INDEX.replacen("<!--STATO-->", &data, 1);
     bytes(200, html.into_bytes(), "text/html; charset=utf-8")
 }

@@ -100,6 +100,20 @@ pub fn start(settings: Settings, addr: SocketAddr) -> Result<Running, String> {
         changes: changes.clone(),
         hosts,
     });
+    // Lay the annex out now, so that it is ready when the browser opens.
+    {
+        let shared = shared.clone();
+        let _ = std::thread::Builder::new()
+            .name("piao-serve-first".into())
+            .spawn(move || {
+                let generation = shared.changes.current();
+                shared
+                    .workspace
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .state(generation, workspace::WHOLE, &shared.pages);
+            });
+    }
     let accept = {
         let server = server.clone();
         let stop = stop.clone();

@@ -211,6 +211,17 @@ impl Workspace {
         }
     }
 
+    /// The state of view `sel` at `generation` if it needs no work (it was computed
+    /// already), so that a page can carry it without making the browser wait.
+    pub fn ready_state(&mut self, generation: u64, sel: &str, store: &PageStore) -> Option<State> {
+        let ready = self
+            .current
+            .as_ref()
+            .is_some_and(|c| c.generation == generation)
+            && self.views.get(sel).is_some_and(|v| v.tried == generation);
+        ready.then(|| self.state(generation, sel, store))
+    }
+
     /// The state of view `sel` (`tutto` or an objective's id) at `generation`.
     pub fn state(&mut self, generation: u64, sel: &str, store: &PageStore) -> State {
         self.refresh(generation);
