@@ -124,6 +124,9 @@ pub fn watch(
             )
         })?;
     }
+    // Events may name paths as given or absolute: know the folders both ways.
+    let mut known = dirs.clone();
+    known.extend(dirs.iter().filter_map(|d| d.canonicalize().ok()));
     let handle = std::thread::Builder::new()
         .name("piao-serve-watch".into())
         .spawn(move || {
@@ -131,7 +134,7 @@ pub fn watch(
             while !stop.load(Ordering::Relaxed) {
                 match rx.recv_timeout(POLL) {
                     Ok(event) => {
-                        if !relevant(&event) {
+                        if !relevant(&event, &known) {
                             continue;
                         }
                         // Let the burst of events of one save settle.
@@ -167,9 +170,10 @@ pub fn watch(
 }
 
 /// Whether an event may change what is shown: not a mere read, not an editor's backup
-/// or swap file. Anything else counts, even in doubt: a generation that changed
-/// nothing costs little, since unchanged sources are not laid out again.
-fn relevant(event: &notify::Result<notify::Event>) -> bool {
+/// or swap file, nothing under a hidden folder (`.git`). Anything else counts, even in
+/// doubt: a generation that changed nothing costs little, since unchanged sources are
+/// not laid out again.
+fn relevant(event: &notify::Result<notify::Event>, dirs: &[PathBuf]) -> bool {
     let Ok(event) = event else {
         return true;
     };
@@ -178,11 +182,15 @@ fn relevant(event: &notify::Result<notify::Event>) -> bool {
     }
     event.paths.is_empty()
         || event.paths.iter().any(|p| {
+            let inside = dirs
+                .iter()
+                .find_map(|d| p.strip_prefix(d).ok())
+                .unwrap_or(p);
+            let hidden = inside
+                .components()
+                .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
             let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            !(name.starts_with('.')
-                || name.ends_with('~')
-                || name.ends_with(".swp")
-                || name.ends_with(".tmp"))
+            !(hidden || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp"))
         })
 }
 
@@ -204,6 +212,10 @@ fn walk(dir: &Path, depth: usize, h: &mut DefaultHasher) {
     let mut entries: Vec<_> = entries.filter_map(|e| e.ok()).collect();
     entries.sort_by_key(|e| e.file_name());
     for e in entries {
+        // Hidden entries (`.git`, editors' swap files) are not content.
+        if e.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
         let path = e.path();
         path.hash(h);
         // `metadata` follows symbolic links, as loading the content does.
@@ -241,6 +253,45 @@ mod tests {
         assert_eq!(t.join().unwrap(), Some(g + 1));
         changes.close();
         assert_eq!(changes.wait_past(g + 1, Duration::from_secs(10)), None);
+    }
+
+    #[test]
+    fn reads_backups_and_hidden_folders_are_not_changes() {
+        let dirs = vec![PathBuf::from("/a/content")];
+        let event = |kind: EventKind, path: &str| {
+            Ok(notify::Event::new(kind).add_path(PathBuf::from(path)))
+        };
+        let modify = || EventKind::Modify(notify::event::ModifyKind::Any);
+        assert!(relevant(
+            &event(modify(), "/a/content/gestionali/g06.toml"),
+            &dirs
+        ));
+        assert!(relevant(&event(modify(), "/a/content/gestionali"), &dirs));
+        assert!(!relevant(
+            &event(
+                EventKind::Access(notify::event::AccessKind::Any),
+                "/a/content/allegato.toml"
+            ),
+            &dirs
+        ));
+        assert!(!relevant(
+            &event(modify(), "/a/content/.git/objects/ab/cd"),
+            &dirs
+        ));
+        assert!(!relevant(
+            &event(modify(), "/a/content/gestionali/g06.toml~"),
+            &dirs
+        ));
+        assert!(!relevant(
+            &event(modify(), "/a/content/gestionali/.g06.toml.swp"),
+            &dirs
+        ));
+        // A hidden folder above the watched one does not hide it.
+        let dirs = vec![PathBuf::from("/home/u/.config/piao/content")];
+        assert!(relevant(
+            &event(modify(), "/home/u/.config/piao/content/allegato.toml"),
+            &dirs
+        ));
     }
 
     #[test]
