@@ -42,15 +42,17 @@ fn main() {
     let file = files[0].clone();
     let id = file.file_stem().unwrap().to_string_lossy().into_owned();
 
-    let mut child = Command::new(&piao)
-        .args(["serve", "--porta", "0", "--content"])
-        .arg(&scratch)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start piao serve");
+    let mut server = Server(
+        Command::new(&piao)
+            .args(["serve", "--porta", "0", "--content"])
+            .arg(&scratch)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start piao serve"),
+    );
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
+    BufReader::new(server.0.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
     let addr: SocketAddr = line
@@ -107,8 +109,7 @@ fn main() {
             results[i][4].push(s["vista"]["millisecondi"].as_f64().unwrap());
         }
     }
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(server);
     let _ = std::fs::remove_dir_all(&scratch);
 
     println!("| view | event | state (laid out) | first changed page (PNG) | of which load + check | layout |");
@@ -127,6 +128,16 @@ fn main() {
             summary(&results[i][3]),
             summary(&results[i][4])
         );
+    }
+}
+
+/// The server, stopped when dropped (also when a measurement panics).
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }
 
