@@ -113,6 +113,20 @@ pub enum Command {
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Mostra l'allegato nel browser e lo aggiorna a ogni salvataggio dei contenuti (Ctrl-C per uscire).
+    Serve {
+        #[command(flatten)]
+        content: ContentArg,
+        /// Porta su cui ascoltare (predefinita: 3000, o la prima libera dopo; 0: una porta libera qualsiasi).
+        #[arg(long, value_name = "N")]
+        porta: Option<u16>,
+        /// Indirizzo su cui ascoltare: il predefinito 127.0.0.1 è raggiungibile solo da questo computer.
+        #[arg(long, value_name = "INDIRIZZO", default_value = "127.0.0.1")]
+        indirizzo: std::net::IpAddr,
+        /// Apre la pagina nel browser predefinito.
+        #[arg(long)]
+        apri: bool,
+    },
     /// Crea il file TOML di un nuovo obiettivo, con tutti i campi da compilare e commentati.
     New {
         /// Il tipo di obiettivo: gestionale o istituzionale.

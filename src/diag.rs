@@ -201,7 +201,7 @@ pub fn render(report: &Report, sources: &Sources, color: bool) -> String {
 
 /// `text` with every control or bidirectional-override character replaced by
 /// question marks of the same length in bytes, so that spans still fit.
-fn printable(text: &str) -> String {
+pub fn printable(text: &str) -> String {
     text.chars()
         .map(|c| {
             let hidden = (c.is_control() && !matches!(c, '\n' | '\t' | '\r'))

@@ -25,6 +25,7 @@ pub mod publish;
 pub mod record;
 pub mod render;
 pub mod schedule;
+pub mod serve;
 pub mod streams;
 pub mod text;
 pub mod typeset;

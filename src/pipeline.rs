@@ -187,7 +187,10 @@ fn line_range(text: &str, line: usize) -> std::ops::Range<usize> {
     0..0
 }
 
-fn typst_diagnostic(
+/// A Typst problem as a diagnostic, placed in the template line that generated it
+/// when the generated source maps back to one (also used by `piao serve`, which lays
+/// out pages without exporting a PDF).
+pub fn typst_diagnostic(
     p: &TypstProblem,
     rendered: &Rendered,
     templates: &Templates,

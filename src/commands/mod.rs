@@ -8,6 +8,7 @@ mod export;
 mod list;
 mod new;
 mod schema;
+mod serve;
 mod typst;
 mod watch;
 
@@ -69,6 +70,12 @@ fn run_command(cli: Cli) -> i32 {
             content,
             output,
         } => watch::run(&content, obiettivo, output, quiet),
+        Command::Serve {
+            content,
+            porta,
+            indirizzo,
+            apri,
+        } => serve::run(&content, porta, indirizzo, apri, quiet),
         Command::New {
             tipo,
             numero,

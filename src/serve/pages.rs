@@ -1,0 +1,142 @@
+//! Page images for `piao serve`: every laid-out page is kept under a hash of its
+//! content and turned into a PNG (with Typst's own renderer) only when a browser asks
+//! for it.
+//!
+//! The hash is the page's address (`/pagina/<hash>.png`): after an edit, the pages that
+//! did not change keep their address, so the browser keeps their images and fetches
+//! only the new ones; a page below the visible area is never rendered at all.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+use serde::Serialize;
+use typst_layout::Page;
+
+/// The resolutions a page image is made at, in pixels per typographic point (a point
+/// is 1/72 inch: 2 gives 144 dpi, sharp at 100% zoom on a normal screen).
+pub const SCALES: std::ops::RangeInclusive<u8> = 1..=4;
+
+/// PNG bytes kept at most, over all pages (the least recently used go first).
+const PNG_BUDGET: usize = 384 * 1024 * 1024;
+
+/// What the browser needs to place a page before its image arrives.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PageInfo {
+    /// The page's address: a hash of its content, in hex.
+    pub id: String,
+    /// Width and height in typographic points.
+    pub larghezza: f64,
+    pub altezza: f64,
+}
+
+struct Stored {
+    page: Page,
+    pngs: HashMap<u8, Arc<Vec<u8>>>,
+    used: u64,
+}
+
+/// Every page currently shown by some view, with the images made of it.
+#[derive(Default)]
+pub struct PageStore {
+    inner: Mutex<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    pages: HashMap<String, Stored>,
+    clock: u64,
+    png_bytes: usize,
+}
+
+impl PageStore {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Keeps `pages` and returns their addresses and sizes, in order.
+    pub fn insert(&self, pages: &[Page]) -> Vec<PageInfo> {
+        let mut inner = self.lock();
+        pages
+            .iter()
+            .map(|page| {
+                let id = format!("{:032x}", typst::utils::hash128(page));
+                let size = page.frame.size();
+                inner.pages.entry(id.clone()).or_insert_with(|| Stored {
+                    page: page.clone(),
+                    pngs: HashMap::new(),
+                    used: 0,
+                });
+                PageInfo {
+                    id,
+                    larghezza: size.x.to_pt(),
+                    altezza: size.y.to_pt(),
+                }
+            })
+            .collect()
+    }
+
+    /// Forgets every page not in `keep` (pages no view shows any more).
+    pub fn retain(&self, keep: &HashSet<&str>) {
+        let mut inner = self.lock();
+        inner.pages.retain(|id, _| keep.contains(id.as_str()));
+        inner.png_bytes = inner
+            .pages
+            .values()
+            .flat_map(|s| s.pngs.values())
+            .map(|p| p.len())
+            .sum();
+    }
+
+    /// The PNG of page `id` at `scale` pixels per point; `None` for an unknown page.
+    /// Rendering happens outside the lock, so pages are rendered in parallel.
+    pub fn png(&self, id: &str, scale: u8) -> Option<Arc<Vec<u8>>> {
+        let scale = scale.clamp(*SCALES.start(), *SCALES.end());
+        let page = {
+            let mut inner = self.lock();
+            inner.clock += 1;
+            let clock = inner.clock;
+            let stored = inner.pages.get_mut(id)?;
+            stored.used = clock;
+            if let Some(png) = stored.pngs.get(&scale) {
+                return Some(png.clone());
+            }
+            stored.page.clone()
+        };
+        let options = typst_render::RenderOptions {
+            pixel_per_pt: typst::utils::Scalar::new(f64::from(scale)),
+            ..Default::default()
+        };
+        let png = Arc::new(typst_render::render(&page, &options).encode_png().ok()?);
+        let mut inner = self.lock();
+        let len = png.len();
+        if let Some(stored) = inner.pages.get_mut(id) {
+            if stored.pngs.insert(scale, png.clone()).is_none() {
+                inner.png_bytes += len;
+            }
+        }
+        inner.trim();
+        Some(png)
+    }
+}
+
+impl Inner {
+    /// Drops the images of the least recently used pages until within the budget.
+    fn trim(&mut self) {
+        while self.png_bytes > PNG_BUDGET {
+            let Some(oldest) = self
+                .pages
+                .iter()
+                .filter(|(_, s)| !s.pngs.is_empty())
+                .min_by_key(|(_, s)| s.used)
+                .map(|(id, _)| id.clone())
+            else {
+                return;
+            };
+            if let Some(s) = self.pages.get_mut(&oldest) {
+                let freed: usize = s.pngs.values().map(|p| p.len()).sum();
+                s.pngs.clear();
+                self.png_bytes -= freed;
+            }
+        }
+    }
+}
