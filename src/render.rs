@@ -228,7 +228,10 @@ fn environment(templates: &Templates) -> Result<Environment<'_>, TemplateProblem
     // Binary data (an image) as a Typst `bytes` value, embedded in the source.
     env.add_filter("typst_bytes", |v: Value| -> Result<Value, Error> {
         let bytes = v.as_bytes().ok_or_else(|| {
-            Error::new(ErrorKind::InvalidOperation, "`typst_bytes` vuole dati binari")
+            Error::new(
+                ErrorKind::InvalidOperation,
+                "`typst_bytes` vuole dati binari",
+            )
         })?;
         Ok(Value::from_safe_string(bytes_literal(bytes)))
     });
@@ -346,7 +349,10 @@ mod tests {
     fn printed_values_are_typeset_then_escaped() {
         assert_eq!(markup("l'Ente"), "l’Ente");
         assert_eq!(markup("> 3 %"), "\\>\u{a0}3\u{a0}\\%");
-        assert_eq!(markup("\\\\srv\\dati"), "\\\\\u{2060}\\\\srv\u{200b}\\\\dati");
+        assert_eq!(
+            markup("\\\\srv\\dati"),
+            "\\\\\u{2060}\\\\srv\u{200b}\\\\dati"
+        );
     }
 
     #[test]

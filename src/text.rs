@@ -243,20 +243,69 @@ const COMPARATORS: &[&str] = &[
 ];
 /// Units that must not start a line: they belong to the number before them.
 const UNITS: &[&str] = &[
-    "%", "‰", "€", "$", "£", "h", "ore", "ora", "min", "minuti", "gg", "g", "giorni",
-    "giorno", "gg.lav", "sett", "settimane", "mesi", "mese", "anni", "anno", "km", "m",
-    "mq", "m²", "m2", "mc", "m³", "kg", "t", "kw", "kwh", "mwh", "pt", "punti", "volte",
-    "ab", "abitanti", "unità", "utenti", "dipendenti", "ml", "l",
+    "%",
+    "‰",
+    "€",
+    "$",
+    "£",
+    "h",
+    "ore",
+    "ora",
+    "min",
+    "minuti",
+    "gg",
+    "g",
+    "giorni",
+    "giorno",
+    "gg.lav",
+    "sett",
+    "settimane",
+    "mesi",
+    "mese",
+    "anni",
+    "anno",
+    "km",
+    "m",
+    "mq",
+    "m²",
+    "m2",
+    "mc",
+    "m³",
+    "kg",
+    "t",
+    "kw",
+    "kwh",
+    "mwh",
+    "pt",
+    "punti",
+    "volte",
+    "ab",
+    "abitanti",
+    "unità",
+    "utenti",
+    "dipendenti",
+    "ml",
+    "l",
 ];
 /// Abbreviations that introduce a number ("n. 5", "art. 97", "D.Lgs. 50/2016").
 const BEFORE_NUMBER: &[&str] = &[
-    "n.", "n°", "nr.", "art.", "artt.", "comma", "pag.", "pagg.", "lett.", "d.lgs.",
-    "d.l.", "d.p.r.", "dpr", "l.", "l.r.", "reg.", "cap.", "€", "$", "£",
+    "n.", "n°", "nr.", "art.", "artt.", "comma", "pag.", "pagg.", "lett.", "d.lgs.", "d.l.",
+    "d.p.r.", "dpr", "l.", "l.r.", "reg.", "cap.", "€", "$", "£",
 ];
 /// Month names: a day stays with its month ("28 settembre").
 const MONTHS: &[&str] = &[
-    "gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
-    "settembre", "ottobre", "novembre", "dicembre",
+    "gennaio",
+    "febbraio",
+    "marzo",
+    "aprile",
+    "maggio",
+    "giugno",
+    "luglio",
+    "agosto",
+    "settembre",
+    "ottobre",
+    "novembre",
+    "dicembre",
 ];
 /// Characters that separate the parts of a path, a URL or an e-mail.
 const SEPARATORS: &str = "/\\.@_?&=#:";
@@ -368,7 +417,8 @@ fn is_long_token(t: &str) -> bool {
         && (t.contains('\\')
             || t.contains("://")
             || t.to_lowercase().starts_with("www.")
-            || t.split_once('@').is_some_and(|(u, d)| !u.is_empty() && d.contains('.'))
+            || t.split_once('@')
+                .is_some_and(|(u, d)| !u.is_empty() && d.contains('.'))
             || t.matches('/').count() >= 2
             || (t.chars().count() >= 25 && t.chars().any(|c| SEPARATORS.contains(c))))
 }
@@ -511,7 +561,10 @@ mod tests {
     fn apostrophes_and_quotes_are_typographic() {
         assert_eq!(typography("l'Ente"), "l’Ente");
         assert_eq!(typography("D'AMICO"), "D’AMICO");
-        assert_eq!(typography("corsi \"sull'etica\" e 'altro'"), "corsi “sull’etica” e ‘altro’");
+        assert_eq!(
+            typography("corsi \"sull'etica\" e 'altro'"),
+            "corsi “sull’etica” e ‘altro’"
+        );
         assert_eq!(typography("l'\"etica\""), "l’“etica”");
         assert_eq!(typography("\" da"), "” da");
         assert_eq!(typography("anni '90"), "anni ’90");
@@ -523,12 +576,24 @@ mod tests {
         assert_eq!(typography("≥ 30 h"), format!("≥{nb}30{nb}h"));
         assert_eq!(typography("< 2 %"), format!("<{nb}2{nb}%"));
         assert_eq!(typography("> 3 %"), format!(">{nb}3{nb}%"));
-        assert_eq!(typography("entro ≤ 60 gg."), format!("entro ≤{nb}60{nb}gg."));
-        assert_eq!(typography("10 gg. lavorativi"), format!("10{nb}gg. lavorativi"));
+        assert_eq!(
+            typography("entro ≤ 60 gg."),
+            format!("entro ≤{nb}60{nb}gg.")
+        );
+        assert_eq!(
+            typography("10 gg. lavorativi"),
+            format!("10{nb}gg. lavorativi")
+        );
         assert_eq!(typography("1.000,00 €"), format!("1.000,00{nb}€"));
-        assert_eq!(typography("n. 12 del 28 settembre 2023"), format!("n.{nb}12 del 28{nb}settembre 2023"));
+        assert_eq!(
+            typography("n. 12 del 28 settembre 2023"),
+            format!("n.{nb}12 del 28{nb}settembre 2023")
+        );
         assert_eq!(typography("30.000 / 9"), format!("30.000{nb}/{nb}9"));
-        assert_eq!(typography("art. 97 del D.Lgs. 50/2016"), format!("art.{nb}97 del D.Lgs.{nb}50/2016"));
+        assert_eq!(
+            typography("art. 97 del D.Lgs. 50/2016"),
+            format!("art.{nb}97 del D.Lgs.{nb}50/2016")
+        );
         // Words are not units, and a lone comparator in prose still binds forward only.
         assert_eq!(typography("2 gatti"), "2 gatti");
         assert_eq!(typography("a < b"), format!("a <{nb}b"));

@@ -376,11 +376,7 @@ pub fn build(checked: &Checked, applied: &Applied, profile: Profile) -> Document
 
     Document {
         ente: clean(&a.ente),
-        provincia: a
-            .provincia
-            .as_deref()
-            .map(clean)
-            .filter(|p| !p.is_empty()),
+        provincia: a.provincia.as_deref().map(clean).filter(|p| !p.is_empty()),
         emblem: checked.emblem.as_ref().map(|e| EmblemView {
             format: e.format,
             bytes: e.bytes.clone(),

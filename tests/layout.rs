@@ -89,15 +89,99 @@ fn dict<'a>(doc: &'a Document, o: &'a Object) -> Option<&'a Dictionary> {
 }
 
 /// What is needed of a font to place and read its glyphs.
-struct Font<'a> {
-    encoding: Option<lopdf::Encoding<'a>>,
+struct Font {
+    to_unicode: HashMap<u32, String>,
     two_bytes: bool,
     widths: HashMap<u32, f32>,
     default_width: f32,
 }
 
-fn font<'a>(doc: &'a Document, d: &'a Dictionary) -> Font<'a> {
-    let encoding = d.get_font_encoding(doc).ok();
+/// The hex strings (`<0041>`) of a CMap line.
+fn hex_items(line: &str) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut rest = line;
+    while let Some(start) = rest.find('<') {
+        let Some(end) = rest[start..].find('>') else {
+            break;
+        };
+        let hex = &rest[start + 1..start + end];
+        let bytes: Vec<u8> = (0..hex.len() / 2)
+            .filter_map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok())
+            .collect();
+        out.push(bytes);
+        rest = &rest[start + end + 1..];
+    }
+    out
+}
+
+fn utf16(bytes: &[u8]) -> String {
+    let units: Vec<u16> = bytes
+        .chunks(2)
+        .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
+        .collect();
+    String::from_utf16_lossy(&units)
+}
+
+fn code(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0u32, |a, b| (a << 8) | *b as u32)
+}
+
+/// The `ToUnicode` map of a font: glyph code → text (bfchar and bfrange sections).
+fn to_unicode(doc: &Document, d: &Dictionary) -> HashMap<u32, String> {
+    let mut map = HashMap::new();
+    let Some(Object::Stream(s)) = d.get(b"ToUnicode").ok().map(|o| deref(doc, o)) else {
+        return map;
+    };
+    let data = s
+        .decompressed_content()
+        .unwrap_or_else(|_| s.content.clone());
+    let text = String::from_utf8_lossy(&data);
+    let mut section = "";
+    for line in text.lines() {
+        let l = line.trim();
+        if l.ends_with("beginbfchar") {
+            section = "char";
+            continue;
+        } else if l.ends_with("beginbfrange") {
+            section = "range";
+            continue;
+        } else if l.starts_with("end") {
+            section = "";
+            continue;
+        }
+        let items = hex_items(l);
+        match section {
+            "char" if items.len() >= 2 => {
+                map.insert(code(&items[0]), utf16(&items[1]));
+            }
+            "range" if items.len() >= 3 => {
+                let (lo, hi) = (code(&items[0]), code(&items[1]));
+                if l.contains('[') {
+                    for (k, dst) in items[2..].iter().enumerate() {
+                        map.insert(lo + k as u32, utf16(dst));
+                    }
+                } else {
+                    let base: Vec<u16> = items[2]
+                        .chunks(2)
+                        .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
+                        .collect();
+                    for (k, c) in (lo..=hi).enumerate() {
+                        let mut units = base.clone();
+                        if let Some(last) = units.last_mut() {
+                            *last = last.wrapping_add(k as u16);
+                        }
+                        map.insert(c, String::from_utf16_lossy(&units));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    map
+}
+
+fn font(doc: &Document, d: &Dictionary) -> Font {
+    let to_unicode = to_unicode(doc, d);
     let subtype = d.get(b"Subtype").and_then(Object::as_name).unwrap_or(b"");
     let mut widths = HashMap::new();
     let mut default_width = 1000.0;
@@ -151,7 +235,7 @@ fn font<'a>(doc: &'a Document, d: &'a Dictionary) -> Font<'a> {
         default_width = 0.0;
     }
     Font {
-        encoding,
+        to_unicode,
         two_bytes: subtype == b"Type0",
         widths,
         default_width,
@@ -292,16 +376,17 @@ fn read_stream(
                         Object::String(bytes, _) => {
                             let step = if f.two_bytes { 2 } else { 1 };
                             for code_bytes in bytes.chunks(step) {
-                                let code = code_bytes.iter().fold(0u32, |a, b| (a << 8) | *b as u32);
-                                let text = f
-                                    .encoding
-                                    .as_ref()
-                                    .and_then(|e| e.bytes_to_string(code_bytes).ok())
-                                    .unwrap_or_default();
-                                let w0 = f.widths.get(&code).copied().unwrap_or(f.default_width) / 1000.0;
-                                let trm = mul(&[size * th, 0.0, 0.0, size, 0.0, rise], &mul(&tm, &st.ctm));
+                                let code = code(code_bytes);
+                                let text = f.to_unicode.get(&code).cloned().unwrap_or_default();
+                                let w0 = f.widths.get(&code).copied().unwrap_or(f.default_width)
+                                    / 1000.0;
+                                let trm = mul(
+                                    &[size * th, 0.0, 0.0, size, 0.0, rise],
+                                    &mul(&tm, &st.ctm),
+                                );
                                 let scale = (trm[2] * trm[2] + trm[3] * trm[3]).sqrt();
-                                let xscale = (trm[0] * trm[0] + trm[1] * trm[1]).sqrt() / th.max(1e-6);
+                                let xscale =
+                                    (trm[0] * trm[0] + trm[1] * trm[1]).sqrt() / th.max(1e-6);
                                 let space = if !f.two_bytes && code == 32 { tw } else { 0.0 };
                                 let tx = (w0 * size + tc + space) * th;
                                 out.push(Glyph {
@@ -342,8 +427,15 @@ fn read_stream(
                     .map(|a| nums(a))
                     .unwrap_or_else(|_| IDENTITY.to_vec());
                 let m = [m[0], m[1], m[2], m[3], m[4], m[5]];
-                let res = s.dict.get(b"Resources").ok().and_then(|r| dict(doc, r)).or(resources);
-                let data = s.decompressed_content().unwrap_or_else(|_| s.content.clone());
+                let res = s
+                    .dict
+                    .get(b"Resources")
+                    .ok()
+                    .and_then(|r| dict(doc, r))
+                    .or(resources);
+                let data = s
+                    .decompressed_content()
+                    .unwrap_or_else(|_| s.content.clone());
                 read_stream(doc, &data, res, mul(&m, &st.ctm), out, depth + 1);
             }
             _ => {}
@@ -528,8 +620,11 @@ fn audit(pages: &[Page]) -> Audit {
                 let visible = p.visible();
                 if let Some(last) = visible.last() {
                     if visible.len() > 1 && COMPARATORS.contains(&last.text.trim()) {
-                        a.comparator_at_end
-                            .push(format!("p. {n}: «{}» finisce con «{}»", p.text(), last.text));
+                        a.comparator_at_end.push(format!(
+                            "p. {n}: «{}» finisce con «{}»",
+                            p.text(),
+                            last.text
+                        ));
                     }
                 }
                 // Runs of one size: a tag is set smaller than the text around it.
@@ -583,15 +678,28 @@ fn numbers(text: &str) -> Vec<String> {
 }
 
 const MONTHS: [&str; 12] = [
-    "gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
-    "settembre", "ottobre", "novembre", "dicembre",
+    "gennaio",
+    "febbraio",
+    "marzo",
+    "aprile",
+    "maggio",
+    "giugno",
+    "luglio",
+    "agosto",
+    "settembre",
+    "ottobre",
+    "novembre",
+    "dicembre",
 ];
 
 /// A content date in the spellings the cover may use.
 fn spellings(date: &str) -> Vec<String> {
     // A TOML date (`2025-10-21`) or a string (`"21.10.2025"`).
     let date = date.trim_matches('"');
-    let p: Vec<u32> = date.split(['-', '.']).filter_map(|x| x.parse().ok()).collect();
+    let p: Vec<u32> = date
+        .split(['-', '.'])
+        .filter_map(|x| x.parse().ok())
+        .collect();
     if p.len() != 3 || !(1..=12).contains(&p[1]) {
         return vec![];
     }
@@ -638,14 +746,29 @@ fn audit_cover(pages: &[Page], content: &Path) -> Vec<String> {
         .unwrap_or(false);
     let mut given: Vec<String> = Vec::new();
     let mut dates: Vec<String> = Vec::new();
-    for k in ["ente", "provincia", "titolo", "anno_inizio", "anno_fine", "numero_variazione"] {
+    for k in [
+        "ente",
+        "provincia",
+        "titolo",
+        "anno_inizio",
+        "anno_fine",
+        "numero_variazione",
+    ] {
         if let Some(v) = get(k) {
-            given.push(v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()));
+            given.push(
+                v.as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| v.to_string()),
+            );
         }
     }
     if let Some(d) = delibera {
         if let Some(n) = d.get("numero") {
-            given.push(n.as_str().map(str::to_string).unwrap_or_else(|| n.to_string()));
+            given.push(
+                n.as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| n.to_string()),
+            );
         }
         if let Some(dt) = d.get("data") {
             dates.extend(spellings(&dt.to_string()));
@@ -700,7 +823,10 @@ fn audit_cover(pages: &[Page], content: &Path) -> Vec<String> {
     if let Some(d) = delibera {
         match d.get("numero") {
             Some(n) => {
-                let n = n.as_str().map(str::to_string).unwrap_or_else(|| n.to_string());
+                let n = n
+                    .as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| n.to_string());
                 if !flat.contains(&format!("n. {n}")) {
                     problems.push(format!("manca il numero della deliberazione «n. {n}»"));
                 }
@@ -835,7 +961,10 @@ fn every_page_is_one_to_sign() {
         "tests/fixtures/tutte-le-modifiche",
         "synth N=100",
     ] {
-        assert!(names.contains(&expected), "{expected} not audited: {names:?}");
+        assert!(
+            names.contains(&expected),
+            "{expected} not audited: {names:?}"
+        );
     }
     let mut all = Vec::new();
     for (name, dir, b) in annexes {
@@ -848,7 +977,12 @@ fn every_page_is_one_to_sign() {
         );
         all.extend(problems);
     }
-    assert!(all.is_empty(), "{} problemi:\n{}", all.len(), all.join("\n"));
+    assert!(
+        all.is_empty(),
+        "{} problemi:\n{}",
+        all.len(),
+        all.join("\n")
+    );
 }
 
 /// The change tags must be readable (at least 6.5 pt). The lead is reworking the tags and
@@ -866,7 +1000,12 @@ fn change_tags_are_readable() {
         small.extend(a.small_tags.iter().map(|p| format!("{name}: {p}")));
     }
     assert!(seen > 10, "only {seen} change tags found");
-    assert!(small.is_empty(), "{} etichette troppo piccole:\n{}", small.len(), small.join("\n"));
+    assert!(
+        small.is_empty(),
+        "{} etichette troppo piccole:\n{}",
+        small.len(),
+        small.join("\n")
+    );
 }
 
 #[test]
@@ -910,13 +1049,23 @@ fn the_audit_finds_each_kind_of_problem() {
     let full: Vec<(String, f32)> = (0..60)
         .map(|i| (format!("riga di testo numero {i}"), 60.0 + i as f32 * 12.0))
         .collect();
-    let mut lines: Vec<(&str, f32, f32, [f32; 3])> =
-        full.iter().map(|(t, y)| (t.as_str(), *y, 9.0, black)).collect();
+    let mut lines: Vec<(&str, f32, f32, [f32; 3])> = full
+        .iter()
+        .map(|(t, y)| (t.as_str(), *y, 9.0, black))
+        .collect();
     // A full page ending with a block title, then a page with two lines, then the last.
-    lines.push(("INDICATORI DI PERFORMANCE", 60.0 + 60.0 * 12.0, 9.0, HEADING_BLUE));
+    lines.push((
+        "INDICATORI DI PERFORMANCE",
+        60.0 + 60.0 * 12.0,
+        9.0,
+        HEADING_BLUE,
+    ));
     let pages = vec![
         page(&lines),
-        page(&[("valore atteso ≥", 70.0, 9.0, black), ("30 h", 82.0, 9.0, black)]),
+        page(&[
+            ("valore atteso ≥", 70.0, 9.0, black),
+            ("30 h", 82.0, 9.0, black),
+        ]),
         page(&[
             ("SOSTITUIRE CON:", 70.0, 9.0, black),
             ("MODIFICATA", 90.0, 5.0, black),
@@ -969,10 +1118,41 @@ fn the_cover_audit_finds_a_provisional_date() {
         "SEZIONE 2. VALORE PUBBLICO",
     ]);
     let problems = audit_cover(&bad, dir.path());
-    for expected in ["«12»", "«15»", "del __________", "formazione", "performance", "«3.3»"] {
+    for expected in [
+        "«12»",
+        "«15»",
+        "del __________",
+        "formazione",
+        "performance",
+        "«3.3»",
+    ] {
         assert!(
             problems.iter().any(|p| p.contains(expected)),
             "{expected} not reported: {problems:?}"
         );
     }
+}
+
+/// Audits any PDF: `PIAO_AUDIT_PDF=file.pdf PIAO_AUDIT_CONTENT=dir cargo test --test layout
+/// -- --ignored audit_a_given_pdf --nocapture` (to compare with another build).
+#[test]
+#[ignore = "a tool: needs PIAO_AUDIT_PDF and PIAO_AUDIT_CONTENT"]
+fn audit_a_given_pdf() {
+    let pdf = PathBuf::from(std::env::var("PIAO_AUDIT_PDF").expect("PIAO_AUDIT_PDF"));
+    let content = PathBuf::from(std::env::var("PIAO_AUDIT_CONTENT").expect("PIAO_AUDIT_CONTENT"));
+    let (problems, a) = problems("pdf", &content, &pdf);
+    let all: Vec<String> = problems
+        .into_iter()
+        .chain(
+            a.small_tags
+                .iter()
+                .map(|t| format!("etichetta piccola: {t}")),
+        )
+        .collect();
+    assert!(
+        all.is_empty(),
+        "{} problemi:\n{}",
+        all.len(),
+        all.join("\n")
+    );
 }

@@ -35,7 +35,11 @@ pub fn pdf_text(path: &Path) -> String {
 pub fn squash(s: &str) -> String {
     s.chars()
         .filter(|c| {
-            !c.is_whitespace() && *c != '-' && *c != '\u{ad}' && *c != '\u{200b}' && *c != '\u{2060}'
+            !c.is_whitespace()
+                && *c != '-'
+                && *c != '\u{ad}'
+                && *c != '\u{200b}'
+                && *c != '\u{2060}'
         })
         .map(|c| match c {
             '’' | '‘' => '\'',
