@@ -364,7 +364,7 @@ fn quotes(text: &str) -> String {
             '\'' => {
                 let open = opens_after(prev)
                     && !prev.is_some_and(|p| p == '\'' || p == '’')
-                    && next.is_some_and(|n| n.is_alphanumeric() || n == '"');
+                    && next.is_some_and(|n| n.is_alphabetic() || n == '"');
                 out.push(if open { '‘' } else { '’' });
             }
             '"' => {
@@ -602,7 +602,8 @@ mod tests {
     #[test]
     fn whitespace_runs_and_edges() {
         assert_eq!(typography(" a  b\n c "), " a b c ");
-        assert_eq!(typography("   "), "");
+        // A run of spaces between two marked runs stays one space.
+        assert_eq!(typography("   "), " ");
         assert_eq!(typography(""), "");
     }
 
