@@ -360,7 +360,11 @@ fn quotes(text: &str) -> String {
             None => true,
             Some(n) => n.is_whitespace() || ".,;:!?)]}»".contains(n),
         };
+        // After a number, ' and " are minutes and seconds (or feet and inches): kept.
+        let prime = prev.is_some_and(|p| p.is_ascii_digit())
+            && next.is_none_or(|n| !n.is_alphabetic());
         match c {
+            '\'' | '"' if prime => out.push(c),
             '\'' => {
                 let open = opens_after(prev)
                     && !prev.is_some_and(|p| p == '\'' || p == '’')
@@ -568,6 +572,7 @@ mod tests {
         assert_eq!(typography("l'\"etica\""), "l’“etica”");
         assert_eq!(typography("\" da"), "” da");
         assert_eq!(typography("anni '90"), "anni ’90");
+        assert_eq!(typography("06' 29\""), "06' 29\"");
     }
 
     #[test]
