@@ -361,8 +361,8 @@ fn quotes(text: &str) -> String {
             Some(n) => n.is_whitespace() || ".,;:!?)]}»".contains(n),
         };
         // After a number, ' and " are minutes and seconds (or feet and inches): kept.
-        let prime = prev.is_some_and(|p| p.is_ascii_digit())
-            && next.is_none_or(|n| !n.is_alphabetic());
+        let prime =
+            prev.is_some_and(|p| p.is_ascii_digit()) && next.is_none_or(|n| !n.is_alphabetic());
         match c {
             '\'' | '"' if prime => out.push(c),
             '\'' => {

@@ -15,7 +15,6 @@
 
 mod common;
 
-#[allow(dead_code)]
 #[path = "../examples/synth/generator.rs"]
 mod generator;
 

@@ -175,7 +175,9 @@ pub(super) fn check_emblem(
     );
     let name = std::path::Path::new(e.file.trim());
     let inside = !e.file.trim().is_empty()
-        && name.components().all(|c| matches!(c, std::path::Component::Normal(_)));
+        && name
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
     let fail = |message: String, report: &mut Report| {
         report.push(
             Diagnostic::error(message)
@@ -186,7 +188,10 @@ pub(super) fn check_emblem(
     };
     if !inside {
         return fail(
-            format!("il file dello stemma `{}` non è nella cartella dei contenuti", e.file),
+            format!(
+                "il file dello stemma `{}` non è nella cartella dei contenuti",
+                e.file
+            ),
             report,
         );
     }
@@ -194,7 +199,10 @@ pub(super) fn check_emblem(
         Ok(b) => b,
         Err(err) => {
             return fail(
-                format!("non riesco a leggere il file dello stemma `{}`: {err}", e.file),
+                format!(
+                    "non riesco a leggere il file dello stemma `{}`: {err}",
+                    e.file
+                ),
                 report,
             )
         }
@@ -218,7 +226,10 @@ pub(super) fn check_emblem(
         "svg"
     } else {
         return fail(
-            format!("il file dello stemma `{}` non è un'immagine PNG, JPEG o SVG", e.file),
+            format!(
+                "il file dello stemma `{}` non è un'immagine PNG, JPEG o SVG",
+                e.file
+            ),
             report,
         );
     };
