@@ -984,12 +984,9 @@ fn every_page_is_one_to_sign() {
     );
 }
 
-/// The change tags must be readable (at least 6.5 pt). The lead is reworking the tags and
-/// the change presentation (issue 10): until that lands this assertion fails on the
-/// cronoprogramma and legend tags, so it is ignored by default; run it with
-/// `cargo test --test layout -- --ignored`.
+/// The change tags must be readable: at least 6.5 pt, wherever they are (schede, legend,
+/// cronoprogramma, service tables).
 #[test]
-#[ignore = "tag size: waits for the lead's rework of the change tags (issue 10)"]
 fn change_tags_are_readable() {
     let mut small = Vec::new();
     let mut seen = 0;
