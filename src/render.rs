@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use minijinja::value::Value;
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
 
+use crate::text;
 use crate::typeset::SourceFile;
 use crate::view::Document;
 
@@ -122,14 +123,22 @@ impl Rendered {
     }
 }
 
+/// A value from `content/` as Typst markup: set typographically ([`text::typography`]:
+/// quotes, no-break spaces, break places) and then escaped. Every printed value goes
+/// through here (the templates' auto-escape).
+pub fn markup(text: &str) -> String {
+    escape_markup(&text::typography(text))
+}
+
 /// Escapes text for Typst markup: every ASCII punctuation character is backslashed,
-/// whitespace runs become one space, control characters are dropped. The result shows
-/// exactly the characters of `text` and can never open a markup construct.
+/// whitespace runs become one space (a no-break space stays as it is), control
+/// characters are dropped. The result shows exactly the characters of `text` and can
+/// never open a markup construct.
 pub fn escape_markup(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 4);
     let mut space = false;
     for c in text.chars() {
-        if c.is_whitespace() {
+        if c.is_whitespace() && c != text::NO_BREAK_SPACE && c != '\u{202f}' {
             space = true;
             continue;
         }
@@ -168,6 +177,23 @@ pub fn string_literal(text: &str) -> String {
     out
 }
 
+/// A Typst `bytes(…)` expression holding `data` (an array of byte values).
+pub fn bytes_literal(data: &[u8]) -> String {
+    let mut out = String::with_capacity(data.len() * 4 + 16);
+    out.push_str("bytes((");
+    for (i, b) in data.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        if i % 32 == 31 {
+            out.push('\n');
+        }
+        out.push_str(&b.to_string());
+    }
+    out.push_str(if data.is_empty() { "))" } else { ",))" });
+    out
+}
+
 fn environment(templates: &Templates) -> Result<Environment<'_>, TemplateProblem> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
@@ -186,7 +212,7 @@ fn environment(templates: &Templates) -> Result<Environment<'_>, TemplateProblem
                     "valore mancante nel modello",
                 ));
             }
-            out.write_str(&escape_markup(&value.to_string()))
+            out.write_str(&markup(&value.to_string()))
                 .map_err(|e| Error::new(ErrorKind::WriteFailure, e.to_string()))
         } else {
             minijinja::escape_formatter(out, state, value)
@@ -194,6 +220,20 @@ fn environment(templates: &Templates) -> Result<Environment<'_>, TemplateProblem
     });
     env.add_filter("str", |v: Value| -> Value {
         Value::from_safe_string(string_literal(&v.to_string()))
+    });
+    // A printed text in code position (document title, header): set as in markup.
+    env.add_filter("text_str", |v: Value| -> Value {
+        Value::from_safe_string(string_literal(&text::typography(&v.to_string())))
+    });
+    // Binary data (an image) as a Typst `bytes` value, embedded in the source.
+    env.add_filter("typst_bytes", |v: Value| -> Result<Value, Error> {
+        let bytes = v.as_bytes().ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidOperation,
+                "`typst_bytes` vuole dati binari",
+            )
+        })?;
+        Ok(Value::from_safe_string(bytes_literal(bytes)))
     });
     env.add_filter("upper_it", |v: Value| -> String {
         v.to_string().to_uppercase()
@@ -302,6 +342,17 @@ mod tests {
         assert_eq!(escape_markup("l'Ente"), "l\\'Ente");
         assert_eq!(escape_markup("x\u{0}y"), "xy");
         assert_eq!(escape_markup("città €"), "città €");
+        assert_eq!(escape_markup("30\u{a0}h"), "30\u{a0}h");
+    }
+
+    #[test]
+    fn printed_values_are_typeset_then_escaped() {
+        assert_eq!(markup("l'Ente"), "l’Ente");
+        assert_eq!(markup("> 3 %"), "\\>\u{a0}3\u{a0}\\%");
+        assert_eq!(
+            markup("\\\\srv\\dati"),
+            "\\\\\u{2060}\\\\srv\u{200b}\\\\dati"
+        );
     }
 
     #[test]

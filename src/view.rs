@@ -36,7 +36,12 @@ pub enum Profile {
 #[derive(Debug, Clone, Serialize)]
 pub struct Document {
     pub ente: String,
+    /// Provincia or città metropolitana, under the ente on the cover.
+    pub provincia: Option<String>,
+    pub emblem: Option<EmblemView>,
     pub title: String,
+    /// The cover's subtitle: the PIAO sections the annex has.
+    pub subtitle: String,
     pub subject: String,
     pub keywords: Vec<String>,
     /// ISO date (for the PDF metadata).
@@ -44,8 +49,10 @@ pub struct Document {
     pub date_year: i32,
     pub date_month: u32,
     pub date_day: u32,
-    pub date_long: String,
-    pub deliberation: Option<String>,
+    /// The document's date on the cover; `None` when the content marks it provisional
+    /// or the deliberation's date already says it.
+    pub cover_date: Option<String>,
+    pub deliberation: Option<DeliberationView>,
     pub plan_label: String,
     pub first_year: i32,
     pub months: Vec<String>,
@@ -58,6 +65,33 @@ pub struct Document {
     pub services: Vec<ServiceView>,
     pub training: Option<TrainingView>,
 }
+
+/// The deliberation on the cover: what the content does not give is a blank to fill in.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeliberationView {
+    pub organo: String,
+    /// The number, or a blank line ("______").
+    pub numero: String,
+    /// The date (`28.09.2023`), or a blank line ("__________").
+    pub data: String,
+}
+
+/// The ente's emblem, as embedded in the generated source.
+#[derive(Debug, Clone, Serialize)]
+pub struct EmblemView {
+    pub format: &'static str,
+    #[serde(serialize_with = "as_bytes")]
+    pub bytes: Vec<u8>,
+    pub alt: String,
+}
+
+fn as_bytes<S: serde::Serializer>(b: &[u8], s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_bytes(b)
+}
+
+/// A blank to fill in by hand, for a number and for a date (as in the forms of atti).
+pub const BLANK_NUMBER: &str = "______";
+pub const BLANK_DATE: &str = "__________";
 
 /// A monitoring date in its two spellings.
 #[derive(Debug, Clone, Serialize)]
@@ -249,20 +283,62 @@ pub fn build(checked: &Checked, applied: &Applied, profile: Profile) -> Document
     let plan = checked.plan;
     let date = a.data_documento.get_ref().0;
     let plan_label = format!("{}-{}", plan.first, plan.last);
-    let title = match a.numero_variazione {
-        Some(n) => format!("Variazione n. {n} PIAO {plan_label}"),
-        None => format!("Variazione PIAO {plan_label}"),
+    let title = match (&a.titolo, a.numero_variazione) {
+        (Some(t), _) if !t.trim().is_empty() => clean(t),
+        (_, Some(n)) => format!("Variazione n. {n} al PIAO {plan_label}"),
+        (_, None) => format!("Variazione PIAO {plan_label}"),
     };
-    let deliberation = a.delibera.as_ref().map(|d| {
-        let mut s = format!("Allegato alla deliberazione della {}", d.organo);
-        if let Some(n) = &d.numero {
-            s.push_str(&format!(" n. {n}"));
-        }
-        if let Some(dt) = &d.data {
-            s.push_str(&format!(" del {}", format::date_dotted(dt.0)));
-        }
-        s
+    let deliberation = a.delibera.as_ref().map(|d| DeliberationView {
+        organo: clean(&d.organo),
+        numero: d
+            .numero
+            .as_deref()
+            .map(clean)
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| BLANK_NUMBER.to_string()),
+        data: d
+            .data
+            .map(|dt| format::date_dotted(dt.0))
+            .unwrap_or_else(|| BLANK_DATE.to_string()),
     });
+    let deliberation_date = a.delibera.as_ref().and_then(|d| d.data).map(|d| d.0);
+    let cover_date = (!a.data_documento_provvisoria && deliberation_date != Some(date))
+        .then(|| format::date_long(date));
+    let has_performance = !checked.managed.is_empty() || !checked.services.is_empty();
+    let objectives = match (checked.managed.is_empty(), checked.services.is_empty()) {
+        (false, false) => "obiettivi gestionali e istituzionali",
+        (false, true) => "obiettivi gestionali",
+        (true, false) => "obiettivi istituzionali",
+        (true, true) => "",
+    };
+    let training_number = checked.training.as_ref().map(|t| {
+        t.data
+            .sezione
+            .split_whitespace()
+            .next()
+            .filter(|n| n.starts_with(|c: char| c.is_ascii_digit()))
+            .map(|n| format!("Sezione {} ", n.trim_end_matches('.')))
+            .unwrap_or_default()
+    });
+    let mut sections = Vec::new();
+    let mut topics = Vec::new();
+    if has_performance {
+        sections.push(format!("Sezione 2.2 Performance ({objectives})"));
+        topics.push(objectives.to_string());
+    }
+    if let Some(n) = &training_number {
+        sections.push(format!("{n}Piano della formazione"));
+        topics.push("piano della formazione".to_string());
+    }
+    let subtitle = sections.join(" e ");
+    let subject = if topics.is_empty() {
+        format!("Variazione del Piano Integrato di Attività e Organizzazione {plan_label}")
+    } else {
+        format!(
+            "Variazione del Piano Integrato di Attività e Organizzazione {plan_label}: {}",
+            topics.join(", ")
+        )
+    };
 
     let mut managed: Vec<&CheckedManaged> = checked.managed.iter().collect();
     managed.sort_by_key(|m| {
@@ -299,10 +375,15 @@ pub fn build(checked: &Checked, applied: &Applied, profile: Profile) -> Document
         .collect();
 
     Document {
-        ente: a.ente.trim().to_string(),
-        subject: format!(
-            "Variazione del Piano Integrato di Attività e Organizzazione {plan_label}: obiettivi gestionali e istituzionali, piano della formazione"
-        ),
+        ente: clean(&a.ente),
+        provincia: a.provincia.as_deref().map(clean).filter(|p| !p.is_empty()),
+        emblem: checked.emblem.as_ref().map(|e| EmblemView {
+            format: e.format,
+            bytes: e.bytes.clone(),
+            alt: e.alt.clone(),
+        }),
+        subtitle,
+        subject,
         keywords: vec![
             "PIAO".into(),
             format!("PIAO {plan_label}"),
@@ -315,7 +396,7 @@ pub fn build(checked: &Checked, applied: &Applied, profile: Profile) -> Document
         date_year: date.year(),
         date_month: date.month(),
         date_day: date.day(),
-        date_long: format::date_long(date),
+        cover_date,
         deliberation,
         plan_label,
         first_year: plan.first,

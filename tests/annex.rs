@@ -108,7 +108,7 @@ fn derived_figures_and_labels_are_printed() {
         "Richiesta: ELIMINARE OBIETTIVO",
         "Richiesta: MODIFICARE OBIETTIVO",
         "INTERSETTORIALE",
-        "D'AMICO",
+        "D’AMICO",
         // Time changes, derived labels.
         "PROLUNGARE AL 31.1.2024",
         "PROLUNGARE AL 31.12.2024",

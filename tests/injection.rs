@@ -6,7 +6,8 @@
 //! alphabets) into five fields of a real content folder, builds the PDF through the real
 //! pipeline (check → view → templates → Typst → PDF), reads the text back with
 //! `pdf-extract` and requires each string, between two markers, to come back verbatim
-//! (whitespace aside, since lines are broken and runs of spaces collapsed) and as many
+//! (whitespace and typographic quotes aside, since lines are broken, runs of spaces
+//! collapsed and quotes set typographically) and as many
 //! times as a plain string does: a string that opened a heading, a comment or a list
 //! would lose characters or change the count.
 //!
@@ -96,9 +97,14 @@ fn toml_string(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
 
-/// Text as compared: without whitespace (line breaks and collapsed spaces are layout).
+/// Text as compared: without whitespace (line breaks and collapsed spaces are layout)
+/// and without typography (`piao::text::typography` prints ’ “ ” for ' and " and adds
+/// invisible break places and joiners: they are layout too).
 fn squash(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
+    piao::text::untypeset(s)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
 }
 
 /// What a reader sees of a field's value.

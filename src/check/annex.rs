@@ -152,3 +152,90 @@ pub(super) fn check_training(t: &Loaded<Training>, sources: &Sources, report: &m
         }
     }
 }
+
+/// Reads the emblem named in `allegato.toml`: a PNG, JPEG or SVG file inside the content
+/// folder, with a description.
+pub(super) fn check_emblem(
+    annex: &Loaded<Annex>,
+    dir: &std::path::Path,
+    sources: &Sources,
+    report: &mut Report,
+) -> Option<EmblemImage> {
+    let e = annex.data.stemma.as_ref()?;
+    let at = At {
+        file: annex.file,
+        sources,
+    };
+    required_text(
+        &e.descrizione,
+        "lo stemma non ha una descrizione (serve a chi non vede l'immagine)",
+        at,
+        path!["stemma", "descrizione"],
+        report,
+    );
+    let name = std::path::Path::new(e.file.trim());
+    let inside = !e.file.trim().is_empty()
+        && name
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+    let fail = |message: String, report: &mut Report| {
+        report.push(
+            Diagnostic::error(message)
+                .at(at.file, at.span(path!["stemma", "file"]))
+                .hint("lo stemma è un file PNG, JPEG o SVG nella cartella dei contenuti, es. `file = \"stemma.svg\"`"),
+        );
+        None
+    };
+    if !inside {
+        return fail(
+            format!(
+                "il file dello stemma `{}` non è nella cartella dei contenuti",
+                e.file
+            ),
+            report,
+        );
+    }
+    let bytes = match std::fs::read(dir.join(name)) {
+        Ok(b) => b,
+        Err(err) => {
+            return fail(
+                format!(
+                    "non riesco a leggere il file dello stemma `{}`: {err}",
+                    e.file
+                ),
+                report,
+            )
+        }
+    };
+    if bytes.len() > MAX_EMBLEM_BYTES {
+        return fail(
+            format!(
+                "il file dello stemma `{}` è troppo grande ({} KiB, al massimo {} KiB)",
+                e.file,
+                bytes.len() / 1024,
+                MAX_EMBLEM_BYTES / 1024
+            ),
+            report,
+        );
+    }
+    let format = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        "png"
+    } else if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
+        "jpg"
+    } else if std::str::from_utf8(&bytes).is_ok_and(|t| t.contains("<svg")) {
+        "svg"
+    } else {
+        return fail(
+            format!(
+                "il file dello stemma `{}` non è un'immagine PNG, JPEG o SVG",
+                e.file
+            ),
+            report,
+        );
+    };
+    Some(EmblemImage {
+        format,
+        bytes,
+        alt: e.descrizione.trim().to_string(),
+    })
+}

@@ -61,7 +61,22 @@ pub struct Checked {
     pub managed: Vec<CheckedManaged>,
     pub services: Vec<CheckedService>,
     pub training: Option<Loaded<crate::model::Training>>,
+    /// The ente's emblem, read from the content folder (`stemma` in `allegato.toml`).
+    pub emblem: Option<EmblemImage>,
 }
+
+/// An image file read for the cover.
+#[derive(Debug, Clone)]
+pub struct EmblemImage {
+    /// `png`, `jpg` or `svg` (from the file's bytes, not its name).
+    pub format: &'static str,
+    pub bytes: Vec<u8>,
+    /// Alternative text.
+    pub alt: String,
+}
+
+/// The largest emblem accepted: it is embedded in the generated sources.
+const MAX_EMBLEM_BYTES: usize = 512 * 1024;
 
 /// The years a plan may start or end in: anything else is a typing mistake.
 const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
@@ -79,7 +94,7 @@ mod glyphs;
 mod managed;
 mod service;
 
-use annex::{check_annex, check_training};
+use annex::{check_annex, check_emblem, check_training};
 use changes::typed_groups;
 use glyphs::check_glyphs;
 use managed::check_managed;
@@ -120,6 +135,10 @@ pub fn check(content: &Content, sources: &Sources, report: &mut Report) -> Optio
         None => lenient_plan(content, sources)?,
     };
 
+    let emblem = annex
+        .as_ref()
+        .and_then(|a| check_emblem(a, &content.dir, sources, report));
+
     let mut managed = Vec::new();
     let mut numbers: HashMap<u32, (FileIdx, Range<usize>)> = HashMap::new();
     for m in &content.managed {
@@ -153,6 +172,7 @@ pub fn check(content: &Content, sources: &Sources, report: &mut Report) -> Optio
         managed: managed.into_iter().flatten().collect(),
         services: services.into_iter().flatten().collect(),
         training: content.training.clone(),
+        emblem,
     })
 }
 

@@ -26,6 +26,18 @@ pub use values::{Cost, Date, Percent, Schedule};
 pub struct Annex {
     /// Nome dell'ente, come deve comparire nel documento (es. "Comune di Esempio").
     pub ente: String,
+    /// Provincia o città metropolitana, come deve comparire sotto il nome dell'ente nel
+    /// frontespizio (es. "Provincia di Cuneo", "Città metropolitana di Milano").
+    #[serde(default)]
+    pub provincia: Option<String>,
+    /// Lo stemma dell'ente, stampato nel frontespizio: un'immagine (PNG, JPEG o SVG) nella
+    /// cartella dei contenuti, con la sua descrizione per chi non la vede.
+    #[serde(default)]
+    pub stemma: Option<Emblem>,
+    /// Titolo del documento, se l'ente ne usa uno suo (es. "Variazione n. 2 al PIAO
+    /// 2025-2027"). Senza, il titolo è "Variazione [n. N] PIAO <anni del piano>".
+    #[serde(default)]
+    pub titolo: Option<String>,
     /// Primo anno del piano triennale (es. 2023).
     #[schemars(with = "i32")]
     pub anno_inizio: Spanned<i32>,
@@ -35,9 +47,14 @@ pub struct Annex {
     /// Numero della variazione, se il piano ne ha più d'una.
     #[serde(default)]
     pub numero_variazione: Option<u32>,
-    /// Data del documento (AAAA-MM-GG): compare nei metadati del PDF.
+    /// Data del documento (AAAA-MM-GG): compare nei metadati del PDF e, se non è
+    /// provvisoria, nel frontespizio.
     #[schemars(with = "Date")]
     pub data_documento: Spanned<Date>,
+    /// `true` se `data_documento` è una data segnaposto (la deliberazione non è ancora
+    /// adottata): resta nei metadati del PDF, che ne richiedono una, ma non è stampata.
+    #[serde(default)]
+    pub data_documento_provvisoria: bool,
     /// Le date di monitoraggio dell'anno (di solito due, es. 31 luglio e 31 dicembre).
     #[schemars(with = "Vec<Date>")]
     pub monitoraggi: Spanned<Vec<Spanned<Date>>>,
@@ -56,12 +73,29 @@ pub struct Annex {
 pub struct Deliberation {
     /// Organo che delibera (es. "Giunta Comunale").
     pub organo: String,
-    /// Numero della deliberazione, quando è noto.
+    /// Numero della deliberazione, quando è noto: senza, il frontespizio stampa "n. ______"
+    /// da compilare.
     #[serde(default)]
     pub numero: Option<String>,
-    /// Data della deliberazione, quando è nota.
+    /// Data della deliberazione, quando è nota: senza, il frontespizio stampa
+    /// "del __________" da compilare.
     #[serde(default)]
     pub data: Option<Date>,
+}
+
+/// The ente's emblem, printed on the cover.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(
+    description = "Lo stemma dell'ente: `{ file = \"stemma.svg\", descrizione = \"Stemma del Comune di …\" }`."
+)]
+pub struct Emblem {
+    /// Il file dell'immagine (PNG, JPEG o SVG), relativo alla cartella dei contenuti
+    /// (es. "stemma.svg").
+    pub file: String,
+    /// Descrizione dell'immagine per chi non la vede (testo alternativo del PDF/UA),
+    /// es. "Stemma del Comune di Esempio".
+    pub descrizione: String,
 }
 
 /// Settings of the publication ("albo") profile.

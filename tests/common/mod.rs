@@ -30,10 +30,22 @@ pub fn pdf_text(path: &Path) -> String {
 }
 
 /// Text reduced to what survives line breaking and headings set in capitals: no
-/// whitespace, no hyphens, lowercase.
+/// whitespace, no hyphens, lowercase, and quotes compared without their typographic
+/// form (the PDF prints ’ “ ” where the content has ' and ").
 pub fn squash(s: &str) -> String {
     s.chars()
-        .filter(|c| !c.is_whitespace() && *c != '-' && *c != '\u{ad}')
+        .filter(|c| {
+            !c.is_whitespace()
+                && *c != '-'
+                && *c != '\u{ad}'
+                && *c != '\u{200b}'
+                && *c != '\u{2060}'
+        })
+        .map(|c| match c {
+            '’' | '‘' => '\'',
+            '“' | '”' => '"',
+            c => c,
+        })
         .flat_map(char::to_lowercase)
         .collect()
 }

@@ -1,0 +1,1154 @@
+//! Layout audit: builds annexes with the binary, reads every page of the PDF back (the
+//! position, size and colour of each glyph, from the content streams) and fails on pages
+//! that a segretario would not sign:
+//!
+//! - a page (not the last) whose text fills less than a fifth of its body;
+//! - a page whose last line is a label ending in ':' or a title (headings and block titles
+//!   are set in the heading blue, or white on blue);
+//! - a comparator (`<`, `>`, `≤`, `≥`, `=`, `±`) alone at the end of a line;
+//! - a change tag (ELIMINATA, NUOVA, MODIFICATA) smaller than 6.5 pt;
+//! - a value on the cover that the content does not give (a date it marks as provisional,
+//!   a deliberation number it does not have, a section it does not contain).
+//!
+//! It runs on the bundled annex, on every fixture that builds, on synthetic content
+//! (`examples/synth`, N = 100) and on the fictional annex `tests/fixtures/comune-di-valbruna`.
+
+mod common;
+
+#[path = "../examples/synth/generator.rs"]
+mod generator;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use common::*;
+use lopdf::content::Content;
+use lopdf::{Dictionary, Document, Object};
+
+// --- Reading glyphs back from the PDF ------------------------------------------------------
+
+/// One glyph as printed: its text, baseline origin and advance (points, y upwards), its
+/// font size on the page and its fill colour.
+#[derive(Debug, Clone)]
+struct Glyph {
+    text: String,
+    x: f32,
+    y: f32,
+    w: f32,
+    size: f32,
+    color: [f32; 3],
+}
+
+#[derive(Debug)]
+struct Page {
+    height: f32,
+    glyphs: Vec<Glyph>,
+}
+
+type Matrix = [f32; 6];
+const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
+
+/// `a × b` in PDF order (apply `a`, then `b`).
+fn mul(a: &Matrix, b: &Matrix) -> Matrix {
+    [
+        a[0] * b[0] + a[1] * b[2],
+        a[0] * b[1] + a[1] * b[3],
+        a[2] * b[0] + a[3] * b[2],
+        a[2] * b[1] + a[3] * b[3],
+        a[4] * b[0] + a[5] * b[2] + b[4],
+        a[4] * b[1] + a[5] * b[3] + b[5],
+    ]
+}
+
+fn num(o: &Object) -> f32 {
+    match o {
+        Object::Integer(i) => *i as f32,
+        Object::Real(r) => *r,
+        _ => 0.0,
+    }
+}
+
+fn nums(ops: &[Object]) -> Vec<f32> {
+    ops.iter().map(num).collect()
+}
+
+fn deref<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
+    match o {
+        Object::Reference(id) => doc.get_object(*id).unwrap_or(o),
+        _ => o,
+    }
+}
+
+fn dict<'a>(doc: &'a Document, o: &'a Object) -> Option<&'a Dictionary> {
+    match deref(doc, o) {
+        Object::Dictionary(d) => Some(d),
+        Object::Stream(s) => Some(&s.dict),
+        _ => None,
+    }
+}
+
+/// What is needed of a font to place and read its glyphs.
+struct Font {
+    to_unicode: HashMap<u32, String>,
+    two_bytes: bool,
+    widths: HashMap<u32, f32>,
+    default_width: f32,
+}
+
+/// The hex strings (`<0041>`) of a CMap line.
+fn hex_items(line: &str) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut rest = line;
+    while let Some(start) = rest.find('<') {
+        let Some(end) = rest[start..].find('>') else {
+            break;
+        };
+        let hex = &rest[start + 1..start + end];
+        let bytes: Vec<u8> = (0..hex.len() / 2)
+            .filter_map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok())
+            .collect();
+        out.push(bytes);
+        rest = &rest[start + end + 1..];
+    }
+    out
+}
+
+fn utf16(bytes: &[u8]) -> String {
+    let units: Vec<u16> = bytes
+        .chunks(2)
+        .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
+        .collect();
+    String::from_utf16_lossy(&units)
+}
+
+fn code(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0u32, |a, b| (a << 8) | *b as u32)
+}
+
+/// The `ToUnicode` map of a font: glyph code → text (bfchar and bfrange sections).
+fn to_unicode(doc: &Document, d: &Dictionary) -> HashMap<u32, String> {
+    let mut map = HashMap::new();
+    let Some(Object::Stream(s)) = d.get(b"ToUnicode").ok().map(|o| deref(doc, o)) else {
+        return map;
+    };
+    let data = s
+        .decompressed_content()
+        .unwrap_or_else(|_| s.content.clone());
+    let text = String::from_utf8_lossy(&data);
+    let mut section = "";
+    for line in text.lines() {
+        let l = line.trim();
+        if l.ends_with("beginbfchar") {
+            section = "char";
+            continue;
+        } else if l.ends_with("beginbfrange") {
+            section = "range";
+            continue;
+        } else if l.starts_with("end") {
+            section = "";
+            continue;
+        }
+        let items = hex_items(l);
+        match section {
+            "char" if items.len() >= 2 => {
+                map.insert(code(&items[0]), utf16(&items[1]));
+            }
+            "range" if items.len() >= 3 => {
+                let (lo, hi) = (code(&items[0]), code(&items[1]));
+                if l.contains('[') {
+                    for (k, dst) in items[2..].iter().enumerate() {
+                        map.insert(lo + k as u32, utf16(dst));
+                    }
+                } else {
+                    let base: Vec<u16> = items[2]
+                        .chunks(2)
+                        .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
+                        .collect();
+                    for (k, c) in (lo..=hi).enumerate() {
+                        let mut units = base.clone();
+                        if let Some(last) = units.last_mut() {
+                            *last = last.wrapping_add(k as u16);
+                        }
+                        map.insert(c, String::from_utf16_lossy(&units));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    map
+}
+
+fn font(doc: &Document, d: &Dictionary) -> Font {
+    let to_unicode = to_unicode(doc, d);
+    let subtype = d.get(b"Subtype").and_then(Object::as_name).unwrap_or(b"");
+    let mut widths = HashMap::new();
+    let mut default_width = 1000.0;
+    if subtype == b"Type0" {
+        let desc = d
+            .get(b"DescendantFonts")
+            .ok()
+            .and_then(|o| deref(doc, o).as_array().ok())
+            .and_then(|a| a.first())
+            .and_then(|o| dict(doc, o));
+        if let Some(desc) = desc {
+            if let Ok(dw) = desc.get(b"DW") {
+                default_width = num(deref(doc, dw));
+            }
+            if let Ok(w) = desc.get(b"W") {
+                if let Ok(w) = deref(doc, w).as_array() {
+                    let mut i = 0;
+                    while i < w.len() {
+                        let first = num(deref(doc, &w[i])) as u32;
+                        match w.get(i + 1).map(|o| deref(doc, o)) {
+                            Some(Object::Array(list)) => {
+                                for (k, v) in list.iter().enumerate() {
+                                    widths.insert(first + k as u32, num(deref(doc, v)));
+                                }
+                                i += 2;
+                            }
+                            Some(last) => {
+                                let last = num(last) as u32;
+                                let v = w.get(i + 2).map(|o| num(deref(doc, o))).unwrap_or(0.0);
+                                for c in first..=last {
+                                    widths.insert(c, v);
+                                }
+                                i += 3;
+                            }
+                            None => break,
+                        }
+                    }
+                }
+            }
+        }
+    } else {
+        let first = d
+            .get(b"FirstChar")
+            .map(|o| num(deref(doc, o)) as u32)
+            .unwrap_or(0);
+        if let Ok(w) = d.get(b"Widths").and_then(|o| deref(doc, o).as_array()) {
+            for (k, v) in w.iter().enumerate() {
+                widths.insert(first + k as u32, num(deref(doc, v)));
+            }
+        }
+        default_width = 0.0;
+    }
+    Font {
+        to_unicode,
+        two_bytes: subtype == b"Type0",
+        widths,
+        default_width,
+    }
+}
+
+/// Graphics and text state while reading a content stream.
+#[derive(Clone)]
+struct State {
+    ctm: Matrix,
+    color: [f32; 3],
+}
+
+fn color_of(values: &[f32]) -> Option<[f32; 3]> {
+    match values.len() {
+        1 => Some([values[0]; 3]),
+        3 => Some([values[0], values[1], values[2]]),
+        4 => {
+            let k = values[3];
+            Some([
+                (1.0 - values[0]) * (1.0 - k),
+                (1.0 - values[1]) * (1.0 - k),
+                (1.0 - values[2]) * (1.0 - k),
+            ])
+        }
+        _ => None,
+    }
+}
+
+/// Reads the glyphs of a content stream (and of the form XObjects it draws).
+fn read_stream(
+    doc: &Document,
+    bytes: &[u8],
+    resources: Option<&Dictionary>,
+    start: Matrix,
+    out: &mut Vec<Glyph>,
+    depth: usize,
+) {
+    let Ok(content) = Content::decode(bytes) else {
+        return;
+    };
+    let mut fonts: HashMap<Vec<u8>, Font> = HashMap::new();
+    if let Some(fd) = resources
+        .and_then(|r| r.get(b"Font").ok())
+        .and_then(|o| dict(doc, o))
+    {
+        for (name, f) in fd.iter() {
+            if let Some(f) = dict(doc, f) {
+                fonts.insert(name.clone(), font(doc, f));
+            }
+        }
+    }
+    let xobjects = resources
+        .and_then(|r| r.get(b"XObject").ok())
+        .and_then(|o| dict(doc, o));
+
+    let mut stack: Vec<State> = Vec::new();
+    let mut st = State {
+        ctm: start,
+        color: [0.0; 3],
+    };
+    let (mut tm, mut tlm) = (IDENTITY, IDENTITY);
+    let (mut tc, mut tw, mut th, mut tl, mut rise) = (0.0f32, 0.0f32, 1.0f32, 0.0f32, 0.0f32);
+    let mut cur_font: Option<Vec<u8>> = None;
+    let mut size = 0.0f32;
+
+    for op in &content.operations {
+        let o = &op.operands;
+        match op.operator.as_str() {
+            "q" => stack.push(st.clone()),
+            "Q" => {
+                if let Some(s) = stack.pop() {
+                    st = s;
+                }
+            }
+            "cm" if o.len() == 6 => {
+                let m = nums(o);
+                st.ctm = mul(&[m[0], m[1], m[2], m[3], m[4], m[5]], &st.ctm);
+            }
+            "rg" | "g" | "k" | "sc" | "scn" => {
+                let v: Vec<f32> = o
+                    .iter()
+                    .filter(|x| matches!(x, Object::Integer(_) | Object::Real(_)))
+                    .map(num)
+                    .collect();
+                if let Some(c) = color_of(&v) {
+                    st.color = c;
+                }
+            }
+            "BT" => {
+                tm = IDENTITY;
+                tlm = IDENTITY;
+            }
+            "Tf" if o.len() == 2 => {
+                cur_font = o[0].as_name().ok().map(<[u8]>::to_vec);
+                size = num(&o[1]);
+            }
+            "Tc" => tc = o.first().map(num).unwrap_or(0.0),
+            "Tw" => tw = o.first().map(num).unwrap_or(0.0),
+            "Tz" => th = o.first().map(num).unwrap_or(100.0) / 100.0,
+            "TL" => tl = o.first().map(num).unwrap_or(0.0),
+            "Ts" => rise = o.first().map(num).unwrap_or(0.0),
+            "Td" | "TD" if o.len() == 2 => {
+                let v = nums(o);
+                if op.operator == "TD" {
+                    tl = -v[1];
+                }
+                tlm = mul(&[1.0, 0.0, 0.0, 1.0, v[0], v[1]], &tlm);
+                tm = tlm;
+            }
+            "Tm" if o.len() == 6 => {
+                let m = nums(o);
+                tlm = [m[0], m[1], m[2], m[3], m[4], m[5]];
+                tm = tlm;
+            }
+            "T*" => {
+                tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -tl], &tlm);
+                tm = tlm;
+            }
+            "Tj" | "TJ" | "'" | "\"" => {
+                if op.operator == "'" || op.operator == "\"" {
+                    tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -tl], &tlm);
+                    tm = tlm;
+                }
+                let Some(f) = cur_font.as_ref().and_then(|n| fonts.get(n)) else {
+                    continue;
+                };
+                let items: Vec<&Object> = match op.operator.as_str() {
+                    "TJ" => o
+                        .first()
+                        .and_then(|a| a.as_array().ok())
+                        .map(|a| a.iter().collect())
+                        .unwrap_or_default(),
+                    _ => o.last().into_iter().collect(),
+                };
+                for item in items {
+                    match item {
+                        Object::String(bytes, _) => {
+                            let step = if f.two_bytes { 2 } else { 1 };
+                            for code_bytes in bytes.chunks(step) {
+                                let code = code(code_bytes);
+                                let text = f.to_unicode.get(&code).cloned().unwrap_or_default();
+                                let w0 = f.widths.get(&code).copied().unwrap_or(f.default_width)
+                                    / 1000.0;
+                                let trm = mul(
+                                    &[size * th, 0.0, 0.0, size, 0.0, rise],
+                                    &mul(&tm, &st.ctm),
+                                );
+                                let scale = (trm[2] * trm[2] + trm[3] * trm[3]).sqrt();
+                                let xscale =
+                                    (trm[0] * trm[0] + trm[1] * trm[1]).sqrt() / th.max(1e-6);
+                                let space = if !f.two_bytes && code == 32 { tw } else { 0.0 };
+                                let tx = (w0 * size + tc + space) * th;
+                                out.push(Glyph {
+                                    text,
+                                    x: trm[4],
+                                    y: trm[5],
+                                    w: tx * xscale / size.max(1e-6),
+                                    size: scale,
+                                    color: st.color,
+                                });
+                                tm = mul(&[1.0, 0.0, 0.0, 1.0, tx, 0.0], &tm);
+                            }
+                        }
+                        other => {
+                            let tx = -num(other) / 1000.0 * size * th;
+                            tm = mul(&[1.0, 0.0, 0.0, 1.0, tx, 0.0], &tm);
+                        }
+                    }
+                }
+            }
+            "Do" if depth < 8 => {
+                let Some(name) = o.first().and_then(|n| n.as_name().ok()) else {
+                    continue;
+                };
+                let Some(Object::Stream(s)) = xobjects
+                    .and_then(|x| x.get(name).ok())
+                    .map(|x| deref(doc, x))
+                else {
+                    continue;
+                };
+                if s.dict.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"Form") {
+                    continue;
+                }
+                let m = s
+                    .dict
+                    .get(b"Matrix")
+                    .and_then(Object::as_array)
+                    .map(|a| nums(a))
+                    .unwrap_or_else(|_| IDENTITY.to_vec());
+                let m = [m[0], m[1], m[2], m[3], m[4], m[5]];
+                let res = s
+                    .dict
+                    .get(b"Resources")
+                    .ok()
+                    .and_then(|r| dict(doc, r))
+                    .or(resources);
+                let data = s
+                    .decompressed_content()
+                    .unwrap_or_else(|_| s.content.clone());
+                read_stream(doc, &data, res, mul(&m, &st.ctm), out, depth + 1);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn read_pdf(path: &Path) -> Vec<Page> {
+    let doc = Document::load(path).expect("read the PDF");
+    let mut pages = Vec::new();
+    for (_, id) in doc.get_pages() {
+        let page = doc.get_dictionary(id).expect("page");
+        let media = page
+            .get(b"MediaBox")
+            .and_then(Object::as_array)
+            .map(|a| nums(a))
+            .expect("MediaBox");
+        let resources = page.get(b"Resources").ok().and_then(|r| dict(&doc, r));
+        let bytes = doc.get_page_content(id).expect("page content");
+        let mut glyphs = Vec::new();
+        read_stream(&doc, &bytes, resources, IDENTITY, &mut glyphs, 0);
+        pages.push(Page {
+            height: media[3] - media[1],
+            glyphs,
+        });
+    }
+    pages
+}
+
+// --- Lines --------------------------------------------------------------------------------
+
+/// Page margins of `templates/stile.typ` (top 19 mm, bottom 16 mm): the header and the
+/// footer are outside them.
+const MM: f32 = 72.0 / 25.4;
+const TOP_MARGIN: f32 = 19.0 * MM;
+const BOTTOM_MARGIN: f32 = 16.0 * MM;
+
+/// A piece of a printed line: glyphs on one baseline with no gap between them (a cell's
+/// line in a table, a line of a paragraph).
+#[derive(Debug, Clone)]
+struct Piece {
+    glyphs: Vec<Glyph>,
+}
+
+impl Piece {
+    fn text(&self) -> String {
+        self.glyphs.iter().map(|g| g.text.as_str()).collect()
+    }
+    fn visible(&self) -> Vec<&Glyph> {
+        self.glyphs
+            .iter()
+            .filter(|g| !g.text.trim().is_empty())
+            .collect()
+    }
+}
+
+/// One baseline of a page, from left to right.
+#[derive(Debug, Clone)]
+struct Line {
+    y: f32,
+    pieces: Vec<Piece>,
+}
+
+impl Line {
+    fn text(&self) -> String {
+        self.pieces
+            .iter()
+            .map(Piece::text)
+            .collect::<Vec<_>>()
+            .join(" | ")
+    }
+}
+
+/// The body lines of a page (header and footer left out), top to bottom.
+fn body_lines(page: &Page) -> Vec<Line> {
+    let top = page.height - TOP_MARGIN;
+    let mut glyphs: Vec<Glyph> = page
+        .glyphs
+        .iter()
+        .filter(|g| g.y < top && g.y > BOTTOM_MARGIN)
+        .cloned()
+        .collect();
+    glyphs.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x.total_cmp(&b.x)));
+    let mut lines: Vec<Vec<Glyph>> = Vec::new();
+    for g in glyphs {
+        match lines.last_mut() {
+            Some(l) if (l[0].y - g.y).abs() < 1.0 => l.push(g),
+            _ => lines.push(vec![g]),
+        }
+    }
+    lines
+        .into_iter()
+        .map(|mut l| {
+            l.sort_by(|a, b| a.x.total_cmp(&b.x));
+            let y = l[0].y;
+            let mut pieces: Vec<Piece> = Vec::new();
+            for g in l {
+                match pieces.last_mut() {
+                    Some(p) => {
+                        let last = p.glyphs.last().unwrap();
+                        let gap = g.x - (last.x + last.w);
+                        if gap > 0.3 * last.size.max(g.size) {
+                            pieces.push(Piece { glyphs: vec![g] });
+                        } else {
+                            p.glyphs.push(g);
+                        }
+                    }
+                    None => pieces.push(Piece { glyphs: vec![g] }),
+                }
+            }
+            Line { y, pieces }
+        })
+        .collect()
+}
+
+// --- The checks -----------------------------------------------------------------------------
+
+const HEADING_BLUE: [f32; 3] = [11.0 / 255.0, 79.0 / 255.0, 138.0 / 255.0];
+
+fn close(a: [f32; 3], b: [f32; 3]) -> bool {
+    a.iter().zip(b).all(|(x, y)| (x - y).abs() < 0.02)
+}
+
+/// Set as a heading or a block title: heading blue, or white (on the blue band).
+fn is_title(g: &Glyph) -> bool {
+    close(g.color, HEADING_BLUE) || close(g.color, [1.0, 1.0, 1.0])
+}
+
+const COMPARATORS: &[&str] = &["<", ">", "≤", "≥", "=", "±", "≠", "≈"];
+const TAGS: &[&str] = &["ELIMINATA", "NUOVA", "MODIFICATA"];
+const MIN_TAG_SIZE: f32 = 6.5;
+
+/// Problems of one kind, each with the page it is on.
+#[derive(Debug, Default)]
+struct Audit {
+    pages: usize,
+    sparse: Vec<String>,
+    title_at_foot: Vec<String>,
+    comparator_at_end: Vec<String>,
+    small_tags: Vec<String>,
+    tags_seen: usize,
+}
+
+fn audit(pages: &[Page]) -> Audit {
+    let mut a = Audit {
+        pages: pages.len(),
+        ..Audit::default()
+    };
+    for (i, page) in pages.iter().enumerate() {
+        let n = i + 1;
+        let lines = body_lines(page);
+        let body = page.height - TOP_MARGIN - BOTTOM_MARGIN;
+        // Fill: from the top of the body to the lowest line (plus its descent).
+        let fill = match lines.last() {
+            Some(last) => {
+                let size = last.pieces[0].glyphs[0].size;
+                (page.height - TOP_MARGIN - last.y + 0.3 * size) / body
+            }
+            None => 0.0,
+        };
+        if n < pages.len() && fill < 0.2 {
+            a.sparse.push(format!(
+                "p. {n}: il testo occupa il {:.0}% della pagina ({})",
+                fill * 100.0,
+                lines.iter().map(Line::text).collect::<Vec<_>>().join(" / ")
+            ));
+        }
+        if let Some(last) = lines.last() {
+            let visible: Vec<&Glyph> = last.pieces.iter().flat_map(|p| p.visible()).collect();
+            let all_title = !visible.is_empty() && visible.iter().all(|g| is_title(g));
+            let ends_colon = last
+                .pieces
+                .last()
+                .is_some_and(|p| p.text().trim_end().ends_with(':'));
+            if n < pages.len() && (all_title || ends_colon) {
+                a.title_at_foot
+                    .push(format!("p. {n}: l'ultima riga è «{}»", last.text()));
+            }
+        }
+        for line in &lines {
+            for p in &line.pieces {
+                let visible = p.visible();
+                if let Some(last) = visible.last() {
+                    if visible.len() > 1 && COMPARATORS.contains(&last.text.trim()) {
+                        a.comparator_at_end.push(format!(
+                            "p. {n}: «{}» finisce con «{}»",
+                            p.text(),
+                            last.text
+                        ));
+                    }
+                }
+                // Runs of one size: a tag is set smaller than the text around it.
+                let mut run: Vec<&Glyph> = Vec::new();
+                let mut runs: Vec<Vec<&Glyph>> = Vec::new();
+                for g in &p.glyphs {
+                    if run.last().is_some_and(|l| (l.size - g.size).abs() > 0.05) {
+                        runs.push(std::mem::take(&mut run));
+                    }
+                    run.push(g);
+                }
+                runs.push(run);
+                for r in runs {
+                    let t: String = r.iter().map(|g| g.text.as_str()).collect();
+                    if TAGS.contains(&t.trim()) {
+                        a.tags_seen += 1;
+                        let size = r[0].size;
+                        if size < MIN_TAG_SIZE {
+                            a.small_tags
+                                .push(format!("p. {n}: «{}» a {size:.2} pt", t.trim()));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    a
+}
+
+// --- The cover ---------------------------------------------------------------------------------
+
+/// The numbers of a text: digit runs with inner `.` or `,` ("21.10.2025", "2.2", "118").
+fn numbers(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let inner = (c == '.' || c == ',')
+            && !cur.is_empty()
+            && chars.get(i + 1).is_some_and(|n| n.is_ascii_digit());
+        if c.is_ascii_digit() || inner {
+            cur.push(c);
+        } else if !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+const MONTHS: [&str; 12] = [
+    "gennaio",
+    "febbraio",
+    "marzo",
+    "aprile",
+    "maggio",
+    "giugno",
+    "luglio",
+    "agosto",
+    "settembre",
+    "ottobre",
+    "novembre",
+    "dicembre",
+];
+
+/// A content date in the spellings the cover may use.
+fn spellings(date: &str) -> Vec<String> {
+    // A TOML date (`2025-10-21`) or a string (`"21.10.2025"`).
+    let date = date.trim_matches('"');
+    let p: Vec<u32> = date
+        .split(['-', '.'])
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    if p.len() != 3 || !(1..=12).contains(&p[1]) {
+        return vec![];
+    }
+    let (y, m, d) = if date.contains('-') {
+        (p[0], p[1], p[2])
+    } else {
+        (p[2], p[1], p[0])
+    };
+    vec![
+        format!("{d:02}.{m:02}.{y}"),
+        format!("{d}.{m}.{y}"),
+        format!("{d} {} {y}", MONTHS[(m - 1) as usize]),
+    ]
+}
+
+/// The cover's problems: values that are not in the content.
+fn audit_cover(pages: &[Page], content: &Path) -> Vec<String> {
+    let lines = body_lines(&pages[0]);
+    let cover: Vec<String> = lines
+        .iter()
+        .map(|l| {
+            l.pieces
+                .iter()
+                .map(Piece::text)
+                .collect::<Vec<_>>()
+                .join(" ")
+                .replace('\u{a0}', " ")
+        })
+        .take_while(|t| !t.starts_with("SEZIONE"))
+        .collect();
+    let text = cover.join("\n");
+    let annex: toml::Value =
+        toml::from_str(&std::fs::read_to_string(content.join("allegato.toml")).unwrap()).unwrap();
+    let get = |k: &str| annex.get(k);
+    let delibera = get("delibera");
+    let mut problems = Vec::new();
+    if cover.is_empty() {
+        return vec!["nessun frontespizio prima della prima sezione".into()];
+    }
+
+    // What the content gives: its values, the dates it does not mark as provisional.
+    let provisional = get("data_documento_provvisoria")
+        .and_then(toml::Value::as_bool)
+        .unwrap_or(false);
+    let mut given: Vec<String> = Vec::new();
+    let mut dates: Vec<String> = Vec::new();
+    for k in [
+        "ente",
+        "provincia",
+        "titolo",
+        "anno_inizio",
+        "anno_fine",
+        "numero_variazione",
+    ] {
+        if let Some(v) = get(k) {
+            given.push(
+                v.as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| v.to_string()),
+            );
+        }
+    }
+    if let Some(d) = delibera {
+        if let Some(n) = d.get("numero") {
+            given.push(
+                n.as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| n.to_string()),
+            );
+        }
+        if let Some(dt) = d.get("data") {
+            dates.extend(spellings(&dt.to_string()));
+        }
+    }
+    if !provisional {
+        if let Some(dt) = get("data_documento") {
+            dates.extend(spellings(&dt.to_string()));
+        }
+    }
+    // The sections come from the content's files: 2.2 (performance) and the
+    // formazione's own number.
+    let training = content.join("formazione.toml");
+    let has_training = training.exists();
+    if has_training {
+        let t: toml::Value = toml::from_str(&std::fs::read_to_string(&training).unwrap()).unwrap();
+        if let Some(s) = t.get("sezione").and_then(toml::Value::as_str) {
+            given.push(s.to_string());
+        }
+    }
+    let has_objectives = ["gestionali", "istituzionali"].iter().any(|d| {
+        std::fs::read_dir(content.join(d))
+            .map(|mut r| r.next().is_some())
+            .unwrap_or(false)
+    });
+    if has_objectives {
+        given.push("2.2".into());
+    }
+
+    // Every date and number on the cover is one of those.
+    let mut rest = text.clone();
+    for d in &dates {
+        rest = rest.replace(d.as_str(), " ");
+    }
+    let allowed: Vec<String> = given.iter().flat_map(|g| numbers(g)).collect();
+    for n in numbers(&rest) {
+        if !allowed.contains(&n) {
+            problems.push(format!("«{n}» nel frontespizio non viene dai contenuti"));
+        }
+    }
+    // The ente and its provincia are there; the deliberation is the content's or a blank.
+    let flat = text.replace('\n', " ");
+    let ente = get("ente").and_then(toml::Value::as_str).unwrap_or("");
+    if !flat.to_uppercase().contains(&ente.to_uppercase()) {
+        problems.push(format!("manca l'ente «{ente}»"));
+    }
+    if let Some(p) = get("provincia").and_then(toml::Value::as_str) {
+        if !flat.contains(p) {
+            problems.push(format!("manca la provincia «{p}»"));
+        }
+    }
+    if let Some(d) = delibera {
+        match d.get("numero") {
+            Some(n) => {
+                let n = n
+                    .as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| n.to_string());
+                if !flat.contains(&format!("n. {n}")) {
+                    problems.push(format!("manca il numero della deliberazione «n. {n}»"));
+                }
+            }
+            None if !flat.contains("n. ___") => {
+                problems.push("numero della deliberazione non dato: manca «n. ______»".into())
+            }
+            None => {}
+        }
+        if d.get("data").is_none() && !flat.contains("del ___") {
+            problems.push("data della deliberazione non data: manca «del __________»".into());
+        }
+    }
+    if !has_training && flat.to_lowercase().contains("formazione") {
+        problems.push("il frontespizio nomina la formazione, che i contenuti non hanno".into());
+    }
+    if !has_objectives && flat.contains("Performance") {
+        problems.push("il frontespizio nomina la performance, senza obiettivi".into());
+    }
+    problems
+}
+
+// --- Running it ---------------------------------------------------------------------------------
+
+struct Built {
+    _dir: tempfile::TempDir,
+    pdf: PathBuf,
+}
+
+fn build(content: &Path) -> Result<Built, String> {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("allegato.pdf");
+    let out = piao(&[
+        "build",
+        "--content",
+        content.to_str().unwrap(),
+        "--output",
+        pdf.to_str().unwrap(),
+    ]);
+    if out.status.success() {
+        Ok(Built { _dir: dir, pdf })
+    } else {
+        Err(stderr(&out))
+    }
+}
+
+/// Every problem of an annex except the tag size (see `change_tags_are_readable`).
+fn problems(name: &str, content: &Path, pdf: &Path) -> (Vec<String>, Audit) {
+    let pages = read_pdf(pdf);
+    assert!(!pages.is_empty(), "{name}: nessuna pagina");
+    let glyphs: usize = pages.iter().map(|p| p.glyphs.len()).sum();
+    assert!(glyphs > 500, "{name}: solo {glyphs} glifi letti dal PDF");
+    let a = audit(&pages);
+    let mut all = Vec::new();
+    for (kind, list) in [
+        ("pagina quasi vuota", &a.sparse),
+        ("titolo o etichetta a fondo pagina", &a.title_at_foot),
+        ("comparatore a fine riga", &a.comparator_at_end),
+    ] {
+        all.extend(list.iter().map(|p| format!("{name}: {kind}: {p}")));
+    }
+    all.extend(
+        audit_cover(&pages, content)
+            .into_iter()
+            .map(|p| format!("{name}: frontespizio: {p}")),
+    );
+    (all, a)
+}
+
+/// The content folders audited: the bundled annex, every fixture folder with an
+/// `allegato.toml` (those that build), the fictional annex and synthetic content.
+fn annexes(synth: &Path) -> Vec<(String, PathBuf)> {
+    let mut out = vec![("content".to_string(), root().join("content"))];
+    let mut fixtures = Vec::new();
+    find_fixtures(&root().join("tests/fixtures"), &mut fixtures);
+    fixtures.sort();
+    for f in fixtures {
+        let name = f
+            .strip_prefix(root())
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        out.push((name, f));
+    }
+    out.push(("synth N=100".to_string(), synth.to_path_buf()));
+    out
+}
+
+fn find_fixtures(dir: &Path, out: &mut Vec<PathBuf>) {
+    if dir.join("allegato.toml").exists() {
+        out.push(dir.to_path_buf());
+        return;
+    }
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            if e.file_type().map(|t| t.is_dir()).unwrap_or(false) {
+                find_fixtures(&e.path(), out);
+            }
+        }
+    }
+}
+
+/// Builds every annex once (shared by the tests below).
+fn built() -> &'static Vec<(String, PathBuf, Built)> {
+    static BUILT: std::sync::OnceLock<Vec<(String, PathBuf, Built)>> = std::sync::OnceLock::new();
+    BUILT.get_or_init(|| {
+        let synth = tempfile::tempdir().unwrap().keep();
+        generator::generate(100, &synth).expect("synthetic content");
+        let mut out = Vec::new();
+        for (name, dir) in annexes(&synth) {
+            match build(&dir) {
+                Ok(b) => out.push((name, dir, b)),
+                // Fixtures made to fail `piao check` (tests/fixtures/errori/riferimento-*)
+                // have no PDF to audit.
+                Err(e) => assert!(
+                    name.contains("errori/riferimento-"),
+                    "{name} does not build:\n{e}"
+                ),
+            }
+        }
+        out
+    })
+}
+
+#[test]
+fn every_page_is_one_to_sign() {
+    let annexes = built();
+    let names: Vec<&str> = annexes.iter().map(|(n, _, _)| n.as_str()).collect();
+    for expected in [
+        "content",
+        "tests/fixtures/comune-di-valbruna",
+        "tests/fixtures/tutte-le-modifiche",
+        "synth N=100",
+    ] {
+        assert!(
+            names.contains(&expected),
+            "{expected} not audited: {names:?}"
+        );
+    }
+    let mut all = Vec::new();
+    for (name, dir, b) in annexes {
+        let (problems, a) = problems(name, dir, &b.pdf);
+        eprintln!(
+            "{name}: {} pagine, {} etichette di modifica, {} problemi",
+            a.pages,
+            a.tags_seen,
+            problems.len()
+        );
+        all.extend(problems);
+    }
+    assert!(
+        all.is_empty(),
+        "{} problemi:\n{}",
+        all.len(),
+        all.join("\n")
+    );
+}
+
+/// The change tags must be readable: at least 6.5 pt, wherever they are (schede, legend,
+/// cronoprogramma, service tables).
+#[test]
+fn change_tags_are_readable() {
+    let mut small = Vec::new();
+    let mut seen = 0;
+    for (name, _, b) in built() {
+        let a = audit(&read_pdf(&b.pdf));
+        seen += a.tags_seen;
+        small.extend(a.small_tags.iter().map(|p| format!("{name}: {p}")));
+    }
+    assert!(seen > 10, "only {seen} change tags found");
+    assert!(
+        small.is_empty(),
+        "{} etichette troppo piccole:\n{}",
+        small.len(),
+        small.join("\n")
+    );
+}
+
+#[test]
+fn the_fictional_annex_passes_strict_check() {
+    let dir = root().join("tests/fixtures/comune-di-valbruna");
+    let out = piao(&["check", "--strict", "--content", dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+// --- The audit itself finds what it must --------------------------------------------------------
+
+fn glyphs(text: &str, x: f32, y: f32, size: f32, color: [f32; 3]) -> Vec<Glyph> {
+    let w = size * 0.5;
+    text.chars()
+        .enumerate()
+        .map(|(i, c)| Glyph {
+            text: c.to_string(),
+            x: x + i as f32 * w,
+            y,
+            w,
+            size,
+            color,
+        })
+        .collect()
+}
+
+fn page(lines: &[(&str, f32, f32, [f32; 3])]) -> Page {
+    let height = 842.0;
+    Page {
+        height,
+        glyphs: lines
+            .iter()
+            .flat_map(|(t, y, size, c)| glyphs(t, 40.0, height - *y, *size, *c))
+            .collect(),
+    }
+}
+
+#[test]
+fn the_audit_finds_each_kind_of_problem() {
+    let black = [0.0; 3];
+    let full: Vec<(String, f32)> = (0..60)
+        .map(|i| (format!("riga di testo numero {i}"), 60.0 + i as f32 * 12.0))
+        .collect();
+    let mut lines: Vec<(&str, f32, f32, [f32; 3])> = full
+        .iter()
+        .map(|(t, y)| (t.as_str(), *y, 9.0, black))
+        .collect();
+    // A full page ending with a block title, then a page with two lines, then the last.
+    lines.push((
+        "INDICATORI DI PERFORMANCE",
+        60.0 + 60.0 * 12.0,
+        9.0,
+        HEADING_BLUE,
+    ));
+    let pages = vec![
+        page(&lines),
+        page(&[
+            ("valore atteso ≥", 70.0, 9.0, black),
+            ("30 h", 82.0, 9.0, black),
+        ]),
+        page(&[
+            ("SOSTITUIRE CON:", 70.0, 9.0, black),
+            ("MODIFICATA", 90.0, 5.0, black),
+        ]),
+    ];
+    let a = audit(&pages);
+    assert_eq!(a.title_at_foot.len(), 1, "{:?}", a.title_at_foot);
+    assert!(a.title_at_foot[0].starts_with("p. 1"));
+    assert_eq!(a.sparse.len(), 1, "{:?}", a.sparse);
+    assert!(a.sparse[0].starts_with("p. 2"));
+    assert_eq!(a.comparator_at_end.len(), 1, "{:?}", a.comparator_at_end);
+    assert_eq!(a.tags_seen, 1);
+    assert_eq!(a.small_tags.len(), 1);
+    // The last page may be short and end as it likes.
+    assert!(a.title_at_foot.iter().all(|p| !p.starts_with("p. 3")));
+}
+
+#[test]
+fn the_cover_audit_finds_a_provisional_date() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("allegato.toml"),
+        "ente = \"Comune di Prova\"\nanno_inizio = 2030\nanno_fine = 2032\n\
+         data_documento = 2030-10-15\ndata_documento_provvisoria = true\n\
+         monitoraggi = [2030-09-30]\n[delibera]\norgano = \"Giunta Comunale\"\n",
+    )
+    .unwrap();
+    let black = [0.0; 3];
+    let cover = |lines: &[&str]| {
+        let l: Vec<(&str, f32, f32, [f32; 3])> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (*t, 70.0 + i as f32 * 14.0, 9.0, black))
+            .collect();
+        vec![page(&l)]
+    };
+    let good = cover(&[
+        "COMUNE DI PROVA",
+        "Variazione PIAO 2030-2032",
+        "Allegato alla deliberazione della Giunta Comunale n. ______ del __________",
+        "SEZIONE 2. VALORE PUBBLICO",
+    ]);
+    assert_eq!(audit_cover(&good, dir.path()), Vec::<String>::new());
+    let bad = cover(&[
+        "COMUNE DI PROVA",
+        "Variazione PIAO 2030-2032",
+        "Allegato alla deliberazione della Giunta Comunale n. 12",
+        "15 ottobre 2030",
+        "Sezione 2.2 Performance e Sezione 3.3 Piano della formazione",
+        "SEZIONE 2. VALORE PUBBLICO",
+    ]);
+    let problems = audit_cover(&bad, dir.path());
+    for expected in [
+        "«12»",
+        "«15»",
+        "del __________",
+        "formazione",
+        "performance",
+        "«3.3»",
+    ] {
+        assert!(
+            problems.iter().any(|p| p.contains(expected)),
+            "{expected} not reported: {problems:?}"
+        );
+    }
+}
+
+/// Audits any PDF: `PIAO_AUDIT_PDF=file.pdf PIAO_AUDIT_CONTENT=dir cargo test --test layout
+/// -- --ignored audit_a_given_pdf --nocapture` (to compare with another build).
+#[test]
+#[ignore = "a tool: needs PIAO_AUDIT_PDF and PIAO_AUDIT_CONTENT"]
+fn audit_a_given_pdf() {
+    let pdf = PathBuf::from(std::env::var("PIAO_AUDIT_PDF").expect("PIAO_AUDIT_PDF"));
+    let content = PathBuf::from(std::env::var("PIAO_AUDIT_CONTENT").expect("PIAO_AUDIT_CONTENT"));
+    let (problems, a) = problems("pdf", &content, &pdf);
+    let all: Vec<String> = problems
+        .into_iter()
+        .chain(
+            a.small_tags
+                .iter()
+                .map(|t| format!("etichetta piccola: {t}")),
+        )
+        .collect();
+    assert!(
+        all.is_empty(),
+        "{} problemi:\n{}",
+        all.len(),
+        all.join("\n")
+    );
+}
