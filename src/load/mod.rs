@@ -128,7 +128,14 @@ pub fn load(dir: &Path, sources: &mut Sources, report: &mut Report) -> Result<Co
             parse_all_files::<Service>(&service_files, sources, report),
         )
     };
-    warn_unknown_entries(&root, dir, sources, report)?;
+    // Files the annex names (its stemma) are read too: the first part of their path.
+    let named: Vec<String> = annex
+        .iter()
+        .filter_map(|a| a.data.stemma.as_ref())
+        .filter_map(|e| Path::new(e.file.trim()).components().next())
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    warn_unknown_entries(&root, dir, &named, sources, report)?;
     Ok(Content {
         dir: dir.to_path_buf(),
         annex,
@@ -269,6 +276,7 @@ fn is_note(path: &Path) -> bool {
 fn warn_unknown_entries(
     root: &files::Root,
     dir: &Path,
+    named: &[String],
     sources: &mut Sources,
     report: &mut Report,
 ) -> Result<(), IoError> {
@@ -281,7 +289,10 @@ fn warn_unknown_entries(
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if known_files.contains(&name.as_str()) || known_dirs.contains(&name.as_str()) {
+        if known_files.contains(&name.as_str())
+            || known_dirs.contains(&name.as_str())
+            || named.contains(&name)
+        {
             continue;
         }
         let kind = root.kind(&path);
