@@ -79,36 +79,69 @@ impl Published {
     }
 }
 
-/// Writes `pdf` to `path`, with its `.sha256` and the `.metadata.json` of `record`,
-/// all or none (see the module's documentation).
-pub fn publish_pdf(path: &Path, pdf: &[u8], record: &Record) -> Result<Published, PublishError> {
-    let out = Published::paths(path);
-    let file_name = file_name(path)?;
+/// The three files of a publication, as bytes: the PDF, its `sha256sum` line and its
+/// record. What `publish_*` writes and what `piao serve` offers for download are made
+/// here, so that the two are the same bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trio {
+    pub pdf: Vec<u8>,
+    pub digest: Vec<u8>,
+    pub record: Vec<u8>,
+}
+
+/// The trio of a PDF published under the file name `file_name`, with `record`.
+pub fn trio(file_name: &str, pdf: &[u8], record: &Record) -> Result<Trio, PublishError> {
     let json = serde_json::to_string_pretty(record)
         .map_err(|e| PublishError(format!("non riesco a preparare la scheda del PDF: {e}")))?
         + "\n";
-    let digest = sha256sum_line(pdf, &file_name);
+    Ok(Trio {
+        pdf: pdf.to_vec(),
+        digest: sha256sum_line(pdf, file_name).into_bytes(),
+        record: json.into_bytes(),
+    })
+}
+
+/// The trio of a PDF the pipeline built, to be published under the file name
+/// `file_name` (its record names the file, the ente, the pages, the digest).
+pub fn prepare(
+    file_name: &str,
+    built: &crate::pipeline::Built,
+    annex: &crate::model::Annex,
+) -> Result<Trio, PublishError> {
+    let record = record::record(&built.document, annex, &built.pdf, built.pages, file_name);
+    trio(file_name, &built.pdf, &record)
+}
+
+/// Writes a trio at `path` (the PDF) and next to it, all or none (see the module's
+/// documentation).
+fn write_trio(path: &Path, t: &Trio) -> Result<Published, PublishError> {
+    let out = Published::paths(path);
     publish_set(
         path,
         &[
-            (&out.pdf, pdf),
-            (&out.digest, digest.as_bytes()),
-            (&out.record, json.as_bytes()),
+            (&out.pdf, t.pdf.as_slice()),
+            (&out.digest, t.digest.as_slice()),
+            (&out.record, t.record.as_slice()),
         ],
     )?;
     Ok(out)
 }
 
+/// Writes `pdf` to `path`, with its `.sha256` and the `.metadata.json` of `record`,
+/// all or none (see the module's documentation).
+pub fn publish_pdf(path: &Path, pdf: &[u8], record: &Record) -> Result<Published, PublishError> {
+    write_trio(path, &trio(&file_name(path)?, pdf, record)?)
+}
+
 /// Publishes a PDF the pipeline built at `path`, with its digest and its record (see
-/// [`publish_pdf`]): what build, preview, watch and serve call.
+/// [`publish_pdf`]): what build, preview and watch call, and what `piao serve` offers
+/// for download (through [`prepare`]).
 pub fn publish_built(
     path: &Path,
     built: &crate::pipeline::Built,
     annex: &crate::model::Annex,
 ) -> Result<Published, PublishError> {
-    let name = file_name(path)?;
-    let record = record::record(&built.document, annex, &built.pdf, built.pages, &name);
-    publish_pdf(path, &built.pdf, &record)
+    write_trio(path, &prepare(&file_name(path)?, built, annex)?)
 }
 
 /// Writes one file all or none (temporary file, then rename), under the same lock and

@@ -690,16 +690,14 @@ fn publish(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let record = crate::record::record(
-        &built.document,
-        &checked.annex.data,
-        &built.pdf,
-        built.pages,
-        &file_name,
-    );
-    let json = serde_json::to_string_pretty(&record).expect("record serializes") + "\n";
-    let digest = crate::publish::sha256sum_line(&built.pdf, &file_name);
-    Some((built.pdf, digest.into_bytes(), json.into_bytes()))
+    // The same bytes `piao build` writes: one library function makes them.
+    match crate::publish::prepare(&file_name, &built, &checked.annex.data) {
+        Ok(t) => Some((t.pdf, t.digest, t.record)),
+        Err(e) => {
+            report.push(crate::diag::Diagnostic::error(e.0));
+            None
+        }
+    }
 }
 
 /// The headings of a laid-out document, with their pages.
