@@ -135,7 +135,11 @@ pub(crate) fn load_checked(arg: &ContentArg) -> Result<Checking, i32> {
 }
 
 pub(crate) fn summary_counts(report: &Report) -> String {
-    format!("{} errori, {} avvisi", report.errors(), report.warnings())
+    let counts = format!("{} errori, {} avvisi", report.errors(), report.warnings());
+    match report.notes() {
+        0 => counts,
+        n => format!("{counts}, {n} note"),
+    }
 }
 
 pub use crate::record::slug;
