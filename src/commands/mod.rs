@@ -40,6 +40,7 @@ pub fn run(cli: Cli) -> i32 {
 
 fn run_command(cli: Cli) -> i32 {
     let quiet = cli.quiet;
+    QUIET.store(quiet, std::sync::atomic::Ordering::Relaxed);
     match cli.command {
         Command::Check { content } => check::run(&content, quiet),
         Command::Build {
@@ -96,15 +97,25 @@ pub(crate) fn color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
+/// `--quiet`: diagnostics are printed without notes.
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Prints the diagnostics of a run, at most [`crate::limits::MAX_DIAGNOSTICS`] of them
 /// (and [`crate::limits::MAX_DIAGNOSTICS_PER_FILE`] per file), with a word about the rest.
+/// With `--quiet`, notes are left out.
 pub(crate) fn print_report(report: &Report, sources: &Sources) {
-    if report.diagnostics.is_empty() {
+    let quiet = QUIET.load(std::sync::atomic::Ordering::Relaxed);
+    let mut shown = Report {
+        diagnostics: report
+            .diagnostics
+            .iter()
+            .filter(|d| !(quiet && d.severity == diag::Severity::Note))
+            .cloned()
+            .collect(),
+    };
+    if shown.diagnostics.is_empty() {
         return;
     }
-    let mut shown = Report {
-        diagnostics: report.diagnostics.clone(),
-    };
     crate::limits::cap(&mut shown);
     crate::streams::err(diag::render(&shown, sources, color()));
 }
