@@ -318,7 +318,8 @@ fn committed_schemas_are_what_piao_schema_generates() {
             "allegato.json",
             "formazione.json",
             "gestionale.json",
-            "istituzionale.json"
+            "istituzionale.json",
+            "organizzazione.json"
         ]
     );
     for name in &names {
