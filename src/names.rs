@@ -55,12 +55,24 @@ pub fn all_capitals(name: &str) -> bool {
     name.chars().any(char::is_alphabetic) && !name.chars().any(char::is_lowercase)
 }
 
-/// True when `a` and `b` are the same writing, or one is the other in capitals.
+/// True when every word is written in lowercase or with only its first letter in
+/// capitals ("Erba Paolo", "D'Amico", "gestione servizi"): a name as normally written,
+/// which a table may write all in capitals. "ROSSi" or "BellaGamba" are not.
+pub fn regular_case(name: &str) -> bool {
+    name.split(|c: char| !c.is_alphabetic()).all(|word| {
+        let mut letters = word.chars();
+        letters.next();
+        !letters.any(char::is_uppercase)
+    })
+}
+
+/// True when `a` and `b` are the same writing, or one is the other, written the usual
+/// way, in capitals.
 pub fn same_writing(a: &str, b: &str) -> bool {
     let (a, b) = (a.trim(), b.trim());
     a == b
-        || (all_capitals(a) && a == b.to_uppercase())
-        || (all_capitals(b) && b == a.to_uppercase())
+        || (all_capitals(a) && regular_case(b) && a == b.to_uppercase())
+        || (all_capitals(b) && regular_case(a) && b == a.to_uppercase())
 }
 
 /// How `a` and `b` relate (see [`Likeness`]).
@@ -122,6 +134,10 @@ mod tests {
         assert_eq!(likeness("ERBA PAOLO", "Erba Paolo"), Likeness::Same);
         assert_eq!(likeness("D'AMICO SARA", "D'Amico Sara"), Likeness::Same);
         assert_eq!(likeness(" Erba Paolo ", "Erba Paolo"), Likeness::Same);
+        assert_eq!(likeness("ERBA PAOLO", "erba paolo"), Likeness::Same);
+        // A slip of the caps lock is not the capitals of a name.
+        assert_eq!(likeness("ERBA PAOLO", "ERBa PAOLO"), Likeness::Spelling);
+        assert_eq!(likeness("ERBA PAOLO", "ErBa Paolo"), Likeness::Spelling);
     }
 
     #[test]

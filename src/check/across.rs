@@ -373,10 +373,16 @@ fn spellings(what: &str, said: &[Said], sources: &Sources, findings: &mut Vec<Fi
                 } else {
                     continue;
                 };
-                // The organisation's writing, else the longer one, is the reference.
-                let (wrong, right) = if groups[short].1.iter().any(|s| s.at.org)
-                    && !groups[long].1.iter().any(|s| s.at.org)
-                {
+                // The organisation's writing is the reference; else the one written
+                // more often; else the longer one.
+                let org = |g: usize| groups[g].1.iter().any(|s| s.at.org);
+                let count = |g: usize| groups[g].1.len();
+                let short_wins = if org(short) != org(long) {
+                    org(short)
+                } else {
+                    count(short) > count(long)
+                };
+                let (wrong, right) = if short_wins {
                     (preferred[long], preferred[short])
                 } else {
                     (preferred[short], preferred[long])
@@ -396,8 +402,15 @@ fn spelling(
 ) -> Finding {
     let message = match how {
         Likeness::MissingWord => format!(
-            "{what} «{}» sembra «{}» con una parola in meno (in {})",
-            wrong.text, right.text, right.at.name
+            "{what} «{}» sembra «{}» con qualche parola in {} (in {})",
+            wrong.text,
+            right.text,
+            if names::words(&wrong.text).len() < names::words(&right.text).len() {
+                "meno"
+            } else {
+                "più"
+            },
+            right.at.name
         ),
         _ => format!(
             "{what} «{}» è scritta anche «{}» (in {})",
