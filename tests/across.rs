@@ -473,3 +473,39 @@ proptest! {
             && out.contains("content/gestionali/g07-tavoli-permanenti.toml:"), "{}", out);
     }
 }
+
+// --- piao new --sezione ---------------------------------------------------------------------
+
+#[test]
+fn new_fills_a_scheda_from_the_organisation() {
+    let dir = seeded(true, &[]);
+    let content = dir.path().to_str().unwrap();
+    // The sezione as a user may type it: found whatever its case.
+    let out = common::piao(&["new", "gestionale", "--sezione", "istruzione e formazione", "--content", content]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let file = std::fs::read_dir(dir.path().join("gestionali"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("g22-"))
+        .expect("the new file");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("\nsezione = \"Istruzione e formazione\"\n"), "{text}");
+    assert!(text.contains("\n# dirigente = \"Bellagamba Patrizia\"\n"), "{text}");
+    assert!(text.contains("\n# responsabile = { cognome = \"Calvano\", nome = \"Antonio\" }\n"), "{text}");
+    for key in ["direzione", "assessore", "dirigente", "responsabile"] {
+        assert!(!text.contains(&format!("\n{key} = ")), "{key} is written:\n{text}");
+    }
+    // What is left to fill is reported; nothing the organisation gives is.
+    let checked = common::piao(&["check", "--content", content]);
+    let err = common::stderr(&checked);
+    assert!(err.contains("il campo `titolo` è vuoto"), "{err}");
+    assert!(!err.contains("manca il campo"), "{err}");
+
+    let out = common::piao(&["new", "gestionale", "--sezione", "Istruzione e formazion", "--content", content]);
+    assert!(out.status.success());
+    assert!(
+        common::stderr(&out).contains("la sezione «Istruzione e formazion» non è in `organizzazione.toml`: forse «Istruzione e formazione»?"),
+        "{}",
+        common::stderr(&out)
+    );
+}

@@ -81,8 +81,16 @@ fn run_command(cli: Cli) -> i32 {
             tipo,
             numero,
             titolo,
+            sezione,
             content,
-        } => new::run(&content.content, tipo, numero, titolo.as_deref(), quiet),
+        } => new::run(
+            &content.content,
+            tipo,
+            numero,
+            titolo.as_deref(),
+            sezione.as_deref(),
+            quiet,
+        ),
         Command::List { content } => list::run(&content.content),
         Command::Schema { output } => schema::run(&output, quiet),
         Command::Typst {
