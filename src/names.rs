@@ -146,8 +146,14 @@ mod tests {
             ("De Lotto Annapaola", "De Lotto Anna Paola"),
             ("D'AMICO SARA", "DAMICO SARA"),
             ("GIUFFRE' TINDARA", "GIUFFRÈ TINDARA"),
-            ("Verde, strade, gestione servizi e reti", "Verde strade gestione servizi e reti"),
-            ("Verde, strade, gestione servizi e reti", "Verde, strade, Gestione Servizi e Reti"),
+            (
+                "Verde, strade, gestione servizi e reti",
+                "Verde strade gestione servizi e reti",
+            ),
+            (
+                "Verde, strade, gestione servizi e reti",
+                "Verde, strade, Gestione Servizi e Reti",
+            ),
         ] {
             assert_eq!(likeness(a, b), Likeness::Spelling, "{a} / {b}");
         }
@@ -157,7 +163,10 @@ mod tests {
     fn missing_words_are_found() {
         for (a, b) in [
             ("Achilli Livia", "Achilli Livia Ilaria"),
-            ("Verde strade gestione servizi", "Verde, strade, gestione servizi e reti"),
+            (
+                "Verde strade gestione servizi",
+                "Verde, strade, gestione servizi e reti",
+            ),
             ("Micheli Paolo Giovanni", "Micheli Paolo Giovanni - Sindaco"),
         ] {
             assert_eq!(likeness(a, b), Likeness::MissingWord, "{a} / {b}");

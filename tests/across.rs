@@ -52,7 +52,11 @@ fn seeded(org: bool, edits: &[(&str, &str, &str)]) -> tempfile::TempDir {
     for (file, from, to) in edits {
         let path = dir.path().join(file);
         let text = std::fs::read_to_string(&path).unwrap();
-        assert_eq!(text.matches(from).count(), 1, "`{from}` must occur once in {file}");
+        assert_eq!(
+            text.matches(from).count(),
+            1,
+            "`{from}` must occur once in {file}"
+        );
         std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
     }
     dir
@@ -63,9 +67,15 @@ fn seeded(org: bool, edits: &[(&str, &str, &str)]) -> tempfile::TempDir {
 fn warning_case(name: &str, dir: &Path, expected: &str) {
     let (out, errors) = check_dir(dir, false);
     assert_eq!(errors, 0, "{out}");
-    assert!(out.contains("warning:") && out.contains(expected), "{name}: `{expected}` not in\n{out}");
+    assert!(
+        out.contains("warning:") && out.contains(expected),
+        "{name}: `{expected}` not in\n{out}"
+    );
     let (strict, errors) = check_dir(dir, true);
-    assert!(errors > 0, "--strict must turn warnings into errors:\n{strict}");
+    assert!(
+        errors > 0,
+        "--strict must turn warnings into errors:\n{strict}"
+    );
     insta::assert_snapshot!(name, format!("{out}--- --strict ---\n{strict}"));
 }
 
@@ -200,9 +210,15 @@ fn schede_without_what_the_organisation_gives_are_filled_in() {
             .unwrap()
             .lines()
             .filter(|l| {
-                !["direzione =", "dirigente =", "responsabile =", "assessore =", "categoria ="]
-                    .iter()
-                    .any(|k| l.starts_with(k))
+                ![
+                    "direzione =",
+                    "dirigente =",
+                    "responsabile =",
+                    "assessore =",
+                    "categoria =",
+                ]
+                .iter()
+                .any(|k| l.starts_with(k))
             })
             .map(|l| format!("{l}\n"))
             .collect();
@@ -217,7 +233,10 @@ fn schede_without_what_the_organisation_gives_are_filled_in() {
         .find(|m| *m.source.data.numero.get_ref() == 7)
         .unwrap();
     let o = &g07.source.data;
-    assert_eq!(o.direzione, "Direzione Affari Generali e Servizi al Cittadino");
+    assert_eq!(
+        o.direzione,
+        "Direzione Affari Generali e Servizi al Cittadino"
+    );
     assert_eq!(o.dirigente.display(), "Bellagamba Patrizia");
     assert_eq!(o.responsabile.surname(), Some("Calvano"));
     assert_eq!(o.assessore.display(), "Bellatorre Guido");
@@ -248,14 +267,21 @@ fn an_acknowledged_contradiction_is_a_note_even_when_strict() {
     let exception = "\n[[eccezioni]]\ncontrollo = \"categoria\"\nnome = \"Cucco Elena\"\nmotivo = \"progressione verticale a metà anno\"\n";
     let dir = seeded(
         true,
-        &[(G07, "categoria = \"D\"\nnome = \"CUCCO ELENA\"", "categoria = \"C\"\nnome = \"CUCCO ELENA\"")],
+        &[(
+            G07,
+            "categoria = \"D\"\nnome = \"CUCCO ELENA\"",
+            "categoria = \"C\"\nnome = \"CUCCO ELENA\"",
+        )],
     );
     let org = dir.path().join(ORG_FILE);
     let text = std::fs::read_to_string(&org).unwrap() + exception;
     std::fs::write(&org, text).unwrap();
     let (out, errors) = check_dir(dir.path(), true);
     assert_eq!(errors, 0, "{out}");
-    assert!(out.contains("note: «CUCCO ELENA» è in categoria C"), "{out}");
+    assert!(
+        out.contains("note: «CUCCO ELENA» è in categoria C"),
+        "{out}"
+    );
     assert!(out.contains("progressione verticale a metà anno"), "{out}");
     assert!(out.ends_with("0 errori, 0 avvisi, 1 note\n"), "{out}");
     insta::assert_snapshot!("an_acknowledged_contradiction_is_a_note", out);
@@ -283,7 +309,11 @@ fn bundled(file: &str, from: &str, to: &str) -> tempfile::TempDir {
     common::copy_dir(&common::root().join("content"), dir.path());
     let path = dir.path().join(file);
     let text = std::fs::read_to_string(&path).unwrap();
-    assert_eq!(text.matches(from).count(), 1, "`{from}` must occur once in {file}");
+    assert_eq!(
+        text.matches(from).count(),
+        1,
+        "`{from}` must occur once in {file}"
+    );
     std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
     dir
 }
@@ -378,7 +408,11 @@ fn seeded_de_lotto_anna_paola() {
 
 #[test]
 fn seeded_cost_indicator_without_resources() {
-    let dir = bundled(ORG_FILE, "controllo = \"costo\"\nnome = \"g16\"", "controllo = \"costo\"\nnome = \"g06\"");
+    let dir = bundled(
+        ORG_FILE,
+        "controllo = \"costo\"\nnome = \"g16\"",
+        "controllo = \"costo\"\nnome = \"g06\"",
+    );
     strict_fails_naming(
         dir.path(),
         "l'indicatore di costo vale 12.000,00 € ma la scheda non ha risorse",
@@ -481,7 +515,14 @@ fn new_fills_a_scheda_from_the_organisation() {
     let dir = seeded(true, &[]);
     let content = dir.path().to_str().unwrap();
     // The sezione as a user may type it: found whatever its case.
-    let out = common::piao(&["new", "gestionale", "--sezione", "istruzione e formazione", "--content", content]);
+    let out = common::piao(&[
+        "new",
+        "gestionale",
+        "--sezione",
+        "istruzione e formazione",
+        "--content",
+        content,
+    ]);
     assert!(out.status.success(), "{}", common::stderr(&out));
     let file = std::fs::read_dir(dir.path().join("gestionali"))
         .unwrap()
@@ -489,11 +530,23 @@ fn new_fills_a_scheda_from_the_organisation() {
         .find(|p| p.to_string_lossy().contains("g22-"))
         .expect("the new file");
     let text = std::fs::read_to_string(&file).unwrap();
-    assert!(text.contains("\nsezione = \"Istruzione e formazione\"\n"), "{text}");
-    assert!(text.contains("\n# dirigente = \"Bellagamba Patrizia\"\n"), "{text}");
-    assert!(text.contains("\n# responsabile = { cognome = \"Calvano\", nome = \"Antonio\" }\n"), "{text}");
+    assert!(
+        text.contains("\nsezione = \"Istruzione e formazione\"\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n# dirigente = \"Bellagamba Patrizia\"\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n# responsabile = { cognome = \"Calvano\", nome = \"Antonio\" }\n"),
+        "{text}"
+    );
     for key in ["direzione", "assessore", "dirigente", "responsabile"] {
-        assert!(!text.contains(&format!("\n{key} = ")), "{key} is written:\n{text}");
+        assert!(
+            !text.contains(&format!("\n{key} = ")),
+            "{key} is written:\n{text}"
+        );
     }
     // What is left to fill is reported; nothing the organisation gives is.
     let checked = common::piao(&["check", "--content", content]);
@@ -501,7 +554,14 @@ fn new_fills_a_scheda_from_the_organisation() {
     assert!(err.contains("il campo `titolo` è vuoto"), "{err}");
     assert!(!err.contains("manca il campo"), "{err}");
 
-    let out = common::piao(&["new", "gestionale", "--sezione", "Istruzione e formazion", "--content", content]);
+    let out = common::piao(&[
+        "new",
+        "gestionale",
+        "--sezione",
+        "Istruzione e formazion",
+        "--content",
+        content,
+    ]);
     assert!(out.status.success());
     assert!(
         common::stderr(&out).contains("la sezione «Istruzione e formazion» non è in `organizzazione.toml`: forse «Istruzione e formazione»?"),

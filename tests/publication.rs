@@ -199,7 +199,11 @@ fn staff_names() -> (BTreeSet<String>, BTreeSet<String>) {
     let (mut all, mut kept) = (BTreeSet::new(), BTreeSet::new());
     // As checked: what the schede leave out comes from organizzazione.toml.
     let checking = piao::pipeline::load_and_check(&root().join("content"), false).unwrap();
-    for m in &checking.checked.expect("the bundled content is valid").managed {
+    for m in &checking
+        .checked
+        .expect("the bundled content is valid")
+        .managed
+    {
         let o = &m.source.data;
         let heads = [&o.responsabile, &o.dirigente, &o.assessore].map(|p| key(&p.display()));
         for p in &o.personale {

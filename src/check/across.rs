@@ -141,9 +141,7 @@ fn gather(content: &Content, filled: &Filled) -> Facts {
             };
             let section = said(s.section.nome.clone(), "nome");
             let person = |p: &Option<Person>, key: &str| {
-                p.as_ref()
-                    .and_then(person_text)
-                    .map(|t| said(t, key))
+                p.as_ref().and_then(person_text).map(|t| said(t, key))
             };
             let dirigente = person(&s.section.dirigente, "dirigente").or_else(|| {
                 s.direction
@@ -292,22 +290,21 @@ fn gather(content: &Content, filled: &Filled) -> Facts {
 }
 
 /// The value the others are measured against: the organisation's, else the one most
-/// of them share (by `same`), else the first.
-fn reference<'a>(said: &[&'a Said], same: impl Fn(&str, &str) -> bool) -> &'a Said {
+/// of them share (by `key`), else the first.
+fn reference<'a, K: Eq + std::hash::Hash>(said: &[&'a Said], key: impl Fn(&str) -> K) -> &'a Said {
     if let Some(o) = said.iter().find(|s| s.at.org) {
         return o;
     }
-    let count = |s: &Said| said.iter().filter(|t| same(&s.text, &t.text)).count();
-    let mut best = said[0];
-    let mut best_count = count(best);
-    for s in &said[1..] {
-        let c = count(s);
-        if c > best_count {
-            best = s;
-            best_count = c;
-        }
+    let mut counts: HashMap<K, (usize, usize)> = HashMap::new();
+    for (i, s) in said.iter().enumerate() {
+        counts.entry(key(&s.text)).or_insert((0, i)).0 += 1;
     }
-    best
+    // The most shared; on a tie, the first written.
+    let (_, first) = counts
+        .into_values()
+        .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
+        .unwrap_or((0, 0));
+    said[first]
 }
 
 fn at(d: Diagnostic, said: &Said, sources: &Sources, label: String) -> Diagnostic {
@@ -342,7 +339,7 @@ fn spellings(what: &str, said: &[Said], sources: &Sources, findings: &mut Vec<Fi
     }
     let mut preferred = Vec::new();
     for (_, group) in &groups {
-        let p = reference(group, names::same_writing);
+        let p = reference(group, |t| t.trim().to_string());
         preferred.push(p);
         let mut reported: Vec<&str> = Vec::new();
         for s in group {
@@ -393,13 +390,7 @@ fn spellings(what: &str, said: &[Said], sources: &Sources, findings: &mut Vec<Fi
     }
 }
 
-fn spelling(
-    what: &str,
-    wrong: &Said,
-    right: &Said,
-    how: Likeness,
-    sources: &Sources,
-) -> Finding {
+fn spelling(what: &str, wrong: &Said, right: &Said, how: Likeness, sources: &Sources) -> Finding {
     let message = match how {
         Likeness::MissingWord => format!(
             "{what} «{}» sembra «{}» con qualche parola in {} (in {})",
@@ -462,7 +453,9 @@ fn staff(facts: &Facts, sources: &Sources, findings: &mut Vec<Finding>) {
                 ));
                 d = at(d, &row.name, sources, "la seconda volta".into());
                 d = also(d, first, sources, "la prima volta".into());
-                d = d.hint("una persona ha una sola riga: somma le sue percentuali di partecipazione");
+                d = d.hint(
+                    "una persona ha una sola riga: somma le sue percentuali di partecipazione",
+                );
                 findings.push(Finding {
                     kind: CheckKind::PersonaleRipetuto,
                     subjects: vec![row.name.text.clone()],
@@ -482,7 +475,7 @@ fn staff(facts: &Facts, sources: &Sources, findings: &mut Vec<Finding>) {
     for key in order {
         let rows = &categories[&key];
         let cats: Vec<&Said> = rows.iter().map(|(_, c)| *c).collect();
-        let right = reference(&cats, |a, b| category_key(a) == category_key(b));
+        let right = reference(&cats, category_key);
         let (right_name, _) = rows.iter().find(|(_, c)| std::ptr::eq(*c, right)).unwrap();
         for (name, c) in rows {
             if category_key(&c.text) == category_key(&right.text) {
@@ -517,30 +510,21 @@ fn staff(facts: &Facts, sources: &Sources, findings: &mut Vec<Finding>) {
 fn sections(facts: &Facts, sources: &Sources, findings: &mut Vec<Finding>) {
     type Get = fn(&SectionFacts) -> Option<&Said>;
     let attributes: [(CheckKind, &str, &str, Get); 4] = [
-        (
-            CheckKind::Direzione,
-            "due direzioni",
-            "direzione",
-            |f| f.direzione.as_ref(),
-        ),
-        (
-            CheckKind::Dirigente,
-            "due dirigenti",
-            "dirigente",
-            |f| f.dirigente.as_ref(),
-        ),
+        (CheckKind::Direzione, "due direzioni", "direzione", |f| {
+            f.direzione.as_ref()
+        }),
+        (CheckKind::Dirigente, "due dirigenti", "dirigente", |f| {
+            f.dirigente.as_ref()
+        }),
         (
             CheckKind::Responsabile,
             "due P.O./responsabili",
             "P.O./responsabile",
             |f| f.responsabile.as_ref(),
         ),
-        (
-            CheckKind::Assessore,
-            "due assessori",
-            "assessore",
-            |f| f.assessore.as_ref(),
-        ),
+        (CheckKind::Assessore, "due assessori", "assessore", |f| {
+            f.assessore.as_ref()
+        }),
     ];
     let mut by_section: Vec<(String, Vec<&SectionFacts>)> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
@@ -559,9 +543,7 @@ fn sections(facts: &Facts, sources: &Sources, findings: &mut Vec<Finding>) {
                 continue;
             }
             // Two writings of one name are reported as such (`grafia`), not here.
-            let right = reference(&values, |a, b| {
-                names::likeness(a, b) != Likeness::Different
-            });
+            let right = reference(&values, names::key);
             let section = &group[0].section.text;
             for v in &values {
                 if names::likeness(&v.text, &right.text) != Likeness::Different {
@@ -717,11 +699,17 @@ fn costs(content: &Content, sources: &Sources, findings: &mut Vec<Finding>) {
                 crate::format::money(expected)
             ))
             .at(m.file, indicator)
-            .label(format!("indicatore di costo: {}", crate::format::money(expected)))
+            .label(format!(
+                "indicatore di costo: {}",
+                crate::format::money(expected)
+            ))
             .also(
                 m.file,
                 place(sources, m.file, path!["risorse", last, "costo"]),
-                format!("ultima risorsa; COSTO RISORSE {}", crate::format::money(total)),
+                format!(
+                    "ultima risorsa; COSTO RISORSE {}",
+                    crate::format::money(total)
+                ),
             )
             .hint("correggi l'indicatore o i costi delle risorse");
             findings.push(Finding {

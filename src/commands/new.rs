@@ -143,7 +143,11 @@ fn with_section(text: &str, dir: &Path, name: &str) -> (String, Option<String>) 
     };
     let person = |p: Option<&crate::model::Person>| match p {
         Some(crate::model::Person::Named { cognome, nome }) => {
-            format!("{{ cognome = {}, nome = {} }}", quoted(cognome), quoted(nome))
+            format!(
+                "{{ cognome = {}, nome = {} }}",
+                quoted(cognome),
+                quoted(nome)
+            )
         }
         Some(crate::model::Person::Label(l)) => quoted(l),
         None => String::new(),
@@ -163,8 +167,11 @@ fn with_section(text: &str, dir: &Path, name: &str) -> (String, Option<String>) 
     for line in text.lines() {
         let key = line.split(" = ").next().unwrap_or("");
         if header && key == "sezione" {
-            out.push_str(&format!("sezione = {}
-", quoted(shown)));
+            out.push_str(&format!(
+                "sezione = {}
+",
+                quoted(shown)
+            ));
             if found.is_some() {
                 out.push_str(&format!(
                     "# Dalla sezione in {} (da scrivere qui solo per fare eccezione):
@@ -172,8 +179,10 @@ fn with_section(text: &str, dir: &Path, name: &str) -> (String, Option<String>) 
                     load::ORGANISATION_FILE
                 ));
                 for (k, v) in given.iter().filter(|(_, v)| !v.is_empty()) {
-                    out.push_str(&format!("# {k} = {v}
-"));
+                    out.push_str(&format!(
+                        "# {k} = {v}
+"
+                    ));
                 }
             }
             continue;

@@ -144,23 +144,27 @@ impl Organisation {
     /// punctuation), with its direzione and their places.
     pub fn section(&self, name: &str) -> Option<SectionRef<'_>> {
         let key = crate::names::key(name);
-        self.sections().find(|s| crate::names::key(&s.section.nome) == key)
+        self.sections()
+            .find(|s| crate::names::key(&s.section.nome) == key)
     }
 
     /// Every sezione, with its direzione.
     pub fn sections(&self) -> impl Iterator<Item = SectionRef<'_>> {
-        self.direzioni.iter().enumerate().flat_map(|(d, direction)| {
-            direction
-                .sezioni
-                .iter()
-                .enumerate()
-                .map(move |(s, section)| SectionRef {
-                    direction,
-                    section,
-                    d,
-                    s,
-                })
-        })
+        self.direzioni
+            .iter()
+            .enumerate()
+            .flat_map(|(d, direction)| {
+                direction
+                    .sezioni
+                    .iter()
+                    .enumerate()
+                    .map(move |(s, section)| SectionRef {
+                        direction,
+                        section,
+                        d,
+                        s,
+                    })
+            })
     }
 
     /// The staff member named `name` (same name, whatever its case, accents or
