@@ -40,7 +40,8 @@ pub fn run(cli: Cli) -> i32 {
 
 fn run_command(cli: Cli) -> i32 {
     let quiet = cli.quiet;
-    QUIET.store(quiet, std::sync::atomic::Ordering::Relaxed);
+    let notes = !quiet && matches!(cli.command, Command::Check { .. });
+    NOTES.store(notes, std::sync::atomic::Ordering::Relaxed);
     match cli.command {
         Command::Check { content } => check::run(&content, quiet),
         Command::Build {
@@ -105,19 +106,20 @@ pub(crate) fn color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
-/// `--quiet`: diagnostics are printed without notes.
-static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+/// Whether notes (contradictions the content acknowledges) are printed: by `piao check`,
+/// where the content is reviewed, unless `--quiet`; the other commands leave them out.
+static NOTES: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Prints the diagnostics of a run, at most [`crate::limits::MAX_DIAGNOSTICS`] of them
 /// (and [`crate::limits::MAX_DIAGNOSTICS_PER_FILE`] per file), with a word about the rest.
-/// With `--quiet`, notes are left out.
+/// Notes only where [`NOTES`] says.
 pub(crate) fn print_report(report: &Report, sources: &Sources) {
-    let quiet = QUIET.load(std::sync::atomic::Ordering::Relaxed);
+    let notes = NOTES.load(std::sync::atomic::Ordering::Relaxed);
     let mut shown = Report {
         diagnostics: report
             .diagnostics
             .iter()
-            .filter(|d| !(quiet && d.severity == diag::Severity::Note))
+            .filter(|d| notes || d.severity != diag::Severity::Note)
             .cloned()
             .collect(),
     };
