@@ -138,6 +138,10 @@ pub enum Command {
         /// Titolo dell'obiettivo (o nome del servizio); dà anche il nome al file.
         #[arg(long)]
         titolo: Option<String>,
+        /// Sezione dell'obiettivo: se è in organizzazione.toml, la scheda ne prende
+        /// direzione, dirigente, responsabile e assessore.
+        #[arg(long)]
+        sezione: Option<String>,
         #[command(flatten)]
         content: ContentDirArg,
     },

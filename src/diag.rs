@@ -15,6 +15,9 @@ use codespan_reporting::term::{self, termcolor};
 /// How serious a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
+    /// Worth knowing, nothing to fix: a contradiction the content acknowledges with its
+    /// reason. `--strict` leaves notes alone.
+    Note,
     Warning,
     Error,
 }
@@ -150,12 +153,23 @@ impl Report {
         self.diagnostics.iter().filter(|d| d.is_error()).count()
     }
     pub fn warnings(&self) -> usize {
-        self.diagnostics.len() - self.errors()
+        self.count(Severity::Warning)
     }
-    /// Turns every warning into an error (`--strict`).
+    pub fn notes(&self) -> usize {
+        self.count(Severity::Note)
+    }
+    fn count(&self, severity: Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    }
+    /// Turns every warning into an error (`--strict`); notes stay notes.
     pub fn make_strict(&mut self) {
         for d in &mut self.diagnostics {
-            d.severity = Severity::Error;
+            if d.severity == Severity::Warning {
+                d.severity = Severity::Error;
+            }
         }
     }
     /// Sorts by file and position, so the output reads top to bottom.
@@ -220,6 +234,7 @@ fn to_codespan(d: &Diagnostic) -> CsDiagnostic<FileIdx> {
     let mut cs = match d.severity {
         Severity::Error => CsDiagnostic::error(),
         Severity::Warning => CsDiagnostic::warning(),
+        Severity::Note => CsDiagnostic::note(),
     }
     .with_message(printable(&match &d.path {
         Some(p) if d.primary.is_none() => format!("{}: {}", p.display(), d.message),

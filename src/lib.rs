@@ -19,6 +19,7 @@ pub mod format;
 pub mod limits;
 pub mod load;
 pub mod model;
+pub mod names;
 pub mod output;
 pub mod pipeline;
 pub mod publish;

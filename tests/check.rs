@@ -719,7 +719,7 @@ fn check_exits_with_1_and_names_file_line_and_column() {
         "{err}"
     );
     assert!(
-        err.contains("contenuti con errori (5 errori, 0 avvisi)"),
+        err.contains("contenuti con errori (5 errori, 1 avvisi)"),
         "{err}"
     );
 }

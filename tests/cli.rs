@@ -318,7 +318,8 @@ fn committed_schemas_are_what_piao_schema_generates() {
             "allegato.json",
             "formazione.json",
             "gestionale.json",
-            "istituzionale.json"
+            "istituzionale.json",
+            "organizzazione.json"
         ]
     );
     for name in &names {
@@ -419,7 +420,10 @@ fn schemas_reject_unknown_keys_wrong_types_and_wrong_changes() {
         // A wrong type.
         text.replace("numero = 6", "numero = \"sei\""),
         // Not a person.
-        text.replace("dirigente = \"Bellagamba Patrizia\"", "dirigente = 3"),
+        text.replace(
+            "sezione = \"Istruzione e formazione\"",
+            "sezione = \"Istruzione e formazione\"\ndirigente = 3",
+        ),
         // A misspelt month in a cronoprogramma.
         text.replace("{ aprile = 100 }", "{ aprlie = 100 }"),
         // An unknown kind of change.

@@ -142,7 +142,8 @@ fn outputs_never_land_on_inputs() {
             "allegato.toml",
             "formazione.toml",
             "gestionali",
-            "istituzionali"
+            "istituzionali",
+            "organizzazione.toml"
         ]
     );
 }

@@ -197,31 +197,23 @@ fn staff_names() -> (BTreeSet<String>, BTreeSet<String>) {
         .map(|c| key(c.as_str().unwrap()))
         .collect();
     let (mut all, mut kept) = (BTreeSet::new(), BTreeSet::new());
-    for e in std::fs::read_dir(root().join("content/gestionali")).unwrap() {
-        let v: toml::Value =
-            toml::from_str(&std::fs::read_to_string(e.unwrap().path()).unwrap()).unwrap();
-        let person = |k: &str| match &v[k] {
-            toml::Value::String(s) => key(s),
-            t => key(&format!(
-                "{} {}",
-                t["cognome"].as_str().unwrap(),
-                t["nome"].as_str().unwrap()
-            )),
-        };
-        let heads = [
-            person("responsabile"),
-            person("dirigente"),
-            person("assessore"),
-        ];
-        for p in v["personale"].as_array().unwrap() {
-            let name = p["nome"].as_str().unwrap().to_string();
-            let k = key(&name);
-            all.insert(name.clone());
+    // As checked: what the schede leave out comes from organizzazione.toml.
+    let checking = piao::pipeline::load_and_check(&root().join("content"), false).unwrap();
+    for m in &checking
+        .checked
+        .expect("the bundled content is valid")
+        .managed
+    {
+        let o = &m.source.data;
+        let heads = [&o.responsabile, &o.dirigente, &o.assessore].map(|p| key(&p.display()));
+        for p in &o.personale {
+            let k = key(&p.nome);
+            all.insert(p.nome.clone());
             if heads.contains(&k)
                 || public_names.contains(&k)
-                || public_cats.contains(&p["categoria"].as_str().unwrap().to_uppercase())
+                || public_cats.contains(&p.categoria.to_uppercase())
             {
-                kept.insert(name);
+                kept.insert(p.nome.clone());
             }
         }
     }

@@ -411,6 +411,48 @@ fn capitalize(s: &str) -> String {
     }
 }
 
+/// The fixed organisation of a sezione: its direzione, dirigente, P.O. and assessore
+/// (one P.O. per sezione, never the same for two).
+struct Org {
+    direction: &'static str,
+    dirigente: String,
+    responsabile: (&'static str, &'static str),
+    assessore: String,
+}
+
+impl Org {
+    fn of(section: &str) -> Org {
+        let i = SECTIONS.iter().position(|s| *s == section).unwrap_or(0);
+        let d = i % DIRECTIONS.len();
+        Org {
+            direction: DIRECTIONS[d],
+            dirigente: format!(
+                "{} {}",
+                SURNAMES[(d * 5 + 1) % SURNAMES.len()],
+                NAMES[(d * 3 + 2) % NAMES.len()]
+            ),
+            responsabile: (
+                SURNAMES[(i * 3) % SURNAMES.len()],
+                NAMES[(i * 7) % NAMES.len()],
+            ),
+            assessore: format!(
+                "{} {}",
+                SURNAMES[(i * 5 + 2) % SURNAMES.len()],
+                NAMES[(i * 5 + 3) % NAMES.len()]
+            ),
+        }
+    }
+}
+
+/// A person's category, always the same for the same name.
+fn category_of(name: &str) -> &'static str {
+    const CATEGORIES: [&str; 6] = ["B", "C", "C", "D", "D", "DPO"];
+    let h = name
+        .bytes()
+        .fold(7u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
+    CATEGORIES[(h % CATEGORIES.len() as u64) as usize]
+}
+
 fn person(r: &mut Rng) -> (String, String) {
     (r.pick(SURNAMES).to_string(), r.pick(NAMES).to_string())
 }
@@ -681,17 +723,21 @@ fn managed(
     let _ = writeln!(s, "# Obiettivo gestionale n. {numero} (sintetico).\n");
     let _ = writeln!(s, "numero = {numero}");
     let _ = writeln!(s, "titolo = {}", q(&title));
-    let _ = writeln!(s, "direzione = {}", q(r.pick(DIRECTIONS)));
-    let _ = writeln!(s, "sezione = {}", q(r.pick(SECTIONS)));
-    let (a1, a2) = person(r);
-    let _ = writeln!(s, "assessore = {}", q(&format!("{a1} {a2}")));
-    let (d1, d2) = person(r);
-    let _ = writeln!(s, "dirigente = {}", q(&format!("{d1} {d2}")));
+    // The draws stay (the same N gives the same files as before); the organisation of
+    // each sezione is fixed, so that no two schede contradict each other.
+    let _ = r.pick(DIRECTIONS);
+    let section = r.pick(SECTIONS);
+    let org = Org::of(section);
+    let _ = (person(r), person(r), (rc, rn));
+    let _ = writeln!(s, "direzione = {}", q(org.direction));
+    let _ = writeln!(s, "sezione = {}", q(section));
+    let _ = writeln!(s, "assessore = {}", q(&org.assessore));
+    let _ = writeln!(s, "dirigente = {}", q(&org.dirigente));
     let _ = writeln!(
         s,
         "responsabile = {{ cognome = {}, nome = {} }}",
-        q(&rc),
-        q(&rn)
+        q(org.responsabile.0),
+        q(org.responsabile.1)
     );
     let _ = writeln!(s, "missione = {}", q(r.pick(MISSIONS)));
     let _ = writeln!(s, "programma = {}", q(r.pick(PROGRAMS)));
@@ -785,18 +831,27 @@ fn managed(
     // Staff: 2-7 people, 100% in all.
     let n_staff = r.range(2, 7);
     let shares = split(r, 100, n_staff, 5);
+    let mut named: Vec<String> = Vec::new();
     for (i, share) in shares.iter().enumerate() {
         let (c, nn) = person(r);
-        let cat = if i == 0 && r.chance(30) {
+        let _ = if i == 0 && r.chance(30) {
             "DIRIGENTE"
         } else {
             r.pick(&["B", "C", "C", "D", "D", "DPO"])
         };
+        // Once in a table, and always with the same category.
+        let mut name = format!("{} {}", c.to_uppercase(), nn.to_uppercase());
+        let mut next = NAMES.iter().position(|x| *x == nn).unwrap_or(0);
+        while named.contains(&name) {
+            next = (next + 1) % NAMES.len();
+            name = format!("{} {}", c.to_uppercase(), NAMES[next].to_uppercase());
+        }
+        named.push(name.clone());
         let _ = writeln!(
             s,
             "\n[[personale]]\ncategoria = {}\nnome = {}\npartecipazione = {share}",
-            q(cat),
-            q(&format!("{} {}", c.to_uppercase(), nn.to_uppercase()))
+            q(category_of(&name)),
+            q(&name)
         );
         if r.chance(20) {
             let _ = writeln!(s, "note = {}", q("part time"));
@@ -1043,21 +1098,23 @@ fn service(r: &mut Rng, numero: usize, counter: &mut Counter) -> (String, usize,
     );
     let _ = writeln!(s, "numero = {numero}");
     let _ = writeln!(s, "servizio = {}", q(&capitalize(r.pick(SECTIONS))));
-    let _ = writeln!(s, "direzione = {}", q(r.pick(DIRECTIONS)));
-    let _ = writeln!(s, "sezione = {}", q(r.pick(SECTIONS)));
+    let _ = r.pick(DIRECTIONS);
+    let section = r.pick(SECTIONS);
+    let org = Org::of(section);
+    let _ = writeln!(s, "direzione = {}", q(org.direction));
+    let _ = writeln!(s, "sezione = {}", q(section));
     if r.chance(15) {
         let _ = writeln!(s, "nota_sezione = {}", q("già Sezione Affari generali"));
     }
-    let (a1, a2) = person(r);
-    let _ = writeln!(s, "assessore = {}", q(&format!("{a1} {a2}")));
-    let (d1, d2) = person(r);
-    let _ = writeln!(s, "dirigente = {}", q(&format!("{d1} {d2}")));
-    let (rc, rn) = person(r);
+    let _ = (person(r), person(r), person(r));
+    let (rc, rn) = org.responsabile;
+    let _ = writeln!(s, "assessore = {}", q(&org.assessore));
+    let _ = writeln!(s, "dirigente = {}", q(&org.dirigente));
     let _ = writeln!(
         s,
         "responsabile = {{ cognome = {}, nome = {} }}",
-        q(&rc),
-        q(&rn)
+        q(rc),
+        q(rn)
     );
     if r.chance(50) {
         let _ = writeln!(s, "funzionario = {}", q(&format!("{rc} {rn}")));

@@ -68,6 +68,7 @@ fuzz_target!(|data: &[u8]| {
         managed: managed.into_iter().collect(),
         services: service.into_iter().collect(),
         training,
+        organisation: None,
     };
     let checked = check::check(&content, &sources, &mut report);
     report.sort();

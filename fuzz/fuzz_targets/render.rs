@@ -142,6 +142,7 @@ fn build(s: &State, values: &[String]) -> Option<Vec<usize>> {
         managed: managed.into_iter().collect(),
         services: Vec::new(),
         training: None,
+        organisation: None,
     };
     let checked = check::check(&content, &sources, &mut report)?;
     let built = pipeline::build_pdf(

@@ -88,11 +88,15 @@ macro_rules! path {
     ($($s:expr),* $(,)?) => { &[$(Seg::from($s)),*][..] };
 }
 
+mod across;
 mod annex;
 mod changes;
 mod glyphs;
 mod managed;
+mod organisation;
 mod service;
+
+pub use across::cost_amount;
 
 use annex::{check_annex, check_emblem, check_training};
 use changes::typed_groups;
@@ -116,10 +120,39 @@ impl At<'_> {
     fn span(&self, path: &[Seg]) -> Range<usize> {
         place(self.sources, self.file, path)
     }
+    /// Where the value at `path` is written, if it is.
+    fn find(&self, path: &[Seg]) -> Option<Range<usize>> {
+        load::value_span(self.sources.text(self.file), path)
+    }
+}
+
+/// A field a scheda may leave out when the organisation file gives it (`direzione`,
+/// `dirigente`, `responsabile`, `assessore`), left out with nothing to fill it.
+fn missing_field(key: &str, at: At) -> Diagnostic {
+    let sezione = at.find(path!["sezione"]).unwrap_or(0..0);
+    Diagnostic::error(format!("manca il campo `{key}`"))
+        .at(at.file, sezione)
+        .label("sezione della scheda")
+        .hint(format!(
+            "scrivi `{key} = …` nella scheda, oppure descrivi la sezione in `{}`: la scheda lo prende da lì",
+            load::ORGANISATION_FILE
+        ))
 }
 
 /// Checks the content. Returns `None` when it has errors (all of them in `report`).
 pub fn check(content: &Content, sources: &Sources, report: &mut Report) -> Option<Checked> {
+    // What the schede leave out, from the organisation file.
+    let filled_content;
+    let (content, filled) = match &content.organisation {
+        Some(org) => {
+            organisation::check_organisation(org, sources, report);
+            organisation::check_sections_known(content, org, sources, report);
+            let (c, filled) = organisation::fill(content, &org.data);
+            filled_content = c;
+            (&filled_content, filled)
+        }
+        None => (content, organisation::Filled::new()),
+    };
     let coverage = Coverage::bundled();
     for file in all_files(content) {
         check_glyphs(file, sources, &coverage, report);
@@ -157,6 +190,8 @@ pub fn check(content: &Content, sources: &Sources, report: &mut Report) -> Optio
         );
         services.push(check_service(s, plan, sources, report));
     }
+    organisation::check_categories(content, sources, report);
+    across::check_across(content, &filled, sources, report);
     if content.managed.is_empty() && content.services.is_empty() {
         report.push(Diagnostic::warning(
             "nessun obiettivo: le cartelle `gestionali/` e `istituzionali/` sono vuote",
@@ -208,6 +243,7 @@ fn all_files(content: &Content) -> Vec<FileIdx> {
     files.extend(content.managed.iter().map(|m| m.file));
     files.extend(content.services.iter().map(|s| s.file));
     files.extend(content.training.iter().map(|t| t.file));
+    files.extend(content.organisation.iter().map(|o| o.file));
     files
 }
 
@@ -235,6 +271,12 @@ fn unique_number(
 
 /// A text the document cannot do without: reported, at its value, when blank.
 fn required_text(value: &str, message: &str, at: At, path: &[Seg], report: &mut Report) {
+    if let [Seg::Key(key)] = path {
+        if value.is_empty() && at.find(path).is_none() {
+            report.push(missing_field(key, at));
+            return;
+        }
+    }
     if value.trim().is_empty() {
         report.push(
             Diagnostic::error(message)
@@ -246,6 +288,10 @@ fn required_text(value: &str, message: &str, at: At, path: &[Seg], report: &mut 
 
 /// A person of a header: blank names are reported; `named` requires cognome and nome.
 fn required_person(person: &Person, key: &str, named: bool, at: At, report: &mut Report) {
+    if matches!(person, Person::Label(l) if l.is_empty()) && at.find(path![key]).is_none() {
+        report.push(missing_field(key, at));
+        return;
+    }
     match person {
         Person::Named { cognome, nome } => {
             for (value, part) in [(cognome, "cognome"), (nome, "nome")] {

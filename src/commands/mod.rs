@@ -40,6 +40,8 @@ pub fn run(cli: Cli) -> i32 {
 
 fn run_command(cli: Cli) -> i32 {
     let quiet = cli.quiet;
+    let notes = !quiet && matches!(cli.command, Command::Check { .. });
+    NOTES.store(notes, std::sync::atomic::Ordering::Relaxed);
     match cli.command {
         Command::Check { content } => check::run(&content, quiet),
         Command::Build {
@@ -80,8 +82,16 @@ fn run_command(cli: Cli) -> i32 {
             tipo,
             numero,
             titolo,
+            sezione,
             content,
-        } => new::run(&content.content, tipo, numero, titolo.as_deref(), quiet),
+        } => new::run(
+            &content.content,
+            tipo,
+            numero,
+            titolo.as_deref(),
+            sezione.as_deref(),
+            quiet,
+        ),
         Command::List { content } => list::run(&content.content),
         Command::Schema { output } => schema::run(&output, quiet),
         Command::Typst {
@@ -96,15 +106,26 @@ pub(crate) fn color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
+/// Whether notes (contradictions the content acknowledges) are printed: by `piao check`,
+/// where the content is reviewed, unless `--quiet`; the other commands leave them out.
+static NOTES: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Prints the diagnostics of a run, at most [`crate::limits::MAX_DIAGNOSTICS`] of them
 /// (and [`crate::limits::MAX_DIAGNOSTICS_PER_FILE`] per file), with a word about the rest.
+/// Notes only where [`NOTES`] says.
 pub(crate) fn print_report(report: &Report, sources: &Sources) {
-    if report.diagnostics.is_empty() {
+    let notes = NOTES.load(std::sync::atomic::Ordering::Relaxed);
+    let mut shown = Report {
+        diagnostics: report
+            .diagnostics
+            .iter()
+            .filter(|d| notes || d.severity != diag::Severity::Note)
+            .cloned()
+            .collect(),
+    };
+    if shown.diagnostics.is_empty() {
         return;
     }
-    let mut shown = Report {
-        diagnostics: report.diagnostics.clone(),
-    };
     crate::limits::cap(&mut shown);
     crate::streams::err(diag::render(&shown, sources, color()));
 }
@@ -135,7 +156,11 @@ pub(crate) fn load_checked(arg: &ContentArg) -> Result<Checking, i32> {
 }
 
 pub(crate) fn summary_counts(report: &Report) -> String {
-    format!("{} errori, {} avvisi", report.errors(), report.warnings())
+    let counts = format!("{} errori, {} avvisi", report.errors(), report.warnings());
+    match report.notes() {
+        0 => counts,
+        n => format!("{counts}, {n} note"),
+    }
 }
 
 pub use crate::record::slug;

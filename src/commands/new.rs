@@ -19,6 +19,7 @@ pub fn run(
     kind: NewKind,
     number: Option<u32>,
     title: Option<&str>,
+    sezione: Option<&str>,
     quiet: bool,
 ) -> i32 {
     if !dir.is_dir() {
@@ -74,6 +75,13 @@ pub fn run(
         NewKind::Gestionale => managed_template(number, title, schema_file),
         NewKind::Istituzionale => service_template(number, title, schema_file),
     };
+    let (text, unknown) = match sezione {
+        Some(name) => with_section(&text, dir, name.trim()),
+        None => (text, None),
+    };
+    if let Some(message) = unknown {
+        eprintln!("piao new: attenzione: {message}");
+    }
     if let Err(e) = create_new(&path, &text) {
         return fail_io(&e);
     }
@@ -99,6 +107,99 @@ pub fn run(
         }
     }
     OK
+}
+
+/// The template with its `sezione` written and, when the organisation file knows the
+/// sezione, the facts it gives left out (shown commented, to restate only on purpose).
+/// The second value says why nothing could be taken from the organisation.
+fn with_section(text: &str, dir: &Path, name: &str) -> (String, Option<String>) {
+    let mut sources = crate::diag::Sources::default();
+    let mut report = crate::diag::Report::default();
+    let org = load::load_organisation(dir, &mut sources, &mut report);
+    let found = org.as_ref().and_then(|o| o.data.section(name));
+    let why = match (&org, found) {
+        (_, Some(_)) => None,
+        (None, _) if report.errors() > 0 => Some(format!(
+            "`{}` ha errori (vedi piao check): direzione, dirigente, responsabile e assessore restano da compilare",
+            load::ORGANISATION_FILE
+        )),
+        (None, _) => Some(format!(
+            "non c'è `{}`: direzione, dirigente, responsabile e assessore restano da compilare",
+            load::ORGANISATION_FILE
+        )),
+        (Some(o), None) => {
+            let all: Vec<&str> = o.data.sections().map(|s| s.section.nome.as_str()).collect();
+            Some(match crate::diag::suggest(name, all.iter().copied()) {
+                Some(s) => format!(
+                    "la sezione «{name}» non è in `{}`: forse «{s}»?",
+                    load::ORGANISATION_FILE
+                ),
+                None => format!(
+                    "la sezione «{name}» non è in `{}`: direzione, dirigente, responsabile e assessore restano da compilare",
+                    load::ORGANISATION_FILE
+                ),
+            })
+        }
+    };
+    let person = |p: Option<&crate::model::Person>| match p {
+        Some(crate::model::Person::Named { cognome, nome }) => {
+            format!(
+                "{{ cognome = {}, nome = {} }}",
+                quoted(cognome),
+                quoted(nome)
+            )
+        }
+        Some(crate::model::Person::Label(l)) => quoted(l),
+        None => String::new(),
+    };
+    let given: Vec<(&str, String)> = match found {
+        Some(s) => vec![
+            ("direzione", quoted(&s.direction.nome)),
+            ("assessore", person(s.section.assessore.as_ref())),
+            ("dirigente", person(s.dirigente())),
+            ("responsabile", person(s.section.responsabile.as_ref())),
+        ],
+        None => Vec::new(),
+    };
+    let shown = found.map_or(name, |s| s.section.nome.as_str());
+    let mut out = String::new();
+    let mut header = true;
+    for line in text.lines() {
+        let key = line.split(" = ").next().unwrap_or("");
+        if header && key == "sezione" {
+            out.push_str(&format!(
+                "sezione = {}
+",
+                quoted(shown)
+            ));
+            if found.is_some() {
+                out.push_str(&format!(
+                    "# Dalla sezione in {} (da scrivere qui solo per fare eccezione):
+",
+                    load::ORGANISATION_FILE
+                ));
+                for (k, v) in given.iter().filter(|(_, v)| !v.is_empty()) {
+                    out.push_str(&format!(
+                        "# {k} = {v}
+"
+                    ));
+                }
+            }
+            continue;
+        }
+        if let Some((_, v)) = given.iter().find(|(k, _)| header && *k == key) {
+            // Given by the organisation: left out (it is listed under `sezione`).
+            if !v.is_empty() {
+                continue;
+            }
+        }
+        if line.starts_with("missione") {
+            header = false;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    (out, why)
 }
 
 /// Writes a file that must not exist yet (never replaces one, even in a race).

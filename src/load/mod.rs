@@ -16,7 +16,7 @@ use serde::de::DeserializeOwned;
 
 use crate::diag::{suggest, Diagnostic, FileIdx, Report, Sources};
 use crate::limits;
-use crate::model::{Annex, Managed, Service, Training};
+use crate::model::{Annex, Managed, Organisation, Service, Training};
 
 use files::Kind;
 pub use messages::toml_error;
@@ -26,6 +26,8 @@ pub use parse::{string_values, value_span, Seg};
 pub const ANNEX_FILE: &str = "allegato.toml";
 /// The training-plan file (optional).
 pub const TRAINING_FILE: &str = "formazione.toml";
+/// The organisation file (optional).
+pub const ORGANISATION_FILE: &str = "organizzazione.toml";
 /// The folder of management objectives.
 pub const MANAGED_DIR: &str = "gestionali";
 /// The folder of services (institutional objectives).
@@ -49,6 +51,8 @@ pub struct Content {
     pub managed: Vec<Loaded<Managed>>,
     pub services: Vec<Loaded<Service>>,
     pub training: Option<Loaded<Training>>,
+    /// `organizzazione.toml`, when there is one.
+    pub organisation: Option<Loaded<Organisation>>,
 }
 
 /// A failure that is not about the content's text: the folder is missing or unreadable.
@@ -92,7 +96,8 @@ pub fn load(dir: &Path, sources: &mut Sources, report: &mut Report) -> Result<Co
     let managed_files = objective_files(&root, &managed_dir, sources, report)?;
     let service_files = objective_files(&root, &services_dir, sources, report)?;
     let count = managed_files.len() + service_files.len();
-    let total: u64 = [&annex_path, &training_path]
+    let organisation_path = dir.join(ORGANISATION_FILE);
+    let total: u64 = [&annex_path, &training_path, &organisation_path]
         .into_iter()
         .chain(&managed_files)
         .chain(&service_files)
@@ -136,13 +141,28 @@ pub fn load(dir: &Path, sources: &mut Sources, report: &mut Report) -> Result<Co
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
     warn_unknown_entries(&root, dir, &named, sources, report)?;
+    let organisation = load_organisation(dir, sources, report);
     Ok(Content {
         dir: dir.to_path_buf(),
         annex,
         managed,
         services,
         training,
+        organisation,
     })
+}
+
+/// `organizzazione.toml`, when the content folder has one.
+pub fn load_organisation(
+    dir: &Path,
+    sources: &mut Sources,
+    report: &mut Report,
+) -> Option<Loaded<Organisation>> {
+    let path = dir.join(ORGANISATION_FILE);
+    match files::Root::new(dir).kind(&path) {
+        Kind::Missing => None,
+        kind => parse_entry::<Organisation>(&path, &kind, sources, report),
+    }
 }
 
 /// The `.toml` files of a folder, sorted by name. A missing folder holds none.
@@ -282,7 +302,7 @@ fn warn_unknown_entries(
 ) -> Result<(), IoError> {
     let (entries, _) = files::entries(dir)
         .map_err(|e| IoError(format!("non riesco a leggere `{}`: {e}", dir.display())))?;
-    let known_files = [ANNEX_FILE, TRAINING_FILE];
+    let known_files = [ANNEX_FILE, TRAINING_FILE, ORGANISATION_FILE];
     let known_dirs = [MANAGED_DIR, SERVICES_DIR];
     for path in entries {
         let name = path

@@ -7,6 +7,7 @@
 
 pub mod amended;
 pub mod change;
+pub mod organisation;
 pub mod schema;
 pub mod values;
 
@@ -15,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 pub use change::{RawChange, RawGroup};
+pub use organisation::Organisation;
 pub use values::{Cost, Date, Percent, Schedule};
 
 /// `allegato.toml`: the annex itself.
@@ -144,6 +146,13 @@ pub enum Person {
     Label(String),
 }
 
+/// Not written: filled in from `organizzazione.toml`, or reported by `piao check`.
+impl Default for Person {
+    fn default() -> Self {
+        Person::Label(String::new())
+    }
+}
+
 impl Person {
     /// "Cognome Nome", as the schede show it.
     pub fn display(&self) -> String {
@@ -228,7 +237,9 @@ pub struct IndicatorGroups {
 )]
 #[schemars(extend("x-taplo" = { "initKeys": ["categoria", "nome", "partecipazione"] }))]
 pub struct Staff {
-    /// Categoria (es. "C", "D", "DPO", "DIRIGENTE").
+    /// Categoria (es. "C", "D", "DPO", "DIRIGENTE"); omettibile se la persona è nel
+    /// personale di organizzazione.toml.
+    #[serde(default)]
     pub categoria: String,
     /// Cognome e nome.
     pub nome: String,
@@ -272,18 +283,22 @@ pub struct Managed {
     pub numero: Spanned<u32>,
     /// Titolo dell'obiettivo.
     pub titolo: String,
-    /// Direzione (es. "Direzione Servizi di Staff").
+    /// Direzione (es. "Direzione Servizi di Staff"). Omettibile se la sezione è in organizzazione.toml.
+    #[serde(default)]
     pub direzione: String,
     /// Sezione (es. "Gestione risorse umane").
     pub sezione: String,
     /// Vero per un obiettivo che riguarda tutte le direzioni.
     #[serde(default)]
     pub intersettoriale: bool,
-    /// Assessore di riferimento.
+    /// Assessore di riferimento. Omettibile se la sezione è in organizzazione.toml.
+    #[serde(default)]
     pub assessore: Person,
-    /// Dirigente.
+    /// Dirigente. Omettibile se la sezione è in organizzazione.toml.
+    #[serde(default)]
     pub dirigente: Person,
-    /// P.O. / Responsabile: il suo cognome compare nella richiesta.
+    /// P.O. / Responsabile: il suo cognome compare nella richiesta. Omettibile se la sezione è in organizzazione.toml.
+    #[serde(default)]
     pub responsabile: Person,
     /// Missione (SeS e SeO DUP).
     pub missione: String,
@@ -390,18 +405,22 @@ pub struct Service {
     pub numero: Spanned<u32>,
     /// Nome del servizio.
     pub servizio: String,
-    /// Direzione.
+    /// Direzione. Omettibile se la sezione è in organizzazione.toml.
+    #[serde(default)]
     pub direzione: String,
     /// Sezione.
     pub sezione: String,
     /// Precisazione mostrata accanto alla sezione nella scheda (es. cambi di denominazione).
     #[serde(default)]
     pub nota_sezione: Option<String>,
-    /// Assessore di riferimento.
+    /// Assessore di riferimento. Omettibile se la sezione è in organizzazione.toml.
+    #[serde(default)]
     pub assessore: Person,
-    /// Dirigente.
+    /// Dirigente. Omettibile se la sezione è in organizzazione.toml.
+    #[serde(default)]
     pub dirigente: Person,
-    /// Responsabile: il suo cognome compare nella richiesta.
+    /// Responsabile: il suo cognome compare nella richiesta. Omettibile se la sezione è in organizzazione.toml.
+    #[serde(default)]
     pub responsabile: Person,
     /// Funzionario, se indicato.
     #[serde(default)]

@@ -19,7 +19,7 @@ use serde_json::{json, Value};
 
 use super::change::YearOrDate;
 use super::values::{Cost, Date, Percent, Schedule, TO_BE_DETERMINED};
-use super::{Annex, Managed, Service, Training};
+use super::{Annex, Managed, Organisation, Service, Training};
 use crate::change::{Scope, SPECS};
 
 /// The folder where the schemas live, next to `content/`.
@@ -45,6 +45,11 @@ pub const FILES: &[SchemaFile] = &[
         name: "formazione.json",
         describes: "content/formazione.toml",
         generate: root::<Training>,
+    },
+    SchemaFile {
+        name: "organizzazione.json",
+        describes: "content/organizzazione.toml",
+        generate: root::<Organisation>,
     },
     SchemaFile {
         name: "gestionale.json",
@@ -75,6 +80,7 @@ pub fn for_content_file(relative: &std::path::Path) -> Option<&'static SchemaFil
     let name = match (first, parts.next()) {
         ("allegato.toml", None) => "allegato.json",
         ("formazione.toml", None) => "formazione.json",
+        ("organizzazione.toml", None) => "organizzazione.json",
         ("gestionali", Some(_)) => "gestionale.json",
         ("istituzionali", Some(_)) => "istituzionale.json",
         _ => return None,

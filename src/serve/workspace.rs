@@ -819,11 +819,14 @@ fn objectives_of<'a>(
     out
 }
 
-/// The diagnostics of a report, with their places resolved to lines.
+/// The diagnostics of a report, with their places resolved to lines. Notes
+/// (contradictions the content acknowledges) are left out, as by every command but
+/// `piao check`.
 fn problems_of(report: &Report, sources: &Sources) -> Vec<Problem> {
     report
         .diagnostics
         .iter()
+        .filter(|d| d.severity != diag::Severity::Note)
         .map(|d| problem(d, sources))
         .collect()
 }
