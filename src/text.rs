@@ -292,21 +292,6 @@ const BEFORE_NUMBER: &[&str] = &[
     "n.", "n°", "nr.", "art.", "artt.", "comma", "pag.", "pagg.", "lett.", "d.lgs.", "d.l.",
     "d.p.r.", "dpr", "l.", "l.r.", "reg.", "cap.", "€", "$", "£",
 ];
-/// Month names: a day stays with its month ("28 settembre").
-const MONTHS: &[&str] = &[
-    "gennaio",
-    "febbraio",
-    "marzo",
-    "aprile",
-    "maggio",
-    "giugno",
-    "luglio",
-    "agosto",
-    "settembre",
-    "ottobre",
-    "novembre",
-    "dicembre",
-];
 /// Characters that separate the parts of a path, a URL or an e-mail.
 const SEPARATORS: &str = "/\\.@_?&=#:";
 
@@ -396,7 +381,10 @@ fn binds(a: &str, b: &str) -> bool {
             .trim_end_matches(|c: char| ",;:)]}”’".contains(c))
             .to_lowercase();
         let bare = unit.trim_end_matches('.');
-        if UNITS.contains(&unit.as_str()) || UNITS.contains(&bare) || MONTHS.contains(&bare) {
+        if UNITS.contains(&unit.as_str())
+            || UNITS.contains(&bare)
+            || crate::format::MONTHS.contains(&bare)
+        {
             return true;
         }
     }

@@ -676,21 +676,6 @@ fn numbers(text: &str) -> Vec<String> {
     out
 }
 
-const MONTHS: [&str; 12] = [
-    "gennaio",
-    "febbraio",
-    "marzo",
-    "aprile",
-    "maggio",
-    "giugno",
-    "luglio",
-    "agosto",
-    "settembre",
-    "ottobre",
-    "novembre",
-    "dicembre",
-];
-
 /// A content date in the spellings the cover may use.
 fn spellings(date: &str) -> Vec<String> {
     // A TOML date (`2025-10-21`) or a string (`"21.10.2025"`).
@@ -710,7 +695,7 @@ fn spellings(date: &str) -> Vec<String> {
     vec![
         format!("{d:02}.{m:02}.{y}"),
         format!("{d}.{m}.{y}"),
-        format!("{d} {} {y}", MONTHS[(m - 1) as usize]),
+        format!("{d} {} {y}", piao::format::MONTHS[(m - 1) as usize]),
     ]
 }
 
