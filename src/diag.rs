@@ -89,13 +89,34 @@ impl Diagnostic {
 pub struct Sources {
     files: SimpleFiles<String, String>,
     paths: Vec<PathBuf>,
+    spans: Vec<ValueSpans>,
 }
+
+/// Where the values of a file are written, found once, when `load` parsed it: by path
+/// (a key made by `load::path_key`) and every string value with its span. Later stages
+/// point at values through it and never parse the file again.
+#[derive(Debug, Clone, Default)]
+pub struct ValueSpans {
+    pub paths: std::collections::HashMap<String, Range<usize>>,
+    /// Every string value (keys and comments excluded), decoded, in file order.
+    pub strings: Vec<(Range<usize>, String)>,
+}
+
+impl ValueSpans {
+    /// The span of the value with `key`.
+    pub fn get(&self, key: &str) -> Option<Range<usize>> {
+        self.paths.get(key).cloned()
+    }
+}
+
+static NO_SPANS: std::sync::LazyLock<ValueSpans> = std::sync::LazyLock::new(ValueSpans::default);
 
 impl Default for Sources {
     fn default() -> Self {
         Sources {
             files: SimpleFiles::new(),
             paths: Vec::new(),
+            spans: Vec::new(),
         }
     }
 }
@@ -103,7 +124,18 @@ impl Default for Sources {
 impl Sources {
     pub fn add(&mut self, path: &Path, text: String) -> FileIdx {
         self.paths.push(path.to_path_buf());
+        self.spans.push(ValueSpans::default());
         self.files.add(path.display().to_string(), text)
+    }
+    /// Keeps the value spans `load` found in file `idx`.
+    pub fn set_spans(&mut self, idx: FileIdx, spans: ValueSpans) {
+        if let Some(s) = self.spans.get_mut(idx) {
+            *s = spans;
+        }
+    }
+    /// The value spans of file `idx` (none when it did not parse).
+    pub fn spans(&self, idx: FileIdx) -> &ValueSpans {
+        self.spans.get(idx).unwrap_or(&NO_SPANS)
     }
     pub fn text(&self, idx: FileIdx) -> &str {
         self.files

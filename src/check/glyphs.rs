@@ -21,7 +21,8 @@ pub(super) fn check_glyphs(
     report: &mut Report,
 ) {
     let text = sources.text(file);
-    for (span, value) in load::string_values(text) {
+    for (span, value) in &sources.spans(file).strings {
+        let (span, value) = (span.clone(), value.as_str());
         let raw = &text[span.clone()];
         let mut seen: Vec<char> = Vec::new();
         for c in value.chars() {

@@ -5,7 +5,7 @@
 //! the document wrong (a total that is not 100%, a change pointing at nothing, a value
 //! the PDF would lose or could not draw); warnings what is only suspicious. Every
 //! problem points at its value: through the model's spans, or, for plain fields, by
-//! finding the value's place in the file ([`load::value_span`]). Nothing here formats or
+//! the value spans `load` kept (`Sources::spans`): no file is parsed again. Nothing here formats or
 //! lays out anything.
 //!
 //! One file per concern: the annex and training files (`annex`), each kind of objective
@@ -106,7 +106,10 @@ use service::check_service;
 
 /// Where the value at `path` is written in `file` (its start when it is not found).
 fn place(sources: &Sources, file: FileIdx, path: &[Seg]) -> Range<usize> {
-    load::value_span(sources.text(file), path).unwrap_or(0..0)
+    sources
+        .spans(file)
+        .get(&load::path_key(path))
+        .unwrap_or(0..0)
 }
 
 /// A file being checked: where it is, to point at its values.
@@ -122,7 +125,7 @@ impl At<'_> {
     }
     /// Where the value at `path` is written, if it is.
     fn find(&self, path: &[Seg]) -> Option<Range<usize>> {
-        load::value_span(self.sources.text(self.file), path)
+        self.sources.spans(self.file).get(&load::path_key(path))
     }
 }
 

@@ -20,7 +20,7 @@ use crate::model::{Annex, Managed, Organisation, Service, Training};
 
 use files::Kind;
 pub use messages::toml_error;
-pub use parse::{string_values, value_span, Seg};
+pub use parse::{index_text, path_key, Seg};
 
 /// The annex file, relative to the content folder.
 pub const ANNEX_FILE: &str = "allegato.toml";
@@ -466,7 +466,12 @@ pub fn parse_bytes<T: DeserializeOwned>(
     if !limits::check_values(root.get_ref(), file, report) {
         return None;
     }
-    match parse::deserialize_all::<T>(root, text) {
+    // The spans of every value, kept: later stages point at values without parsing again.
+    let spans = parse::index(root.get_ref());
+    let result = parse::deserialize_all::<T>(root, text);
+    sources.set_spans(file, spans);
+    let text = sources.text(file);
+    match result {
         Ok(data) => Some(Loaded {
             file,
             path: path.to_path_buf(),

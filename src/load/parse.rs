@@ -12,6 +12,7 @@ use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
 use super::messages::{ticked, toml_error};
+use crate::diag::ValueSpans;
 use crate::diag::{suggest, FileIdx, Report};
 
 /// At most this many syntax errors are shown for one file: after the first few, a
@@ -371,49 +372,53 @@ fn insert_stand_in<T: DeserializeOwned>(
     try_stand_ins::<T>(root, path, sentinel, Some(field))
 }
 
-/// The span of the value at `path` in a TOML text (for an element of an array of
-/// tables, its `[[header]]`). `None` when the text does not parse or has no such value.
-pub fn value_span(text: &str, path: &[Seg]) -> Option<Range<usize>> {
-    let root = DeTable::parse(text).ok()?;
-    let mut v: &Tree<'_> = root.get_ref().get(key_of(path.first()?)?)?;
-    for seg in &path[1..] {
-        v = match (v.get_ref(), seg) {
-            (DeValue::Table(t), Seg::Key(k)) => t.get(k.as_str())?,
-            (DeValue::Array(a), Seg::Index(i)) => a.get(*i)?,
-            _ => return None,
-        };
+/// The key of a value's path in [`ValueSpans`]: its segments, joined.
+pub fn path_key(path: &[Seg]) -> String {
+    let mut key = String::new();
+    for (i, seg) in path.iter().enumerate() {
+        if i > 0 {
+            key.push('\u{1f}');
+        }
+        match seg {
+            Seg::Key(k) => key.push_str(k),
+            Seg::Index(n) => key.push_str(&n.to_string()),
+        }
     }
-    Some(v.span())
+    key
 }
 
-fn key_of(seg: &Seg) -> Option<&str> {
-    match seg {
-        Seg::Key(k) => Some(k),
-        Seg::Index(_) => None,
-    }
-}
-
-/// Every string value of a TOML text (keys and comments excluded), decoded, with the
-/// span of its literal. Empty when the text does not parse.
-pub fn string_values(text: &str) -> Vec<(Range<usize>, String)> {
-    fn walk(v: &Tree<'_>, out: &mut Vec<(Range<usize>, String)>) {
+/// Where every value of a parsed file is written (for an element of an array of tables,
+/// its `[[header]]`), and every string value: kept by `load` so that no later stage
+/// parses the file again.
+pub fn index(root: &DeTable<'_>) -> ValueSpans {
+    fn walk(v: &Tree<'_>, path: &mut Vec<Seg>, out: &mut ValueSpans) {
+        out.paths.insert(path_key(path), v.span());
         match v.get_ref() {
-            DeValue::String(s) => out.push((v.span(), s.to_string())),
+            DeValue::String(s) => out.strings.push((v.span(), s.to_string())),
             other => {
-                for (_, x) in children(other) {
-                    walk(x, out);
+                for (seg, x) in children(other) {
+                    path.push(seg);
+                    walk(x, path, out);
+                    path.pop();
                 }
             }
         }
     }
-    let mut out = Vec::new();
-    if let Ok(root) = DeTable::parse(text) {
-        for (_, v) in root.get_ref().iter() {
-            walk(v, &mut out);
-        }
+    let mut out = ValueSpans::default();
+    for (k, v) in root.iter() {
+        let mut path = vec![Seg::Key(k.get_ref().to_string())];
+        walk(v, &mut path, &mut out);
     }
-    out.sort_by_key(|(s, _)| s.start);
+    out.strings.sort_by_key(|(s, _)| s.start);
     out
+}
+
+/// The value spans of a TOML text (empty when it does not parse): for tests and tools
+/// that have no loaded file.
+pub fn index_text(text: &str) -> ValueSpans {
+    DeTable::parse(text)
+        .map(|root| index(root.get_ref()))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
