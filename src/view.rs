@@ -167,11 +167,18 @@ pub struct IndicatorGroupView {
 #[derive(Debug, Clone, Serialize)]
 pub struct ScheduleRow {
     pub numero: String,
+    /// "" unchanged, "del" removed, "ins" new, "old" the approved schedule of a changed
+    /// phase, "mod" its new one.
     pub state: &'static str,
     pub previous: String,
     pub months: Vec<String>,
     pub targets: Vec<String>,
     pub later: Vec<String>,
+    /// Said instead of the cells: the approved schedule of a changed phase that the
+    /// content does not give.
+    pub note: Option<String>,
+    /// How many cells the note spans (every column but the phase's).
+    pub span: usize,
 }
 
 /// A member of staff.
@@ -717,7 +724,16 @@ fn managed_view(
                 schedule.push(schedule_row(n, "old", a, checked));
                 schedule.push(schedule_row(n, "mod", b, checked));
             }
-            (State::Changed, None, Some(b)) => schedule.push(schedule_row(n, "mod", b, checked)),
+            (State::Changed, None, Some(b)) => {
+                // Never let the new months read as the only ones: say what is missing.
+                let mut old = schedule_row(n, "old", &Grid::default(), checked);
+                old.note = Some(
+                    "cronoprogramma approvato non indicato nei contenuti: qui sotto quello nuovo"
+                        .to_string(),
+                );
+                schedule.push(old);
+                schedule.push(schedule_row(n, "mod", b, checked));
+            }
             (State::New, _, Some(b)) => schedule.push(schedule_row(n, "ins", b, checked)),
             (State::Removed, Some(a), _) => schedule.push(schedule_row(n, "del", a, checked)),
             (_, Some(a), _) => schedule.push(schedule_row(n, "", a, checked)),
@@ -841,6 +857,8 @@ fn schedule_row(n: u32, state: &'static str, g: &Grid, checked: &Checked) -> Sch
             .later_years()
             .map(|y| pct_cell(g.later.get(&y).copied().unwrap_or_default()))
             .collect(),
+        note: None,
+        span: 1 + 12 + 2 * checked.monitoring.len() + checked.plan.later_years().count(),
     }
 }
 
