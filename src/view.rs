@@ -559,10 +559,18 @@ fn revised_value(approved: Option<&String>, amended: Option<&String>) -> Vec<Seg
     }
 }
 
+/// A text quoted in a request: between “ ”, or between « » when it has double quotes
+/// of its own (so that a text ending in “movida” never prints as “… “movida””).
 fn quoted(segs: Vec<Segment>) -> Vec<Segment> {
-    let mut out = vec![Segment::plain("“")];
+    let inner_quotes = segs.iter().any(|s| s.t.contains(['"', '“', '”']));
+    let (open, close) = if inner_quotes {
+        ("«", "»")
+    } else {
+        ("“", "”")
+    };
+    let mut out = vec![Segment::plain(open)];
     out.extend(segs);
-    out.push(Segment::plain("”"));
+    out.push(Segment::plain(close));
     out
 }
 
