@@ -92,10 +92,12 @@ pub fn rows(checked: &Checked, applied: &Applied) -> Vec<Row> {
             motivazione: String::new(),
         };
         if *o.azione.get_ref() == Action::Eliminare {
+            let e = crate::change::remove_objective::export(o);
             out.push(Row {
-                tipo_modifica: "eliminare_obiettivo",
-                oggetto: "obiettivo".into(),
-                valore_precedente: clean(&o.titolo),
+                tipo_modifica: crate::change::remove_objective::SPEC.name,
+                oggetto: e.object,
+                valore_precedente: e.approved,
+                valore_nuovo: e.amended,
                 motivazione: o
                     .motivazione
                     .as_ref()

@@ -221,6 +221,8 @@ pub struct ManagedView {
     pub orizzonte: String,
     pub descrizione: Vec<Paragraph>,
     pub azione: String,
+    /// What the request asks ("ELIMINARE OBIETTIVO", "MODIFICARE OBIETTIVO").
+    pub richiesta: String,
     pub eliminated: bool,
     pub motivation: Vec<Paragraph>,
     pub request: Vec<RequestGroup>,
@@ -820,6 +822,12 @@ fn managed_view(
             "ELIMINARE"
         } else {
             "MODIFICARE"
+        }
+        .to_string(),
+        richiesta: if eliminated {
+            change::remove_objective::REQUEST
+        } else {
+            "MODIFICARE OBIETTIVO"
         }
         .to_string(),
         eliminated,
