@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use crate::check::{Checked, CheckedManaged, CheckedService};
 use crate::model::amended::{Amended, IndicatorRow, Revised, ScheduleRow, State, TextRow};
 use crate::model::change::Group;
+use crate::model::schedule::Plan;
 use crate::model::Targets;
-use crate::schedule::Plan;
 
 /// The amended scheda of every objective, by file stem.
 #[derive(Debug, Clone, Default)]

@@ -25,7 +25,6 @@ pub mod pipeline;
 pub mod publish;
 pub mod record;
 pub mod render;
-pub mod schedule;
 pub mod serve;
 pub mod streams;
 pub mod text;

@@ -17,8 +17,8 @@ use crate::check::{Checked, CheckedGroup, CheckedManaged, CheckedService};
 use crate::format;
 use crate::model::amended::{Amended, Revised, State, TextRow};
 use crate::model::change::Group;
+use crate::model::schedule::{Grid, Plan};
 use crate::model::{Action, Cost, Person, Service};
-use crate::schedule::{Grid, Plan};
 use crate::text::{self, Mark, Paragraph, Segment};
 
 /// Which copy of the annex is built.

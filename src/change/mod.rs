@@ -19,7 +19,7 @@ use std::ops::Range;
 use crate::diag::{Diagnostic, FileIdx, Report};
 use crate::model::amended::Amended;
 use crate::model::change::{Group, RawChange};
-use crate::schedule::Plan;
+use crate::model::schedule::Plan;
 
 pub use parse::{ParseCx, Refs};
 

@@ -9,8 +9,8 @@ use toml::Spanned;
 
 use crate::diag::{suggest, Diagnostic, FileIdx, Report};
 use crate::model::change::RawChange;
+use crate::model::schedule::{Grid, Plan};
 use crate::model::Schedule;
-use crate::schedule::{Grid, Plan};
 
 /// The past years a service indicator shows (its `storico`).
 pub const HISTORY_YEARS: usize = 3;

@@ -6,7 +6,7 @@ use super::{Context, Exported, Field, Kind, Line, Scope, Section, Spec, Target, 
 use crate::diag::Diagnostic;
 use crate::model::amended::{Amended, Revised, ScheduleRow, State, TextRow};
 use crate::model::change::RawChange;
-use crate::schedule::Grid;
+use crate::model::schedule::Grid;
 
 /// Replace a phase with new text (and, optionally, a new schedule).
 #[derive(Debug, Clone)]

@@ -11,7 +11,7 @@ use crate::format;
 use crate::model::amended::{Amended, State};
 use crate::model::change::{RawChange, TimeVerb, YearOrDate};
 use crate::model::Date;
-use crate::schedule::{Grid, Period, Plan};
+use crate::model::schedule::{Grid, Period, Plan};
 
 /// Move or extend the schedule of one or more phases.
 #[derive(Debug, Clone)]

@@ -26,8 +26,8 @@ use crate::diag::{Diagnostic, FileIdx, Report, Sources};
 use crate::fonts::Coverage;
 use crate::load::{self, Content, Loaded, Seg};
 use crate::model::change::{Group, RawGroup};
+use crate::model::schedule::{Grid, Plan};
 use crate::model::{Action, Annex, Cost, Managed, Person, Phase, Service, Targets, Training};
-use crate::schedule::{Grid, Plan};
 
 /// A group of typed changes sharing a motivazione.
 #[derive(Debug, Clone)]

@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use super::change::Group;
-use crate::schedule::Grid;
+use crate::model::schedule::Grid;
 
 /// What happened to a row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

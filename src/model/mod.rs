@@ -8,6 +8,7 @@
 pub mod amended;
 pub mod change;
 pub mod organisation;
+pub mod schedule;
 pub mod schema;
 pub mod values;
 

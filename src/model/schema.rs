@@ -204,7 +204,7 @@ impl JsonSchema for Schedule {
         };
         let mut properties = serde_json::Map::new();
         properties.insert(
-            crate::schedule::PREVIOUS_KEY.into(),
+            crate::model::schedule::PREVIOUS_KEY.into(),
             with_doc("% raggiunta negli anni precedenti il piano.".into()),
         );
         for month in crate::format::month_names() {

@@ -8,8 +8,8 @@ use std::ops::Range;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
+use super::Schedule;
 use crate::format;
-use crate::model::Schedule;
 
 /// The years of the plan (first year is the one the months refer to).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
