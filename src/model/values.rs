@@ -298,7 +298,7 @@ pub struct ScheduleEntry {
     pub value: Spanned<Percent>,
 }
 
-/// A cronoprogramma as written: keys in file order. `crate::view::schedule` turns it
+/// A cronoprogramma as written: keys in file order. `crate::model::schedule` turns it
 /// into months and years once the plan's years are known.
 #[derive(Debug, Clone, Default)]
 pub struct Schedule {
