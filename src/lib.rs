@@ -8,7 +8,7 @@
 //! the command line on top of it.
 
 pub mod apply;
-pub mod change;
+pub(crate) mod change;
 pub mod check;
 pub mod cli;
 pub mod commands;
@@ -19,14 +19,14 @@ pub mod format;
 pub mod limits;
 pub mod load;
 pub mod model;
-pub mod names;
-pub mod output;
+pub(crate) mod names;
+pub(crate) mod output;
 pub mod pipeline;
 pub mod publish;
-pub mod record;
+pub(crate) mod record;
 pub mod render;
-pub mod serve;
-pub mod streams;
+pub(crate) mod serve;
+pub(crate) mod streams;
 pub mod text;
 pub mod typeset;
 pub mod view;

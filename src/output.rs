@@ -45,11 +45,6 @@ impl Protected {
         self.folders.push((dir.to_path_buf(), resolve(dir)));
     }
 
-    /// Adds a file no output may replace.
-    pub fn file(&mut self, file: &Path) {
-        self.files.push((file.to_path_buf(), resolve(file)));
-    }
-
     /// Why `path` may not be written, if it may not.
     fn refuses(&self, path: &Path) -> Option<String> {
         let at = resolve(path);

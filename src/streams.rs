@@ -7,7 +7,6 @@
 //! [`exit_code`] turns the failure into the run's exit code — a closed pipe ends
 //! quietly with the command's own code, any other write error ends with 2.
 
-use std::fmt;
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicU8, Ordering};
 
@@ -44,16 +43,6 @@ pub fn err(text: impl AsRef<[u8]>) {
     if let Err(e) = lock.write_all(text.as_ref()).and_then(|_| lock.flush()) {
         STDERR.store(classify(&e), Ordering::Relaxed);
     }
-}
-
-/// `format!` then [`out`].
-pub fn out_fmt(args: fmt::Arguments) {
-    out(fmt::format(args));
-}
-
-/// `format!` then [`err`].
-pub fn err_fmt(args: fmt::Arguments) {
-    err(fmt::format(args));
 }
 
 fn classify(e: &io::Error) -> u8 {

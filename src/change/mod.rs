@@ -548,6 +548,7 @@ pub fn check_contradictions<'a>(
 
 /// The README's table of the kinds of change, generated from their specs (a test keeps
 /// the README equal to it).
+#[cfg(test)]
 pub fn catalogue_markdown() -> String {
     let mut out =
         String::from("| `tipo` | che cosa chiede | campi | esempio |\n| --- | --- | --- | --- |\n");

@@ -26,7 +26,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
-pub use workspace::{Naming, Settings};
+pub use workspace::Settings;
 
 use events::Changes;
 use pages::PageStore;
@@ -142,11 +142,6 @@ pub fn start(settings: Settings, addr: SocketAddr) -> Result<Running, String> {
 }
 
 impl Running {
-    /// The address the server listens on.
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
-    }
-
     /// The page's address, for people: `http://127.0.0.1:3000/`.
     pub fn url(&self) -> String {
         let host = if self.addr.ip().is_unspecified() || self.addr.ip().is_loopback() {
@@ -162,11 +157,6 @@ impl Running {
         for t in self.threads.drain(..) {
             let _ = t.join();
         }
-    }
-
-    /// Stops accepting requests and ends the event streams.
-    pub fn stop(mut self) {
-        self.shutdown();
     }
 
     fn shutdown(&mut self) {
