@@ -1,7 +1,7 @@
 //! `piao`: the annex of a PIAO variation, from TOML to PDF.
 //!
 //! The pipeline runs one way: [`load`] (TOML → [`model`]) → [`check`] (diagnostics,
-//! typed changes, each kind defined once in [`change`]) → [`apply`] (the amended
+//! typed changes, each kind defined once in `change`) → [`apply`] (the amended
 //! schede, as typed data) → [`view`] (formatted, derived figures) → [`render`]
 //! (MiniJinja → Typst sources) → [`typeset`] (Typst in-process → PDF) → [`publish`]
 //! (atomic write, digest). [`pipeline`] sequences the stages; [`commands`] implements
