@@ -619,3 +619,23 @@ fn assert_trio_matches(pdf: &Path) {
     assert_eq!(record["impronta"]["valore"], digest);
     assert_eq!(record["dimensione_byte"], bytes.len());
 }
+
+#[test]
+fn the_default_file_name_follows_the_entes_own_title() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(
+        &common::root().join("tests/fixtures/comune-di-valbruna"),
+        &dir.path().join("contenuti"),
+    );
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_piao"))
+        .args(["build", "--content", "contenuti"])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let pdf = dir
+        .path()
+        .join("output/variazione-n-2-al-piao-2025-2027.pdf");
+    assert!(pdf.is_file(), "{}", common::stderr(&o));
+}

@@ -165,7 +165,8 @@ pub(super) fn destination(path: &Path, protected: &Protected) -> Result<Destinat
     Ok(d)
 }
 
-/// Where a run writes when no `--output` is given: `output/<title>.pdf` for the annex,
+/// Where a run writes when no `--output` is given: `output/<title>.pdf` for the annex
+/// (the ente's own `titolo` when it gives one),
 /// `output/<title>-albo.pdf` for the albo copy, `output/anteprima-<id>.pdf` for a preview.
 pub(super) fn default_output(
     checked: &Checked,
@@ -173,9 +174,12 @@ pub(super) fn default_output(
     profile: Profile,
 ) -> PathBuf {
     let plan = checked.plan;
-    let title = match &checked.annex.data.numero_variazione {
-        Some(n) => format!("variazione-{n}-piao-{}-{}", plan.first, plan.last),
-        None => format!("variazione-piao-{}-{}", plan.first, plan.last),
+    let annex = &checked.annex.data;
+    let title = match (&annex.titolo, &annex.numero_variazione) {
+        // The ente's own title ("Variazione n. 2 al PIAO 2025-2027") names the file too.
+        (Some(t), _) if !slug(t).is_empty() => t.clone(),
+        (_, Some(n)) => format!("variazione-{n}-piao-{}-{}", plan.first, plan.last),
+        _ => format!("variazione-piao-{}-{}", plan.first, plan.last),
     };
     let name = match (selection, profile) {
         (Selection::One(id), _) => format!("anteprima-{}", slug(id)),
