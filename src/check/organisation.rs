@@ -44,6 +44,15 @@ fn blank(p: &Person) -> bool {
     }
 }
 
+/// The header fields of a scheda that the organisation file may give.
+struct Header<'a> {
+    sezione: &'a str,
+    direzione: &'a mut String,
+    dirigente: &'a mut Person,
+    responsabile: &'a mut Person,
+    assessore: &'a mut Person,
+}
+
 /// The content with what the schede leave out taken from the organisation.
 pub(super) fn fill(content: &Content, org: &Organisation) -> (Content, Filled) {
     let index = OrgIndex::new(org);
@@ -56,54 +65,49 @@ pub(super) fn fill(content: &Content, org: &Organisation) -> (Content, Filled) {
         }
     };
     let mut texts = Vec::new();
-    for m in &mut out.managed {
-        if m.data.intersettoriale {
+    // The header of every scheda (an intersettoriale one has no sezione of its own).
+    let managed = out
+        .managed
+        .iter_mut()
+        .filter(|m| !m.data.intersettoriale)
+        .map(|m| {
+            let d = &mut m.data;
+            let header = Header {
+                sezione: &d.sezione,
+                direzione: &mut d.direzione,
+                dirigente: &mut d.dirigente,
+                responsabile: &mut d.responsabile,
+                assessore: &mut d.assessore,
+            };
+            (m.file, header)
+        });
+    let services = out.services.iter_mut().map(|sv| {
+        let d = &mut sv.data;
+        let header = Header {
+            sezione: &d.sezione,
+            direzione: &mut d.direzione,
+            dirigente: &mut d.dirigente,
+            responsabile: &mut d.responsabile,
+            assessore: &mut d.assessore,
+        };
+        (sv.file, header)
+    });
+    for (f, h) in managed.chain(services) {
+        let Some(s) = index.sections.get(&names::key(h.sezione)) else {
             continue;
+        };
+        if h.direzione.trim().is_empty() {
+            *h.direzione = s.direction.nome.clone();
+            texts.push((f, "direzione"));
         }
-        let f = m.file;
-        let o = &mut m.data;
-        if let Some(s) = index.sections.get(&names::key(&o.sezione)) {
-            if o.direzione.trim().is_empty() {
-                o.direzione = s.direction.nome.clone();
-                texts.push((f, "direzione"));
-            }
-            person(&mut o.dirigente, s.dirigente(), f, "dirigente");
-            person(
-                &mut o.responsabile,
-                s.section.responsabile.as_ref(),
-                f,
-                "responsabile",
-            );
-            person(
-                &mut o.assessore,
-                s.section.assessore.as_ref(),
-                f,
-                "assessore",
-            );
-        }
-    }
-    for sv in &mut out.services {
-        let f = sv.file;
-        let o = &mut sv.data;
-        if let Some(s) = index.sections.get(&names::key(&o.sezione)) {
-            if o.direzione.trim().is_empty() {
-                o.direzione = s.direction.nome.clone();
-                texts.push((f, "direzione"));
-            }
-            person(&mut o.dirigente, s.dirigente(), f, "dirigente");
-            person(
-                &mut o.responsabile,
-                s.section.responsabile.as_ref(),
-                f,
-                "responsabile",
-            );
-            person(
-                &mut o.assessore,
-                s.section.assessore.as_ref(),
-                f,
-                "assessore",
-            );
-        }
+        person(h.dirigente, s.dirigente(), f, "dirigente");
+        person(
+            h.responsabile,
+            s.section.responsabile.as_ref(),
+            f,
+            "responsabile",
+        );
+        person(h.assessore, s.section.assessore.as_ref(), f, "assessore");
     }
     for (f, field) in texts {
         filled.insert((f, field.to_string()));
