@@ -983,3 +983,18 @@ fn damaged_files_make_check_exit_with_1_naming_the_file() {
         assert!(err.contains(" │ "), "the source line is shown: {err}");
     }
 }
+
+// --- What the change catalogue added: per-phase schedules, days, per-year targets -------
+
+mutation!(per_phase_schedule_for_a_phase_not_listed: G13,
+    "cronoprogramma = { 2024 = 100 }" => "cronoprogrammi = { 4 = { 2024 = 100 }, 11 = { 2024 = 100 } }",
+    "`11` non è una delle fasi di questa variazione temporale");
+mutation!(per_phase_schedule_missing_for_a_phase: G13,
+    "cronoprogramma = { 2024 = 100 }" => "cronoprogrammi = { 4 = { 2024 = 100 } }",
+    "manca il nuovo cronoprogramma della fase 5, 6, 7, 8, 9, 10");
+mutation!(day_of_the_first_year_that_does_not_exist: G13,
+    "al = 2024-12-31" => "al = \"29.2\"",
+    "il 29.2 non esiste nel 2023");
+mutation!(per_year_targets_fewer_than_the_plan_years: I16,
+    "tipo = \"riformulare_indicatore\"\nindicatore = \"repertoriati\"" => "tipo = \"variazione_target\"\nindicatore = \"repertoriati\"\ntarget = [\"80%\", \"85%\"]\n[[variazioni.modifiche]]\ntipo = \"riformulare_indicatore\"\nindicatore = \"repertoriati\"",
+    "2 target, ma il piano 2023-2025 ha 3 anni");
