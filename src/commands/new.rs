@@ -10,7 +10,13 @@ use std::io::Write;
 use std::path::Path;
 
 use super::*;
-use crate::change::SPECS;
+use crate::change::reword_activity::RewordActivity;
+use crate::change::reword_phase::RewordPhase;
+use crate::change::{Kind, Spec, SPECS};
+
+/// The change a new scheda starts with, written out (the others are commented).
+const REWORD_PHASE: Spec = <RewordPhase as Kind>::SPEC;
+const REWORD_ACTIVITY: Spec = <RewordActivity as Kind>::SPEC;
 use crate::cli::NewKind;
 use crate::model::schema;
 
@@ -382,14 +388,15 @@ partecipazione = 100
 motivazione = ""
 
 [[variazioni.modifiche]]
-tipo = "riformulare_fase"
+tipo = "{first_kind}"
 fase = 1
 testo = ""
 
 {catalogue}"##,
         directive = schema::directive(schema_file, 1),
         title = quoted(title),
-        catalogue = change_catalogue(true, "riformulare_fase"),
+        first_kind = REWORD_PHASE.name,
+        catalogue = change_catalogue(true, REWORD_PHASE.name),
     )
 }
 
@@ -438,14 +445,15 @@ target = ""                       # uguale per tutti gli anni, oppure uno per an
 motivazione = ""
 
 [[variazioni.modifiche]]
-tipo = "riformulare_attivita"
+tipo = "{first_kind}"
 attivita = "attivita-1"
 testo = ""
 
 {catalogue}"##,
         directive = schema::directive(schema_file, 1),
         title = quoted(title),
-        catalogue = change_catalogue(false, "riformulare_attivita"),
+        first_kind = REWORD_ACTIVITY.name,
+        catalogue = change_catalogue(false, REWORD_ACTIVITY.name),
     )
 }
 
