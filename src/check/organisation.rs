@@ -53,6 +53,15 @@ struct Header<'a> {
     assessore: &'a mut Person,
 }
 
+/// A name written twice in the organisation file: here, and the first time.
+fn twice(at: At, message: String, here: &[Seg], first: &[Seg]) -> Diagnostic {
+    Diagnostic::error(message).at(at.file, at.span(here)).also(
+        at.file,
+        at.span(first),
+        "la prima volta qui",
+    )
+}
+
 /// The content with what the schede leave out taken from the organisation.
 pub(super) fn fill(content: &Content, org: &Organisation) -> (Content, Filled) {
     let index = OrgIndex::new(org);
@@ -150,14 +159,13 @@ pub(super) fn check_organisation(
         );
         if let Some(first) = directions.insert(names::key(&dir.nome), d) {
             report.push(
-                Diagnostic::error(format!("la direzione «{}» compare due volte", dir.nome))
-                    .at(org.file, at.span(path!["direzioni", d, "nome"]))
-                    .also(
-                        org.file,
-                        at.span(path!["direzioni", first, "nome"]),
-                        "la prima volta qui",
-                    )
-                    .hint("ogni direzione si scrive una volta sola, con tutte le sue sezioni"),
+                twice(
+                    at,
+                    format!("la direzione «{}» compare due volte", dir.nome),
+                    path!["direzioni", d, "nome"],
+                    path!["direzioni", first, "nome"],
+                )
+                .hint("ogni direzione si scrive una volta sola, con tutte le sue sezioni"),
             );
         }
         for (s, sec) in dir.sezioni.iter().enumerate() {
@@ -170,14 +178,13 @@ pub(super) fn check_organisation(
             );
             if let Some((fd, fs)) = sections.insert(names::key(&sec.nome), (d, s)) {
                 report.push(
-                    Diagnostic::error(format!("la sezione «{}» compare due volte", sec.nome))
-                        .at(org.file, at.span(path!["direzioni", d, "sezioni", s, "nome"]))
-                        .also(
-                            org.file,
-                            at.span(path!["direzioni", fd, "sezioni", fs, "nome"]),
-                            "la prima volta qui",
-                        )
-                        .hint("una scheda trova la sua sezione per nome: il nome deve essere unico nell'ente"),
+                    twice(
+                        at,
+                        format!("la sezione «{}» compare due volte", sec.nome),
+                        path!["direzioni", d, "sezioni", s, "nome"],
+                        path!["direzioni", fd, "sezioni", fs, "nome"],
+                    )
+                    .hint("una scheda trova la sua sezione per nome: il nome deve essere unico nell'ente"),
                 );
             }
             if let Some(Person::Label(_)) = &sec.responsabile {
@@ -206,15 +213,12 @@ pub(super) fn check_organisation(
             report,
         );
         if let Some(first) = staff.insert(names::key(&e.nome), i) {
-            report.push(
-                Diagnostic::error(format!("«{}» compare due volte nel personale", e.nome))
-                    .at(org.file, at.span(path!["personale", i, "nome"]))
-                    .also(
-                        org.file,
-                        at.span(path!["personale", first, "nome"]),
-                        "la prima volta qui",
-                    ),
-            );
+            report.push(twice(
+                at,
+                format!("«{}» compare due volte nel personale", e.nome),
+                path!["personale", i, "nome"],
+                path!["personale", first, "nome"],
+            ));
         }
     }
 }

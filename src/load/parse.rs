@@ -212,52 +212,44 @@ fn find_key_in(v: &DeValue<'_>, span: &Range<usize>) -> Option<Vec<Seg>> {
     }
 }
 
-/// The deepest value whose span holds `span`.
-fn find_value(table: &DeTable<'_>, span: &Range<usize>) -> Option<Vec<Seg>> {
+/// The path of the last value, in document order and depth first (so the deepest of
+/// nested ones), for which `pick` holds.
+fn deepest(table: &DeTable<'_>, pick: &dyn Fn(&Tree<'_>) -> bool) -> Option<Vec<Seg>> {
     fn walk(
         v: &DeValue<'_>,
-        span: &Range<usize>,
+        pick: &dyn Fn(&Tree<'_>) -> bool,
         best: &mut Option<Vec<Seg>>,
         path: &mut Vec<Seg>,
     ) {
         for (seg, x) in children(v) {
             path.push(seg);
-            let s = x.span();
-            let holds = s.start <= span.start && span.end <= s.end;
-            if holds && (span.is_empty() || !s.is_empty()) {
+            if pick(x) {
                 *best = Some(path.clone());
             }
-            walk(x.get_ref(), span, best, path);
+            walk(x.get_ref(), pick, best, path);
             path.pop();
         }
     }
     let mut best = None;
     let root = DeValue::Table(table.clone());
-    walk(&root, span, &mut best, &mut Vec::new());
+    walk(&root, pick, &mut best, &mut Vec::new());
     best
+}
+
+/// The deepest value whose span holds `span`.
+fn find_value(table: &DeTable<'_>, span: &Range<usize>) -> Option<Vec<Seg>> {
+    deepest(table, &|x| {
+        let s = x.span();
+        let holds = s.start <= span.start && span.end <= s.end;
+        holds && (span.is_empty() || !s.is_empty())
+    })
 }
 
 /// The deepest table whose span is exactly `span` (the root when none is).
 fn find_table(table: &DeTable<'_>, span: &Range<usize>) -> Option<Vec<Seg>> {
-    fn walk(
-        v: &DeValue<'_>,
-        span: &Range<usize>,
-        best: &mut Option<Vec<Seg>>,
-        path: &mut Vec<Seg>,
-    ) {
-        for (seg, x) in children(v) {
-            path.push(seg);
-            if x.span() == *span && matches!(x.get_ref(), DeValue::Table(_)) {
-                *best = Some(path.clone());
-            }
-            walk(x.get_ref(), span, best, path);
-            path.pop();
-        }
-    }
-    let mut best = None;
-    let root = DeValue::Table(table.clone());
-    walk(&root, span, &mut best, &mut Vec::new());
-    best
+    deepest(table, &|x| {
+        x.span() == *span && matches!(x.get_ref(), DeValue::Table(_))
+    })
 }
 
 fn node_mut<'a, 'i>(v: &'a mut DeValue<'i>, path: &[Seg]) -> Option<&'a mut DeValue<'i>> {
