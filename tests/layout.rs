@@ -6,6 +6,8 @@
 //! - a page whose last line is a label ending in ':' or a title (headings and block titles
 //!   are set in the heading blue, or white on blue);
 //! - a comparator (`<`, `>`, `≤`, `≥`, `=`, `±`) alone at the end of a line;
+//! - a table broken across pages that leaves fewer than three of its rows on the page
+//!   where it starts or ends (read from the PDF's structure tree: the page of each `TR`);
 //! - a change tag (ELIMINATA, NUOVA, MODIFICATA) smaller than 6.5 pt;
 //! - a value on the cover that the content does not give (a date it marks as provisional,
 //!   a deliberation number it does not have, a section it does not contain).
@@ -653,6 +655,186 @@ fn audit(pages: &[Page]) -> Audit {
     a
 }
 
+// --- Tables broken across pages ------------------------------------------------------------
+
+/// The fewest rows a broken table may leave on the page it starts or ends on.
+const MIN_ROWS_AT_BREAK: usize = 3;
+
+/// One table of the PDF's structure tree: the page (1-based) on which each of its rows
+/// starts, header rows left out (a repeated header is an artifact, not a row).
+#[derive(Debug, Clone)]
+struct TableRows {
+    row_pages: Vec<usize>,
+}
+
+/// Reads every table of the tagged PDF: the rows (`TR`, outside `THead`) and the page of
+/// the first marked content of each (its cells' `/Pg`, or a marked-content reference's).
+fn read_tables(path: &Path) -> Vec<TableRows> {
+    let doc = Document::load(path).expect("read the PDF");
+    let page_of: HashMap<lopdf::ObjectId, usize> = doc
+        .get_pages()
+        .into_iter()
+        .map(|(n, id)| (id, n as usize))
+        .collect();
+    let root = doc
+        .catalog()
+        .ok()
+        .and_then(|c| c.get(b"StructTreeRoot").ok())
+        .and_then(|r| dict(&doc, r))
+        .expect("a tagged PDF has a structure tree");
+    let mut tables = Vec::new();
+    if let Ok(k) = root.get(b"K") {
+        find_tables(&doc, &page_of, k, &mut tables, 0);
+    }
+    tables
+}
+
+fn kids<'a>(doc: &'a Document, o: &'a Object) -> Vec<&'a Object> {
+    match deref(doc, o) {
+        Object::Array(a) => a.iter().collect(),
+        other => vec![other],
+    }
+}
+
+fn struct_type(d: &Dictionary) -> &[u8] {
+    d.get(b"S").and_then(Object::as_name).unwrap_or(b"")
+}
+
+fn find_tables(
+    doc: &Document,
+    page_of: &HashMap<lopdf::ObjectId, usize>,
+    o: &Object,
+    out: &mut Vec<TableRows>,
+    depth: usize,
+) {
+    assert!(depth < 200, "structure tree too deep");
+    for kid in kids(doc, o) {
+        let Some(d) = dict(doc, kid) else { continue };
+        if struct_type(d) == b"Table" {
+            let mut rows = Vec::new();
+            table_rows(doc, page_of, d, &mut rows);
+            out.push(TableRows { row_pages: rows });
+        } else if let Ok(k) = d.get(b"K") {
+            find_tables(doc, page_of, k, out, depth + 1);
+        }
+    }
+}
+
+/// The rows of a table element (through `TBody` and `TFoot`, not `THead`).
+fn table_rows(
+    doc: &Document,
+    page_of: &HashMap<lopdf::ObjectId, usize>,
+    table: &Dictionary,
+    rows: &mut Vec<usize>,
+) {
+    let Ok(k) = table.get(b"K") else { return };
+    for kid in kids(doc, k) {
+        let Some(d) = dict(doc, kid) else { continue };
+        match struct_type(d) {
+            b"TBody" | b"TFoot" => table_rows(doc, page_of, d, rows),
+            b"TR" => {
+                let cells: Vec<&Dictionary> = d
+                    .get(b"K")
+                    .map(|k| kids(doc, k))
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(|c| dict(doc, c))
+                    .collect();
+                // A header row outside a THead: every cell a column header.
+                let header = !cells.is_empty()
+                    && cells.iter().all(|c| {
+                        struct_type(c) == b"TH" && attribute(doc, c, b"Scope") == Some(b"Column")
+                    });
+                if header {
+                    continue;
+                }
+                let page = cells
+                    .iter()
+                    .filter_map(|c| first_page(doc, page_of, c, None, 0))
+                    .min();
+                if let Some(p) = page {
+                    rows.push(p);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A name attribute of a structure element (`/A` is a dictionary or an array of them).
+fn attribute<'a>(doc: &'a Document, d: &'a Dictionary, key: &[u8]) -> Option<&'a [u8]> {
+    let a = d.get(b"A").ok()?;
+    kids(doc, a)
+        .into_iter()
+        .filter_map(|x| dict(doc, x))
+        .find_map(|x| x.get(key).ok().and_then(|v| v.as_name().ok()))
+}
+
+/// The page of the first marked content under a structure element.
+fn first_page(
+    doc: &Document,
+    page_of: &HashMap<lopdf::ObjectId, usize>,
+    d: &Dictionary,
+    inherited: Option<usize>,
+    depth: usize,
+) -> Option<usize> {
+    if depth > 100 {
+        return None;
+    }
+    let here = d
+        .get(b"Pg")
+        .ok()
+        .and_then(|p| p.as_reference().ok())
+        .and_then(|id| page_of.get(&id).copied())
+        .or(inherited);
+    let k = d.get(b"K").ok()?;
+    let mut best: Option<usize> = None;
+    for kid in kids(doc, k) {
+        let page = match deref(doc, kid) {
+            Object::Integer(_) => here,
+            Object::Dictionary(m)
+                if m.get(b"Type").and_then(Object::as_name).ok() == Some(b"MCR") =>
+            {
+                m.get(b"Pg")
+                    .ok()
+                    .and_then(|p| p.as_reference().ok())
+                    .and_then(|id| page_of.get(&id).copied())
+                    .or(here)
+            }
+            Object::Dictionary(m) if m.has(b"S") => first_page(doc, page_of, m, here, depth + 1),
+            _ => None,
+        };
+        if let Some(p) = page {
+            best = Some(best.map_or(p, |b: usize| b.min(p)));
+        }
+    }
+    best
+}
+
+/// Tables that start or end a page with fewer than `MIN_ROWS_AT_BREAK` of their rows.
+fn lone_rows(tables: &[TableRows]) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in tables {
+        let (Some(&first), Some(&last)) = (t.row_pages.first(), t.row_pages.last()) else {
+            continue;
+        };
+        if first == last {
+            continue;
+        }
+        let on = |p: usize| t.row_pages.iter().filter(|&&x| x == p).count();
+        let total = t.row_pages.len();
+        for (page, place) in [(first, "in fondo alla"), (last, "in cima alla")] {
+            let n = on(page);
+            if n < MIN_ROWS_AT_BREAK {
+                out.push(format!(
+                    "p. {page}: una tabella di {total} righe (pp. {first}-{last}) ne lascia {n} da sole {place} pagina",
+                ));
+            }
+        }
+    }
+    out
+}
+
 // --- The cover ---------------------------------------------------------------------------------
 
 /// The numbers of a text: digit runs with inner `.` or `,` ("21.10.2025", "2.2", "118").
@@ -864,8 +1046,15 @@ fn problems(name: &str, content: &Path, pdf: &Path) -> (Vec<String>, Audit) {
     let glyphs: usize = pages.iter().map(|p| p.glyphs.len()).sum();
     assert!(glyphs > 500, "{name}: solo {glyphs} glifi letti dal PDF");
     let a = audit(&pages);
+    let tables = read_tables(pdf);
+    assert!(
+        tables.iter().filter(|t| !t.row_pages.is_empty()).count() > 3,
+        "{name}: poche tabelle lette dall'albero di struttura: {tables:?}"
+    );
+    let lone = lone_rows(&tables);
     let mut all = Vec::new();
     for (kind, list) in [
+        ("tabella spezzata", &lone),
         ("pagina quasi vuota", &a.sparse),
         ("titolo o etichetta a fondo pagina", &a.title_at_foot),
         ("comparatore a fine riga", &a.comparator_at_end),
@@ -1062,6 +1251,170 @@ fn the_audit_finds_each_kind_of_problem() {
     assert_eq!(a.small_tags.len(), 1);
     // The last page may be short and end as it likes.
     assert!(a.title_at_foot.iter().all(|p| !p.starts_with("p. 3")));
+}
+
+#[test]
+fn the_table_audit_finds_rows_left_alone() {
+    let t = |pages: &[usize]| TableRows {
+        row_pages: pages.to_vec(),
+    };
+    // On one page, or broken with three rows or more on each side: fine.
+    assert!(lone_rows(&[
+        t(&[3, 3]),
+        t(&[4, 4, 4, 5, 5, 5]),
+        t(&[6, 6, 6, 7, 7, 7, 8, 8, 8])
+    ])
+    .is_empty());
+    // Two rows at the foot of p. 4; one row at the top of p. 9.
+    let found = lone_rows(&[t(&[4, 4, 5, 5, 5]), t(&[8, 8, 8, 8, 9])]);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(
+        found[0].starts_with("p. 4:") && found[0].contains("ne lascia 2"),
+        "{found:?}"
+    );
+    assert!(
+        found[1].starts_with("p. 9:") && found[1].contains("ne lascia 1"),
+        "{found:?}"
+    );
+}
+
+/// The structure tree is read: the bundled annex's tables, their rows and their pages.
+#[test]
+fn tables_are_read_from_the_structure_tree() {
+    let (_, _, b) = built()
+        .iter()
+        .find(|(n, _, _)| n == "content")
+        .expect("the bundled annex is built");
+    let tables = read_tables(&b.pdf);
+    let rows: usize = tables.iter().map(|t| t.row_pages.len()).sum();
+    let pages = read_pdf(&b.pdf).len();
+    // Every scheda has several tables; rows lie on the annex's pages, in order.
+    assert!(tables.len() > 50, "{} tables", tables.len());
+    assert!(rows > 300, "{rows} rows");
+    for t in &tables {
+        assert!(t.row_pages.iter().all(|&p| p >= 1 && p <= pages), "{t:?}");
+        assert!(t.row_pages.windows(2).all(|w| w[0] <= w[1]), "{t:?}");
+    }
+    let last = tables.iter().filter_map(|t| t.row_pages.last()).max();
+    assert!(
+        last.is_some_and(|&l| l + 2 >= pages),
+        "last row on p. {last:?} of {pages}"
+    );
+}
+
+/// The fictional annex with twelve more schede of each kind whose tables are too long for
+/// one page, one row longer each time: wherever the page ends, each break is audited.
+fn long_tables_annex(dir: &Path) {
+    let base = root().join("tests/fixtures/comune-di-valbruna");
+    copy_dir(&base, dir);
+    let managed =
+        std::fs::read_to_string(base.join("gestionali/g03-archivio-digitale.toml")).unwrap();
+    let staff_start = managed.find("[[personale]]").unwrap();
+    let staff_end = managed.find("[[risorse]]").unwrap();
+    let service =
+        std::fs::read_to_string(base.join("istituzionali/i04-polizia-locale.toml")).unwrap();
+    let activities_start = service.find("[[attivita]]").unwrap();
+    let indicators_start = service.find("[[indicatori]]").unwrap();
+    let changes_start = service.find("# --- Variazioni").unwrap();
+    const CATEGORIES: [&str; 4] = [
+        "Operatori",
+        "Operatori esperti",
+        "Istruttori",
+        "Funzionari e EQ",
+    ];
+    for k in 0..12usize {
+        // Staff: 30 people, their shares adding up to 100, after 0 to 11 more indicators
+        // (so that the page ends at another row of the staff table each time).
+        let n = 30;
+        let mut staff = String::new();
+        for i in 0..k {
+            staff.push_str(&format!(
+                "[[indicatori.qualita]]\ndescrizione = \"indicatore di prova {i}\"\natteso = \"≥ {i}\"\n\n"
+            ));
+        }
+        for i in 0..n {
+            let share = 100 / n + usize::from(i < 100 % n);
+            staff.push_str(&format!(
+                "[[personale]]\ncategoria = \"{}\"\nnome = \"PERSONA{i:02} PROVA\"\npartecipazione = {share}\n\n",
+                CATEGORIES[i % 4]
+            ));
+        }
+        let text = format!(
+            "{}{staff}{}",
+            &managed[..staff_start],
+            &managed[staff_end..]
+        )
+        .replacen("numero = 3\n", &format!("numero = {}\n", 20 + k), 1);
+        std::fs::write(dir.join(format!("gestionali/g{}-lunga.toml", 20 + k)), text).unwrap();
+        // Service: 2 to 13 activities, then 26 indicators.
+        let mut activities = String::new();
+        for i in 0..2 + k {
+            activities.push_str(&format!(
+                "[[attivita]]\ntesto = \"Attività di prova numero {i}, descritta in una riga\"\n\n"
+            ));
+        }
+        for (id, _) in [("pattuglie", 0), ("fiere", 1)] {
+            activities.push_str(&format!(
+                "[[attivita]]\nid = \"{id}\"\ntesto = \"Attività {id}\"\n\n"
+            ));
+        }
+        let mut indicators = service[indicators_start..changes_start].to_string();
+        for i in 0..22 {
+            indicators.push_str(&format!(
+                "[[indicatori]]\ndescrizione = \"indicatore di prova numero {i}, misurato ogni anno\"\num = \"n.\"\nstorico = [\"{i}\", \"{}\", \"{}\"]\ntarget = \"≥ {}\"\n\n",
+                i + 1,
+                i + 2,
+                i + 3
+            ));
+        }
+        let text = format!(
+            "{}{activities}{indicators}{}",
+            &service[..activities_start],
+            &service[changes_start..]
+        )
+        .replacen("numero = 4\n", &format!("numero = {}\n", 20 + k), 1);
+        std::fs::write(
+            dir.join(format!("istituzionali/i{}-lunga.toml", 20 + k)),
+            text,
+        )
+        .unwrap();
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+/// Long tables break with their header repeated, and never leave one or two rows alone.
+#[test]
+fn long_tables_never_leave_rows_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    long_tables_annex(dir.path());
+    let b = build(dir.path())
+        .unwrap_or_else(|e| panic!("the annex of long tables does not build:\n{e}"));
+    let tables = read_tables(&b.pdf);
+    let broken = tables
+        .iter()
+        .filter(|t| t.row_pages.first() != t.row_pages.last())
+        .count();
+    // Most of the 24 long tables break (where a break would leave rows alone, the table
+    // moves whole instead).
+    assert!(broken >= 16, "only {broken} tables break across pages");
+    let lone = lone_rows(&tables);
+    assert!(
+        lone.is_empty(),
+        "{} tabelle spezzate male:\n{}",
+        lone.len(),
+        lone.join("\n")
+    );
 }
 
 #[test]
