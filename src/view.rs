@@ -174,8 +174,8 @@ pub struct ScheduleRow {
     pub months: Vec<String>,
     pub targets: Vec<String>,
     pub later: Vec<String>,
-    /// Said instead of the cells: the approved schedule of a changed phase that the
-    /// content does not give.
+    /// Said instead of the cells: the approved schedule of a changed or removed phase
+    /// that the content does not give.
     pub note: Option<String>,
     /// How many cells the note spans (every column but the phase's).
     pub span: usize,
@@ -545,14 +545,15 @@ fn new_wording(approved: &str, new: &str) -> Vec<Segment> {
     }
 }
 
-/// One value (an expected value, a target) as the scheda shows it: the approved one
-/// struck through next to the new one when it changed.
+/// One value (an expected value, a target) as the scheda shows it: when it changed, the
+/// approved one struck through, a line break, then the new one (never on one line, where
+/// "> 3% < 2%" would read as a range).
 fn revised_value(approved: Option<&String>, amended: Option<&String>) -> Vec<Segment> {
     match (approved, amended) {
         (Some(a), Some(n)) if a == n => text::plain(a),
         (Some(a), Some(n)) => vec![
             Segment::marked(clean(a), Mark::Deleted),
-            Segment::plain(" "),
+            Segment::marked("", Mark::Break),
             Segment::marked(clean(n), Mark::Inserted),
         ],
         (Some(a), None) => text::marked(a, Mark::Deleted),
@@ -738,7 +739,7 @@ fn managed_view(
                 // Never let the new months read as the only ones: say what is missing.
                 let mut old = schedule_row(n, "old", &Grid::default(), checked);
                 old.note = Some(
-                    "cronoprogramma approvato non indicato nei contenuti: qui sotto quello nuovo"
+                    "cronoprogramma approvato non riportato in questo allegato; sotto, quello modificato"
                         .to_string(),
                 );
                 schedule.push(old);
@@ -746,6 +747,16 @@ fn managed_view(
             }
             (State::New, _, Some(b)) => schedule.push(schedule_row(n, "ins", b, checked)),
             (State::Removed, Some(a), _) => schedule.push(schedule_row(n, "del", a, checked)),
+            (State::Removed, None, _) => {
+                // A removed phase keeps its row, even without its months, so that the
+                // removal reads in the cronoprogramma as it does in the phase table.
+                let mut gone = schedule_row(n, "del", &Grid::default(), checked);
+                gone.note = Some(
+                    "fase eliminata; cronoprogramma approvato non riportato in questo allegato"
+                        .to_string(),
+                );
+                schedule.push(gone);
+            }
             (_, Some(a), _) => schedule.push(schedule_row(n, "", a, checked)),
             _ => {}
         }
