@@ -111,6 +111,7 @@ pub fn rows(checked: &Checked, applied: &Applied) -> Vec<Row> {
             scheda: applied.managed(&m.source.stem),
             plan: checked.plan,
             managed: true,
+            school_years: false,
         };
         push_changes(&mut out, &base, &m.groups, &cx);
     }
@@ -135,16 +136,18 @@ pub fn rows(checked: &Checked, applied: &Applied) -> Vec<Row> {
             scheda: applied.service(&s.source.stem),
             plan: checked.plan,
             managed: false,
+            school_years: o.anni_scolastici,
         };
         push_changes(&mut out, &base, &s.groups, &cx);
     }
     out
 }
 
-/// One row per change: the objective's columns, then what the change says.
+/// One row per change, in the order of the request (`view::request_order`): the
+/// objective's columns, then what the change says.
 fn push_changes(out: &mut Vec<Row>, base: &Row, groups: &[CheckedGroup], cx: &Context) {
-    for g in groups {
-        for c in &g.changes {
+    for (g, changes) in crate::view::request_order(groups, cx) {
+        for c in changes {
             let e = c.export(cx);
             out.push(Row {
                 tipo_modifica: c.name(),

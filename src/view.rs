@@ -127,13 +127,21 @@ pub struct Line {
 pub struct RequestItem {
     pub heading: Option<String>,
     pub subheading: Option<String>,
+    /// The change's number in its request ("2." before its first line), when the
+    /// request has more than one change: a motivazione shared by several changes names
+    /// them by these numbers.
+    pub number: Option<usize>,
     pub lines: Vec<Line>,
 }
 
-/// A group of changes of a request with their motivazione.
+/// A group of changes of a request (one `[[variazioni]]`) with their motivazione,
+/// printed right after its changes.
 #[derive(Debug, Clone, Serialize)]
 pub struct RequestGroup {
     pub items: Vec<RequestItem>,
+    /// "Motivazione:" for one change (as in the reference); for several, the changes
+    /// it is the reason of: "Motivazione (per le modifiche 2 e 3):".
+    pub motivation_label: String,
     pub motivation: Vec<Paragraph>,
 }
 
@@ -618,17 +626,57 @@ fn section_heading(section: Section, managed: bool) -> (&'static str, Option<Str
     }
 }
 
-/// The request of an objective: each change's lines, under the heading of its section
-/// (said again only when the section or the indicator group changes).
-fn request(groups: &[CheckedGroup], cx: &Context) -> Vec<RequestGroup> {
-    let mut last: Option<(&'static str, Option<String>)> = None;
-    groups
+/// The changes of an objective in the order its request lists them: each variation's
+/// changes together (so that its motivazione, printed after them, follows the changes
+/// it is the reason of), in the scheda's order (phases, indicators by group, activities;
+/// as written within one section); the variations in the order of their first change
+/// (as written when they start in the same section). The open-data export uses the same
+/// order, so that its rows follow the numbers of the request.
+pub fn request_order<'a>(
+    groups: &'a [CheckedGroup],
+    cx: &Context,
+) -> Vec<(&'a CheckedGroup, Vec<&'a change::Change>)> {
+    let mut out: Vec<(&CheckedGroup, Vec<&change::Change>)> = groups
         .iter()
-        .map(|g| RequestGroup {
-            items: g
-                .changes
-                .iter()
+        .map(|g| {
+            let mut changes: Vec<&change::Change> = g.changes.iter().collect();
+            changes.sort_by_key(|c| c.section(cx).rank());
+            (g, changes)
+        })
+        .collect();
+    out.sort_by_key(|(_, changes)| changes.first().map(|c| c.section(cx).rank()));
+    out
+}
+
+/// "Motivazione:" for a variation of one change; for several, which ones (by their
+/// numbers in the request: they are consecutive).
+fn motivation_label(numbers: &[usize]) -> String {
+    match numbers {
+        [a, b] => format!("Motivazione (per le modifiche {a} e {b}):"),
+        [a, b, c] => format!("Motivazione (per le modifiche {a}, {b} e {c}):"),
+        [first, .., last] => format!("Motivazione (per le modifiche da {first} a {last}):"),
+        _ => "Motivazione:".to_string(),
+    }
+}
+
+/// The request of an objective: each change's lines, under the heading of its section
+/// (said again only when the section or the indicator group changes), numbered when
+/// there are several; each variation's motivazione after its changes, naming them when
+/// they are more than one.
+fn request(groups: &[CheckedGroup], cx: &Context) -> Vec<RequestGroup> {
+    let ordered = request_order(groups, cx);
+    let numbered = ordered.iter().map(|(_, c)| c.len()).sum::<usize>() > 1;
+    let mut last: Option<(&'static str, Option<String>)> = None;
+    let mut number = 0;
+    ordered
+        .into_iter()
+        .map(|(g, changes)| {
+            let mut numbers = Vec::new();
+            let items = changes
+                .into_iter()
                 .map(|c| {
+                    number += 1;
+                    numbers.push(number);
                     let (heading, subheading) = section_heading(c.section(cx), cx.managed);
                     let (new_heading, new_sub) = match &last {
                         Some((h, sub)) if *h == heading => {
@@ -640,11 +688,16 @@ fn request(groups: &[CheckedGroup], cx: &Context) -> Vec<RequestGroup> {
                     RequestItem {
                         heading: new_heading,
                         subheading: new_sub,
+                        number: numbered.then_some(number),
                         lines: c.request(cx).iter().map(request_line).collect(),
                     }
                 })
-                .collect(),
-            motivation: text::prose(&g.motivation),
+                .collect();
+            RequestGroup {
+                items,
+                motivation_label: motivation_label(&numbers),
+                motivation: text::prose(&g.motivation),
+            }
         })
         .collect()
 }
@@ -673,6 +726,7 @@ fn managed_view(
         scheda,
         plan,
         managed: true,
+        school_years: false,
     };
 
     // Phases in two columns: the first half on the left.
@@ -895,6 +949,7 @@ fn service_view(s: &CheckedService, scheda: &Amended, plan: Plan) -> ServiceView
         scheda,
         plan,
         managed: false,
+        school_years: o.anni_scolastici,
     };
     let activities = scheda
         .activities
@@ -927,30 +982,20 @@ fn service_view(s: &CheckedService, scheda: &Amended, plan: Plan) -> ServiceView
         })
         .collect();
 
-    let (history_labels, target_labels) = if o.anni_scolastici {
-        (
-            (1..=HISTORY_YEARS as i32)
-                .rev()
-                .map(|k| {
-                    let y = plan.first - k;
-                    format!("a.s. {}/{}", y - 1, y)
-                })
-                .collect(),
-            (plan.first..=plan.last)
-                .map(|y| format!("target a.s. {}/{}", y - 1, y))
-                .collect(),
-        )
+    // The years as the request's target lines name them (`change::year_label`); the
+    // headings spelt as in the reference ("Target 2023", "target a.s. 2022/2023").
+    let history_labels = (1..=HISTORY_YEARS as i32)
+        .rev()
+        .map(|k| change::year_label(plan.first - k, o.anni_scolastici))
+        .collect();
+    let target_word = if o.anni_scolastici {
+        "target"
     } else {
-        (
-            (1..=HISTORY_YEARS as i32)
-                .rev()
-                .map(|k| (plan.first - k).to_string())
-                .collect(),
-            (plan.first..=plan.last)
-                .map(|y| format!("Target {y}"))
-                .collect(),
-        )
+        "Target"
     };
+    let target_labels = (plan.first..=plan.last)
+        .map(|y| format!("{target_word} {}", cx.year_label(y)))
+        .collect();
 
     let sezione = clean(&o.sezione);
     let sezione_scheda = match &o.nota_sezione {

@@ -131,12 +131,21 @@ fn derived_figures_and_labels_are_printed() {
         // Monitoring dates in the indicator headers.
         "RAGGIUNTO al 31.07.2023",
         "Scost. al 31.12.2023",
-        // School years of i13.
+        // School years of i13, in the scheda and in its request.
         "a.s. 2019/2020",
         "target a.s. 2024/2025",
+        "Target a.s. 2022/2023, 2023/2024, 2024/2025: entro novembre",
+        // g08: one motivazione for the two indicator changes, naming them.
+        "2. ELIMINARE INDICATORE",
+        "3. AGGIUNGERE INDICATORE",
+        "Motivazione (per le modifiche 2 e 3): collegato alla fase 2",
+        // i08: the new target of a reworded indicator quotes its new text.
+        "Indicatore (come riformulato): “N. tessere elettorali richieste",
     ] {
         assert!(flat.contains(expected), "missing {expected:?}");
     }
+    // i13: a unit of measure "-" is no line of the request.
+    assert!(!flat.contains("U.M.: -"), "a placeholder unit is printed");
     let pages = flat.matches("Pagina ").count();
     assert!(pages >= 20, "{pages} page footers");
     let last = format!("Pagina {pages} di {pages}");

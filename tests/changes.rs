@@ -5,7 +5,7 @@ mod common;
 
 use piao::pipeline;
 use piao::text::{flatten, Mark, Segment};
-use piao::view::{self, Document, Profile};
+use piao::view::{self, Document, Profile, RequestGroup, RequestItem};
 
 /// The lines of a cell, split at its line breaks (a changed value: the approved one, then
 /// the new one).
@@ -14,11 +14,37 @@ fn cell_lines(segs: &[Segment]) -> Vec<String> {
 }
 
 fn document() -> Document {
-    let dir = common::root().join("tests/fixtures/tutte-le-modifiche");
+    document_of("tests/fixtures/tutte-le-modifiche")
+}
+
+/// The view of a content folder (relative to the repository root).
+fn document_of(dir: &str) -> Document {
+    let dir = common::root().join(dir);
     let checking = pipeline::load_and_check(&dir, true).unwrap();
     assert_eq!(checking.report.errors(), 0);
-    let checked = checking.checked.expect("fixture is valid");
+    let checked = checking.checked.expect("content is valid");
     view::build(&checked, &piao::apply::apply(&checked), Profile::Complete)
+}
+
+/// Every request of a document, with the objective's short name.
+fn requests(doc: &Document) -> Vec<(&str, &[RequestGroup])> {
+    doc.managed
+        .iter()
+        .map(|m| (m.short.as_str(), m.request.as_slice()))
+        .chain(
+            doc.services
+                .iter()
+                .map(|s| (s.short.as_str(), s.request.as_slice())),
+        )
+        .collect()
+}
+
+/// A request's lines as printed (prefix and text), item by item.
+fn item_lines(i: &RequestItem) -> Vec<String> {
+    i.lines
+        .iter()
+        .map(|l| format!("{}{}", l.prefix, flatten(&l.text)))
+        .collect()
 }
 
 fn lines(doc: &Document) -> Vec<String> {
@@ -159,10 +185,13 @@ fn service_changes_are_tracked_and_requested() {
         .flat_map(|i| i.lines.iter().map(|l| flatten(&l.text)))
         .collect();
     assert!(
-        request.contains(&"Target approvato 2030/2031/2032: 5 gg.".to_string()),
+        request
+            .contains(&"Target approvato a.s. 2029/2030, 2030/2031, 2031/2032: 5 gg.".to_string()),
         "{request:#?}"
     );
-    assert!(request.contains(&"Nuovo target 2030/2031/2032: 10 gg.".to_string()));
+    assert!(
+        request.contains(&"Nuovo target a.s. 2029/2030, 2030/2031, 2031/2032: 10 gg.".to_string())
+    );
     assert!(request.contains(&"AGGIUNGERE ATTIVITÀ ISTITUZIONALE".to_string()));
     let headings: Vec<_> = s
         .request
@@ -284,10 +313,10 @@ fn a_target_change_may_give_each_plan_year_its_target() {
         .flat_map(|i| i.lines.iter().map(|l| flatten(&l.text)))
         .collect();
     for line in [
-        "Target approvato 2030/2031/2032: ≥ 20 h",
-        "Nuovo target 2030: ≥ 24 h",
-        "Nuovo target 2031: ≥ 30 h",
-        "Nuovo target 2032: ≥ 30 h",
+        "Target approvato a.s. 2029/2030, 2030/2031, 2031/2032: ≥ 20 h",
+        "Nuovo target a.s. 2029/2030: ≥ 24 h",
+        "Nuovo target a.s. 2030/2031: ≥ 30 h",
+        "Nuovo target a.s. 2031/2032: ≥ 30 h",
     ] {
         assert!(request.contains(&line.to_string()), "{line}: {request:#?}");
     }
@@ -314,4 +343,229 @@ fn a_quoted_text_with_quotes_of_its_own_is_quoted_with_guillemets() {
         l.contains(&"Fase 2:«seconda fase: la \"movida\"»".to_string()),
         "{l:#?}"
     );
+}
+
+/// The request's changes are numbered 1, 2, … in the order printed (when there are
+/// several), and each variation's motivazione follows its own changes, says
+/// "Motivazione:" for one change and names its changes' numbers for several.
+fn assert_motivazioni_name_their_changes(doc: &Document) {
+    for (short, groups) in requests(doc) {
+        let total: usize = groups.iter().map(|g| g.items.len()).sum();
+        let mut next = 1;
+        for g in groups {
+            let numbers: Vec<Option<usize>> = g.items.iter().map(|i| i.number).collect();
+            if total == 1 {
+                assert_eq!(numbers, vec![None], "{short}");
+            } else {
+                let expected: Vec<Option<usize>> = (next..next + g.items.len()).map(Some).collect();
+                assert_eq!(numbers, expected, "{short}: changes numbered in order");
+            }
+            let label = match g.items.len() {
+                1 => "Motivazione:".to_string(),
+                2 => format!("Motivazione (per le modifiche {} e {}):", next, next + 1),
+                3 => format!(
+                    "Motivazione (per le modifiche {}, {} e {}):",
+                    next,
+                    next + 1,
+                    next + 2
+                ),
+                n => format!(
+                    "Motivazione (per le modifiche da {next} a {}):",
+                    next + n - 1
+                ),
+            };
+            assert_eq!(g.motivation_label, label, "{short}");
+            next += g.items.len();
+        }
+    }
+}
+
+#[test]
+fn a_motivazione_shared_by_several_changes_names_them() {
+    for dir in [
+        "tests/fixtures/tutte-le-modifiche",
+        "tests/fixtures/comune-di-valbruna",
+        "content",
+    ] {
+        assert_motivazioni_name_their_changes(&document_of(dir));
+    }
+    // The fixture's "indicatori" variation: four changes under three indicator groups,
+    // its motivazione after the last of them, naming all four.
+    let doc = document();
+    let g = doc.managed[0]
+        .request
+        .iter()
+        .find(|g| flatten(&g.motivation[0]) == "indicatori")
+        .unwrap();
+    let subheadings: Vec<_> = g
+        .items
+        .iter()
+        .filter_map(|i| i.subheading.as_deref())
+        .collect();
+    assert_eq!(
+        subheadings,
+        [
+            "Indici di Quantità:",
+            "Indici di Tempo:",
+            "Indici di Qualità:"
+        ]
+    );
+    assert_eq!(
+        g.motivation_label,
+        "Motivazione (per le modifiche da 6 a 9):"
+    );
+    // Bundled scheda 8: "collegato alla fase 2" is the reason of both indicator changes.
+    let doc = document_of("content");
+    let g08 = doc.managed.iter().find(|m| m.numero == 8).unwrap();
+    let last = g08.request.last().unwrap();
+    assert_eq!(flatten(&last.motivation[0]), "collegato alla fase 2");
+    assert_eq!(last.items.len(), 2);
+    assert_eq!(
+        last.motivation_label,
+        "Motivazione (per le modifiche 2 e 3):"
+    );
+    assert_eq!(g08.request[0].motivation_label, "Motivazione:");
+}
+
+#[test]
+fn indicator_changes_are_requested_in_the_scheda_order_of_their_groups() {
+    let doc = document_of("tests/fixtures/comune-di-valbruna");
+    let subheadings = |n: u32| -> Vec<String> {
+        doc.managed
+            .iter()
+            .find(|m| m.numero == n)
+            .unwrap()
+            .request
+            .iter()
+            .flat_map(|g| &g.items)
+            .filter_map(|i| i.subheading.clone())
+            .collect()
+    };
+    // Written Costo, Tempo, Qualità (g03) and Tempo, Quantità (g05).
+    assert_eq!(
+        subheadings(3),
+        ["Indici di Tempo:", "Indici di Costo:", "Indici di Qualità:"]
+    );
+    assert_eq!(subheadings(5), ["Indici di Quantità:", "Indici di Tempo:"]);
+}
+
+#[test]
+fn a_new_target_quotes_the_indicator_as_reworded() {
+    let doc = document_of("content");
+    let i08 = doc.services.iter().find(|s| s.numero == 8).unwrap();
+    let items: Vec<Vec<String>> = i08
+        .request
+        .iter()
+        .flat_map(|g| &g.items)
+        .map(item_lines)
+        .collect();
+    let retarget = items
+        .iter()
+        .find(|l| l[0] == "VARIAZIONE TARGET" && l[1].contains("tessere"))
+        .expect("the new target of the tessere indicator");
+    assert!(
+        retarget[1].starts_with("Indicatore (come riformulato):“N. tessere elettorali richieste"),
+        "{retarget:#?}"
+    );
+    // Only the rewording quotes the approved text.
+    let approved = "N. tessere richieste on line";
+    assert_eq!(
+        items
+            .iter()
+            .filter(|l| l.iter().any(|x| x.contains(approved)))
+            .count(),
+        1
+    );
+    // A target change of an indicator that is not reworded quotes it as approved.
+    assert!(items
+        .iter()
+        .any(|l| l[1] == "Indicatore:“N. CIE emesse /n. postazioni”"));
+}
+
+#[test]
+fn target_lines_name_the_years_as_the_scheda_columns_do() {
+    let doc = document_of("tests/fixtures/comune-di-valbruna");
+    let i11 = doc.services.iter().find(|s| s.numero == 11).unwrap();
+    assert_eq!(i11.target_labels[0], "target a.s. 2024/2025");
+    let l: Vec<String> = i11
+        .request
+        .iter()
+        .flat_map(|g| &g.items)
+        .flat_map(item_lines)
+        .collect();
+    assert!(
+        l.contains(&"Target a.s. 2024/2025, 2025/2026, 2026/2027: ≥ 36 h".to_string()),
+        "{l:#?}"
+    );
+    assert!(!l.iter().any(|x| x.contains("2025/2026/2027")), "{l:#?}");
+    // A service in calendar years keeps the reference's "2025/2026/2027".
+    let i04 = doc.services.iter().find(|s| s.numero == 4).unwrap();
+    assert_eq!(i04.target_labels[0], "Target 2025");
+    let l: Vec<String> = i04
+        .request
+        .iter()
+        .flat_map(|g| &g.items)
+        .flat_map(item_lines)
+        .collect();
+    assert!(
+        l.contains(&"Nuovo target 2025/2026/2027: ≥ 30 h".to_string()),
+        "{l:#?}"
+    );
+}
+
+#[test]
+fn a_unit_written_as_a_dash_is_not_requested() {
+    let doc = document();
+    let s = &doc.services[0];
+    let added = s
+        .request
+        .iter()
+        .flat_map(|g| &g.items)
+        .map(item_lines)
+        .find(|l| l[0] == "AGGIUNGERE INDICATORE")
+        .unwrap();
+    assert!(!added.iter().any(|l| l.starts_with("U.M.")), "{added:#?}");
+    // The scheda keeps the dash in its U.M. column, as the reference does.
+    let row = s
+        .indicators
+        .iter()
+        .find(|r| flatten(&r.text) == "nuovo indicatore")
+        .unwrap();
+    assert_eq!(row.um, "-");
+}
+
+#[test]
+fn valbruna_requests_read_as_decided() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("valbruna.pdf");
+    let o = common::piao(&[
+        "build",
+        "--content",
+        "tests/fixtures/comune-di-valbruna",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let text = common::pdf_text(&out);
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for expected in [
+        // i04: the reason of removing the markets' service and of adding the checks.
+        "4. AGGIUNGERE ATTIVITÀ ISTITUZIONALE",
+        "Motivazione (per le modifiche 3 e 4): i mercati sono gestiti dal 2025",
+        // g05: Quantità before Tempo, one motivazione for both.
+        "2. AGGIUNGERE INDICATORE",
+        "3. VARIAZIONE VALORE ATTESO",
+        "Motivazione (per le modifiche 2 e 3): con la nuova piattaforma",
+        // g03: a single change still reads "Motivazione:".
+        "Motivazione: precisazione del contenuto della formazione",
+        "Motivazione (per le modifiche 5, 6 e 7):",
+        // i11: school years.
+        "Target a.s. 2024/2025, 2025/2026, 2026/2027: ≥ 36 h",
+    ] {
+        assert!(flat.contains(expected), "missing {expected:?}");
+    }
+    // g05: the Quantità group is requested before the Tempo group.
+    let q = flat.find("2. AGGIUNGERE INDICATORE").unwrap();
+    let t = flat.find("3. VARIAZIONE VALORE ATTESO").unwrap();
+    assert!(q < t);
 }

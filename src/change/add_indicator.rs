@@ -148,10 +148,10 @@ impl Kind for AddIndicator {
                 lines.push(Line::value("Valore atteso:", expected));
             }
         } else {
-            if !self.unit.is_empty() {
+            if !no_unit(&self.unit) {
                 lines.push(Line::value("U.M.:", self.unit.clone()));
             }
-            for (label, value) in target_lines("Target", &self.targets, cx.plan) {
+            for (label, value) in target_lines("Target", &self.targets, cx) {
                 lines.push(Line::value(label, value));
             }
         }
@@ -184,4 +184,11 @@ impl Kind for AddIndicator {
             amended,
         }
     }
+}
+
+/// True when a unit of measure says there is none: empty, or a dash as a table cell
+/// writes it (the scheda prints the dash in its U.M. column, as the reference does; the
+/// request says nothing rather than "U.M.: -").
+pub fn no_unit(unit: &str) -> bool {
+    matches!(unit.trim(), "" | "-" | "–" | "—")
 }

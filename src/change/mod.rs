@@ -199,6 +199,22 @@ pub enum Section {
     Activities,
 }
 
+impl Section {
+    /// Where the section comes in a request: phases, then indicators (a management
+    /// objective's by group, in the scheda's order: Quantità, Tempo, Costo, Qualità),
+    /// then activities (after the indicators, as in the reference's requests).
+    pub fn rank(self) -> usize {
+        match self {
+            Section::Phases => 0,
+            Section::Indicators(None) => 1,
+            Section::Indicators(Some(g)) => {
+                1 + Group::ALL.iter().position(|x| *x == g).unwrap_or(0)
+            }
+            Section::Activities => 1 + Group::ALL.len(),
+        }
+    }
+}
+
 /// What a line of a request is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LineKind {
@@ -286,15 +302,36 @@ pub struct Context<'a> {
     pub scheda: &'a Amended,
     pub plan: Plan,
     pub managed: bool,
+    /// The service's indicators refer to school years (`anni_scolastici`).
+    pub school_years: bool,
 }
 
 impl Context<'_> {
-    /// "2023/2024/2025": the plan's years, as target labels say them.
+    /// A plan year as the scheda's columns name it (see [`year_label`]).
+    pub fn year_label(&self, year: i32) -> String {
+        year_label(year, self.school_years)
+    }
+    /// The plan's years as one label says them all: "2023/2024/2025" (as in the
+    /// reference), or "a.s. 2024/2025, 2025/2026, 2026/2027" for school years.
     pub fn plan_years(&self) -> String {
-        (self.plan.first..=self.plan.last)
-            .map(|y| y.to_string())
-            .collect::<Vec<_>>()
-            .join("/")
+        let years = self.plan.first..=self.plan.last;
+        if self.school_years {
+            let spans: Vec<String> = years.map(|y| format!("{}/{y}", y - 1)).collect();
+            format!("a.s. {}", spans.join(", "))
+        } else {
+            years.map(|y| y.to_string()).collect::<Vec<_>>().join("/")
+        }
+    }
+}
+
+/// A year as the scheda's columns name it: "2025", or for a service in school years
+/// the school year that ends in it, "a.s. 2024/2025". The scheda's column headings and
+/// the request's target lines both use it, so that they say the same years.
+pub fn year_label(year: i32, school_years: bool) -> String {
+    if school_years {
+        format!("a.s. {}/{year}", year - 1)
+    } else {
+        year.to_string()
     }
 }
 

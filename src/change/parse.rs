@@ -7,6 +7,7 @@ use std::ops::Range;
 use rust_decimal::Decimal;
 use toml::Spanned;
 
+use super::Context;
 use crate::diag::{suggest, Diagnostic, FileIdx, Report};
 use crate::model::change::RawChange;
 use crate::model::schedule::{Grid, Plan};
@@ -264,20 +265,18 @@ impl ParseCx<'_> {
 }
 
 /// Request lines for targets, one per plan year when they differ: ("Nuovo target
-/// 2023/2024/2025:", "≥ 30 h") or ("Nuovo target 2024:", "≥ 24 h"), ….
-pub fn target_lines(label: &str, values: &[String], plan: Plan) -> Vec<(String, String)> {
+/// 2023/2024/2025:", "≥ 30 h") or ("Nuovo target 2024:", "≥ 24 h"), …. The years are
+/// named as the scheda's target columns name them (school years for a service in
+/// `anni_scolastici`: "Nuovo target a.s. 2024/2025:").
+pub fn target_lines(label: &str, values: &[String], cx: &Context) -> Vec<(String, String)> {
     let all_same = values.windows(2).all(|w| w[0] == w[1]);
     if all_same || values.len() == 1 {
-        let years = (plan.first..=plan.last)
-            .map(|y| y.to_string())
-            .collect::<Vec<_>>()
-            .join("/");
         let value = values.first().cloned().unwrap_or_default();
-        vec![(format!("{label} {years}:"), value)]
+        vec![(format!("{label} {}:", cx.plan_years()), value)]
     } else {
-        (plan.first..)
+        (cx.plan.first..)
             .zip(values)
-            .map(|(y, v)| (format!("{label} {y}:"), v.clone()))
+            .map(|(y, v)| (format!("{label} {}:", cx.year_label(y)), v.clone()))
             .collect()
     }
 }

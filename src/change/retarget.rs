@@ -1,6 +1,7 @@
 //! `variazione_target`: a new expected value (gestionali) or new targets (istituzionali:
 //! one for every plan year, or one per year) of an indicator. The scheda shows the
-//! approved value struck through next to the new one.
+//! approved value struck through next to the new one. When the same scheda also rewords
+//! the indicator, the request quotes it as reworded (the new target is the new text's).
 
 use super::parse::{target_lines, ParseCx};
 use super::{Context, Exported, Field, Kind, Line, Scope, Section, Spec, Target, Verb};
@@ -69,21 +70,16 @@ impl Kind for Retarget {
         } else {
             ("VARIAZIONE TARGET", "Target approvato", "Nuovo target")
         };
-        let mut lines = vec![
-            Line::action(action),
-            Line::quote(
-                "Indicatore:",
-                cx.scheda.approved_indicator_text(&self.indicator),
-            ),
-        ];
+        let (label, text) = indicator_as_it_will_read(&self.indicator, cx);
+        let mut lines = vec![Line::action(action), Line::quote(label, text)];
         if cx.managed {
             lines.push(Line::value(old, approved.join(" / ")));
             lines.push(Line::value(new, self.targets.join(" / ")));
         } else {
-            for (label, value) in target_lines(old, &approved, cx.plan) {
+            for (label, value) in target_lines(old, &approved, cx) {
                 lines.push(Line::value(label, value));
             }
-            for (label, value) in target_lines(new, &self.targets, cx.plan) {
+            for (label, value) in target_lines(new, &self.targets, cx) {
                 lines.push(Line::value(label, value));
             }
         }
@@ -91,7 +87,7 @@ impl Kind for Retarget {
     }
 
     fn export(&self, cx: &Context) -> Exported {
-        let text = cx.scheda.approved_indicator_text(&self.indicator);
+        let (_, text) = indicator_as_it_will_read(&self.indicator, cx);
         let approved = cx
             .scheda
             .indicator(&self.indicator)
@@ -115,3 +111,19 @@ impl Kind for Retarget {
         }
     }
 }
+
+/// The indicator whose target changes, as it will read: the new target belongs to the
+/// new wording when the same scheda also rewords the indicator (a `riformulare_indicatore`
+/// of this objective, listed in the same request), and the label says so.
+fn indicator_as_it_will_read(id: &str, cx: &Context) -> (&'static str, String) {
+    match cx.scheda.indicator(id).map(|r| &r.text) {
+        Some(text) if text.is_revised() && text.amended.is_some() => (
+            REWORDED_LABEL,
+            text.amended.clone().unwrap_or_default(),
+        ),
+        _ => ("Indicatore:", cx.scheda.approved_indicator_text(id)),
+    }
+}
+
+/// The label of an indicator quoted in its new wording.
+pub const REWORDED_LABEL: &str = "Indicatore (come riformulato):";
