@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use minijinja::value::Value;
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
 
-use crate::text;
+use crate::text::{self, Piece};
 use crate::typeset::SourceFile;
 use crate::view::Document;
 
@@ -123,11 +123,33 @@ impl Rendered {
     }
 }
 
-/// A value from `content/` as Typst markup: set typographically ([`text::typography`]:
+/// A value from `content/` as Typst markup: set typographically ([`text::pieces`]:
 /// quotes, no-break spaces, break places) and then escaped. Every printed value goes
 /// through here (the templates' auto-escape).
+///
+/// A break place is an empty `box()`: the line breaker may break on either side of it
+/// (an object, UAX #14 class CB), and it puts no character into the PDF's text, so a
+/// path or a URL copied from the PDF is whole. A piece kept whole is a `box` of its own;
+/// an unkerned one a `text(kerning: false)`.
 pub fn markup(text: &str) -> String {
-    escape_markup(&text::typography(text))
+    let mut out = String::with_capacity(text.len() + text.len() / 4);
+    for piece in text::pieces(text) {
+        match piece {
+            Piece::Text(t) => out.push_str(&escape_markup(&t)),
+            Piece::Break => out.push_str("#box();"),
+            Piece::Whole(t) => {
+                out.push_str("#box[");
+                out.push_str(&escape_markup(&t));
+                out.push_str("];");
+            }
+            Piece::Unkerned(t) => {
+                out.push_str("#text(kerning: false)[");
+                out.push_str(&escape_markup(&t));
+                out.push_str("];");
+            }
+        }
+    }
+    out
 }
 
 /// Escapes text for Typst markup: every ASCII punctuation character is backslashed,
@@ -349,9 +371,10 @@ mod tests {
     fn printed_values_are_typeset_then_escaped() {
         assert_eq!(markup("l'Ente"), "l’Ente");
         assert_eq!(markup("> 3 %"), "\\>\u{a0}3\u{a0}\\%");
+        assert_eq!(markup("\\\\srv\\dati"), "#box[\\\\\\\\srv];#box();\\\\dati");
         assert_eq!(
-            markup("\\\\srv\\dati"),
-            "\\\\\u{2060}\\\\srv\u{200b}\\\\dati"
+            markup("https://a.it/b"),
+            "https\\:#text(kerning: false)[\\/\\/];#box();a#box();\\.it#box();\\/b"
         );
     }
 

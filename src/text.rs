@@ -1,5 +1,7 @@
-//! Rich text: prose with paragraphs and `*corsivo*` / `**grassetto**`, and word diffs
-//! that show what a rewording changed. Produces segments; never Typst markup.
+//! Rich text: prose with paragraphs and `*corsivo*` / `**grassetto**`, word diffs that
+//! show what a rewording changed, and the typography every printed text gets (quotes,
+//! no-break spaces, break places in long tokens). Produces segments and pieces; never
+//! Typst markup.
 
 use serde::Serialize;
 
@@ -138,7 +140,7 @@ fn inline(text: &str) -> Paragraph {
         i += 1;
     }
     flush(&mut buf, &mut out, strong, emph);
-    out
+    requote(out)
 }
 
 /// The words of `new` compared with `old`: unchanged words plain, removed words
@@ -175,7 +177,7 @@ pub fn word_diff(old: &str, new: &str, show_deleted: bool) -> Vec<Segment> {
             _ => out.push(Segment::marked(t, k)),
         }
     }
-    tidy(out)
+    requote(tidy(out))
 }
 
 /// Moves the spaces at the edges of marked runs into the neighbouring plain text, so
@@ -226,16 +228,14 @@ pub fn flatten(segments: &[Segment]) -> String {
 
 // --- Typography -----------------------------------------------------------------------------
 //
-// How a text from `content/` is set on the page. The rendering stage calls
-// [`typography`] on every value before escaping it, so these rules hold for every field
-// without the user typing anything special.
+// How a text from `content/` is set on the page. The rendering stage calls [`pieces`] on
+// every value before escaping it, so these rules hold for every field without the user
+// typing anything special. Nothing here adds a character to the text: a break place is a
+// piece of its own (the renderer draws it as an empty box), so a path, a URL or an e-mail
+// copied from the PDF is exactly what was written.
 
 /// No-break space: keeps a comparator or a unit with its number ("≥ 30 h").
 pub const NO_BREAK_SPACE: char = '\u{a0}';
-/// Zero-width space: a place where a long token (a path, a URL, an e-mail) may break.
-pub const BREAK_HERE: char = '\u{200b}';
-/// Word joiner: no break between two characters (the two backslashes of `\\server`).
-pub const WORD_JOINER: char = '\u{2060}';
 
 /// Comparators that must not end a line: they belong to the value that follows.
 const COMPARATORS: &[&str] = &[
@@ -295,20 +295,59 @@ const BEFORE_NUMBER: &[&str] = &[
 /// Characters that separate the parts of a path, a URL or an e-mail.
 const SEPARATORS: &str = "/\\.@_?&=#:";
 
+/// A piece of a printed text, as [`pieces`] gives it to the renderer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    /// Text printed as it is.
+    Text(String),
+    /// A place where a long token (a path, a URL, an e-mail) may break. It prints nothing
+    /// and a copy of the text carries nothing for it.
+    Break,
+    /// Text that must not break inside: the `\\` that opens a network path, with the name
+    /// after it (the line breaker would otherwise split the two backslashes).
+    Whole(String),
+    /// Text printed without kerning: a run of slashes, which the font kerns into one
+    /// another ("https:⫽").
+    Unkerned(String),
+}
+
+/// The pieces being written, adjacent texts merged.
+#[derive(Default)]
+struct Pieces(Vec<Piece>);
+
+impl Pieces {
+    fn text(&mut self, s: &str) {
+        if s.is_empty() {
+            return;
+        }
+        match self.0.last_mut() {
+            Some(Piece::Text(t)) => t.push_str(s),
+            _ => self.0.push(Piece::Text(s.to_string())),
+        }
+    }
+    fn push(&mut self, piece: Piece) {
+        match piece {
+            Piece::Text(t) => self.text(&t),
+            // Never two break places in a row, nor one at the start.
+            Piece::Break if matches!(self.0.last(), None | Some(Piece::Break)) => {}
+            p => self.0.push(p),
+        }
+    }
+}
+
 /// A text as it is printed: typographic apostrophes and quotes (’ ‘ “ ”), comparators,
 /// units and abbreviations bound to their number with no-break spaces, and clean break
 /// places inside long paths, URLs and e-mails. Whitespace runs become one space (a
 /// leading or trailing run is kept as one space, so that runs of rich text still join).
-/// Only the characters added are new: removing them (and mapping the quotes back) gives
-/// the text.
-pub fn typography(text: &str) -> String {
+/// The texts of the pieces, joined, are [`typography`] of `text`.
+pub fn pieces(text: &str) -> Vec<Piece> {
     let quoted = quotes(text);
     let lead = quoted.starts_with(char::is_whitespace);
     let trail = quoted.ends_with(char::is_whitespace) && !quoted.trim().is_empty();
     let tokens: Vec<&str> = quoted.split_whitespace().collect();
-    let mut out = String::with_capacity(text.len() + 8);
+    let mut out = Pieces::default();
     if lead {
-        out.push(' ');
+        out.text(" ");
     }
     for (i, token) in tokens.iter().enumerate() {
         if i > 0 {
@@ -318,52 +357,115 @@ pub fn typography(text: &str) -> String {
                     && is_numberish(token)
                     && i >= 2
                     && is_numberish(tokens[i - 2]));
-            out.push(if keep { NO_BREAK_SPACE } else { ' ' });
+            let space = if keep { NO_BREAK_SPACE } else { ' ' };
+            out.text(space.encode_utf8(&mut [0; 4]));
         }
-        out.push_str(&break_places(token));
+        token_pieces(token, &mut out);
     }
     if trail {
-        out.push(' ');
+        out.text(" ");
+    }
+    out.0
+}
+
+/// A text as it is printed (see [`pieces`]): only quotes and no-break spaces differ
+/// from what was written; mapping them back with [`untypeset`] gives the text.
+pub fn typography(text: &str) -> String {
+    pieces(text)
+        .into_iter()
+        .map(|p| match p {
+            Piece::Text(t) | Piece::Whole(t) | Piece::Unkerned(t) => t,
+            Piece::Break => String::new(),
+        })
+        .collect()
+}
+
+/// Markup characters of the prose format: a quote next to them looks past them.
+fn is_markup(c: char) -> bool {
+    matches!(c, '*' | '_')
+}
+
+/// Straight quotes become typographic ones: `'` is an apostrophe (’) unless it opens a
+/// quotation (‘); `"` opens (“) at the start, after a space, a bracket, a dash or an
+/// apostrophe and closes (”) elsewhere. Emphasis marks (`*`, `_`) are looked past: in
+/// `l'"*etica*"` the first quote follows the apostrophe and the second the word. After
+/// a digit, `'` and `"` are minutes and seconds and stay straight.
+fn quotes(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    quote_chars(&chars).into_iter().collect()
+}
+
+/// [`quotes`] on characters: one character out for each character in.
+fn quote_chars(chars: &[char]) -> Vec<char> {
+    let opens_after = |p: Option<char>| match p {
+        None => true,
+        Some(p) => p.is_whitespace() || "([{<«‘“—–-/'’".contains(p),
+    };
+    let ends = |n: Option<char>| match n {
+        None => true,
+        Some(n) => n.is_whitespace() || ".,;:!?)]}>»".contains(n),
+    };
+    let mut out = Vec::with_capacity(chars.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if c != '\'' && c != '"' {
+            out.push(c);
+            continue;
+        }
+        let raw_prev = i.checked_sub(1).map(|p| chars[p]);
+        let raw_next = chars.get(i + 1).copied();
+        // After a number, ' and " are minutes and seconds (or feet and inches): kept.
+        let prime = raw_prev.is_some_and(|p| p.is_ascii_digit())
+            && raw_next.is_none_or(|n| !n.is_alphabetic());
+        if prime {
+            out.push(c);
+            continue;
+        }
+        let prev = chars[..i].iter().rev().copied().find(|&p| !is_markup(p));
+        let next = chars[i + 1..].iter().copied().find(|&n| !is_markup(n));
+        let q = if c == '\'' {
+            let open = opens_after(prev)
+                && !prev.is_some_and(|p| p == '\'' || p == '’')
+                && next.is_some_and(|n| n.is_alphabetic() || n == '"');
+            if open {
+                '‘'
+            } else {
+                '’'
+            }
+        } else if opens_after(prev) && !ends(next) {
+            '“'
+        } else {
+            '”'
+        };
+        out.push(q);
     }
     out
 }
 
-/// Straight quotes become typographic ones: `'` is an apostrophe (’) unless it opens a
-/// quotation (‘); `"` opens (“) after a space, a bracket or an apostrophe and closes (”)
-/// elsewhere.
-fn quotes(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len() + 4);
-    for (i, &c) in chars.iter().enumerate() {
-        let prev = if i > 0 { Some(chars[i - 1]) } else { None };
-        let next = chars.get(i + 1).copied();
-        let opens_after = |p: Option<char>| match p {
-            None => true,
-            Some(p) => p.is_whitespace() || "([{«‘“—–-/'’".contains(p),
-        };
-        let ends = |n: Option<char>| match n {
-            None => true,
-            Some(n) => n.is_whitespace() || ".,;:!?)]}»".contains(n),
-        };
-        // After a number, ' and " are minutes and seconds (or feet and inches): kept.
-        let prime =
-            prev.is_some_and(|p| p.is_ascii_digit()) && next.is_none_or(|n| !n.is_alphabetic());
-        match c {
-            '\'' | '"' if prime => out.push(c),
-            '\'' => {
-                let open = opens_after(prev)
-                    && !prev.is_some_and(|p| p == '\'' || p == '’')
-                    && next.is_some_and(|n| n.is_alphabetic() || n == '"');
-                out.push(if open { '‘' } else { '’' });
-            }
-            '"' => {
-                let open = opens_after(prev) && !ends(next);
-                out.push(if open { '“' } else { '”' });
-            }
-            c => out.push(c),
+/// Typographic quotes across the segments of one paragraph: each quote is decided by
+/// the characters around it in the paragraph, not in its segment (in
+/// `l'"*etica pubblica*" da "*corsi*"` the quotes are at the edges of the segments).
+/// A line break between segments counts as a space.
+pub fn requote(segments: Vec<Segment>) -> Vec<Segment> {
+    let mut chars = Vec::new();
+    for s in &segments {
+        if s.k == Mark::Break {
+            chars.push('\n');
+        } else {
+            chars.extend(s.t.chars());
         }
     }
-    out
+    let mut quoted = quote_chars(&chars).into_iter();
+    segments
+        .into_iter()
+        .map(|s| {
+            if s.k == Mark::Break {
+                quoted.next();
+                return s;
+            }
+            let t = quoted.by_ref().take(s.t.chars().count()).collect();
+            Segment { t, k: s.k }
+        })
+        .collect()
 }
 
 /// Whether the space between two tokens must not break.
@@ -415,22 +517,28 @@ fn is_long_token(t: &str) -> bool {
             || (t.chars().count() >= 25 && t.chars().any(|c| SEPARATORS.contains(c))))
 }
 
-/// Break places inside a long token: before a separator ("\share", "/cartella", "@ente"),
-/// after a double one ("https://"), never inside a run of separators (`\\`, `//`) nor
-/// between digits ("30.000").
-fn break_places(t: &str) -> String {
-    if !is_long_token(t) {
-        return t.to_string();
-    }
+/// The pieces of one token. Break places go inside long tokens only: before a separator
+/// ("\share", "/cartella", "@ente", ".it"), after a double one ("https://"), never inside
+/// a run of separators nor between digits ("30.000"). In any token a run of slashes is
+/// unkerned and a `\\` is kept whole with the name after it.
+fn token_pieces(t: &str, out: &mut Pieces) {
+    let long = is_long_token(t);
     let chars: Vec<char> = t.chars().collect();
     let is_sep = |c: char| SEPARATORS.contains(c);
-    let mut out = String::with_capacity(t.len() + 8);
+    // The `\\` being kept whole, with what follows it up to the next separator.
+    let mut whole: Option<String> = None;
     let mut i = 0;
     while i < chars.len() {
         if !is_sep(chars[i]) {
-            out.push(chars[i]);
+            match &mut whole {
+                Some(w) => w.push(chars[i]),
+                None => out.text(chars[i].encode_utf8(&mut [0; 4])),
+            }
             i += 1;
             continue;
+        }
+        if let Some(w) = whole.take() {
+            out.push(Piece::Whole(w));
         }
         let start = i;
         while i < chars.len() && is_sep(chars[i]) {
@@ -442,27 +550,47 @@ fn break_places(t: &str) -> String {
         let between_digits = start > 0
             && chars[start - 1].is_ascii_digit()
             && chars.get(i).is_some_and(|c| c.is_ascii_digit());
-        if run.len() == 1 && !at_start && !at_end && !between_digits && run[0] != ':' {
-            out.push(BREAK_HERE);
+        if long && run.len() == 1 && !at_start && !at_end && !between_digits && run[0] != ':' {
+            out.push(Piece::Break);
         }
-        for (k, c) in run.iter().enumerate() {
-            if k > 0 {
-                out.push(WORD_JOINER);
+        // The run by groups of one character: `//` unkerned, `\\` whole, others as text.
+        let mut g = 0;
+        while g < run.len() {
+            let c = run[g];
+            let n = run[g..].iter().take_while(|&&x| x == c).count();
+            let group: String = run[g..g + n].iter().collect();
+            match c {
+                '/' if n > 1 => out.push(Piece::Unkerned(group)),
+                '\\' if n > 1 => {
+                    if let Some(w) = whole.take() {
+                        out.push(Piece::Whole(w));
+                    }
+                    whole = Some(group);
+                }
+                _ => match &mut whole {
+                    Some(w) => w.push_str(&group),
+                    None => out.text(&group),
+                },
             }
-            out.push(*c);
+            g += n;
         }
-        if run.len() > 1 && !at_start && !at_end && matches!(run[run.len() - 1], '/' | '\\') {
-            out.push(BREAK_HERE);
+        if long && run.len() > 1 && !at_start && !at_end && matches!(run[run.len() - 1], '/' | '\\')
+        {
+            if let Some(w) = whole.take() {
+                out.push(Piece::Whole(w));
+            }
+            out.push(Piece::Break);
         }
     }
-    out
+    if let Some(w) = whole {
+        out.push(Piece::Whole(w));
+    }
 }
 
-/// The characters [`typography`] may add that a reader does not see: removing them and
-/// mapping the quotes back gives text comparable with what was written.
+/// Typography mapped back: typographic quotes become straight ones and no-break spaces
+/// spaces, giving text comparable with what was written.
 pub fn untypeset(text: &str) -> String {
     text.chars()
-        .filter(|c| *c != BREAK_HERE && *c != WORD_JOINER)
         .map(|c| match c {
             '’' | '‘' => '\'',
             '“' | '”' => '"',
@@ -564,6 +692,137 @@ mod tests {
     }
 
     #[test]
+    fn a_quote_opens_after_an_apostrophe() {
+        assert_eq!(quotes("l’\"etica\""), "l’“etica”");
+        assert_eq!(quotes("dell'\"Ente\""), "dell’“Ente”");
+        assert_eq!(quotes("un po' \"così\""), "un po’ “così”");
+    }
+
+    #[test]
+    fn a_quote_looks_past_emphasis_marks() {
+        assert_eq!(
+            quotes("l'\"*etica pubblica*\" da \"*corsi*\", a \"_altri_\"."),
+            "l’“*etica pubblica*” da “*corsi*”, a “_altri_”."
+        );
+        assert_eq!(quotes("*\"x\"* e **\"y\"**"), "*“x”* e **“y”**");
+        assert_eq!(quotes("_'z'_"), "_‘z’_");
+        // A quote after a closing mark follows the word before it.
+        assert_eq!(quotes("*etica*\"x"), "*etica*”x");
+    }
+
+    #[test]
+    fn a_quote_opens_after_a_bracket_a_space_or_at_the_start() {
+        assert_eq!(
+            quotes("(\"a\") [\"b\"] {\"c\"} «\"d\"» <\"e\">"),
+            "(“a”) [“b”] {“c”} «“d”» <“e”>"
+        );
+        assert_eq!(quotes("\"Inizio\" e fine"), "“Inizio” e fine");
+        assert_eq!(quotes("riga\n\"nuova\""), "riga\n“nuova”");
+        assert_eq!(
+            quotes("a\u{a0}\"b\" c\u{202f}\"d\""),
+            "a\u{a0}“b” c\u{202f}“d”"
+        );
+        assert_eq!(quotes("a — \"b\" –\"c\""), "a — “b” –“c”");
+    }
+
+    #[test]
+    fn quotes_at_the_edges_of_emphasis_follow_the_paragraph() {
+        let p = prose(
+            "spostando i corsi riguardanti l'\"*etica pubblica*\" da\n\"*corsi non obbligatori*\" a \"*corsi obbligatori*\", ed",
+        );
+        assert_eq!(
+            p[0],
+            vec![
+                Segment::plain("spostando i corsi riguardanti l’“"),
+                Segment::marked("etica pubblica", Mark::Emph),
+                Segment::plain("” da “"),
+                Segment::marked("corsi non obbligatori", Mark::Emph),
+                Segment::plain("” a “"),
+                Segment::marked("corsi obbligatori", Mark::Emph),
+                Segment::plain("”, ed"),
+            ]
+        );
+        // Typography on each segment, as the renderer does, keeps them.
+        let printed: String = p[0].iter().map(|s| typography(&s.t)).collect();
+        assert_eq!(
+            printed,
+            "spostando i corsi riguardanti l’“etica pubblica” da “corsi non obbligatori” a “corsi obbligatori”, ed"
+        );
+        // The start of a paragraph opens.
+        assert_eq!(
+            prose("a\n\n\"**b**\" c")[1],
+            vec![
+                Segment::plain("“"),
+                Segment::marked("b", Mark::Strong),
+                Segment::plain("” c"),
+            ]
+        );
+    }
+
+    #[test]
+    fn quotes_across_diff_runs_and_line_breaks() {
+        let segs = requote(vec![
+            Segment::marked("\"a\"", Mark::Deleted),
+            Segment::marked("", Mark::Break),
+            Segment::plain("il "),
+            Segment::marked("\"", Mark::Inserted),
+            Segment::plain("b\""),
+        ]);
+        assert_eq!(flatten(&segs), "“a”il “b”");
+        assert_eq!(segs[3], Segment::marked("“", Mark::Inserted));
+        let segs = word_diff("corsi \"a\" x", "corsi \"b c\" x", false);
+        assert_eq!(flatten(&segs), "corsi “b c” x");
+        assert_eq!(segs[1], Segment::marked("“b c”", Mark::Inserted));
+    }
+
+    /// Text with balanced quotations: words, and phrases between `"` after a space, an
+    /// apostrophe, a bracket or an emphasis mark, ending before a space, punctuation or a
+    /// mark.
+    fn balanced() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let word = prop::sample::select(vec!["corsi", "etica", "Ente", "l'Ente", "d'uso"]);
+        let words = prop::collection::vec(word, 1..4).prop_map(|w| w.join(" "));
+        let before = prop::sample::select(vec![
+            "", " ", "l'", "l’", "(", "[", "*", "**", "_", "\u{a0}", "\n", "— ",
+        ]);
+        let after = prop::sample::select(vec!["", ".", ",", ")", "]", "*", "**", "_", ";", "!"]);
+        let inner = prop::sample::select(vec!["", "*", "_"]);
+        let item = prop_oneof![
+            words.clone(),
+            (before, inner, words, after).prop_map(|(b, m, w, a)| format!("{b}\"{m}{w}{m}\"{a}")),
+        ];
+        prop::collection::vec(item, 1..8).prop_map(|items| items.join(" "))
+    }
+
+    /// Whether every “ is closed by a ” before the next “ and every ” closes one.
+    fn paired(text: &str) -> bool {
+        let mut open = false;
+        for c in text.chars() {
+            match c {
+                '“' if open => return false,
+                '“' => open = true,
+                '”' if !open => return false,
+                '”' => open = false,
+                _ => {}
+            }
+        }
+        !open
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn balanced_quotes_stay_balanced(text in balanced()) {
+            let direct = quotes(&text);
+            proptest::prop_assert!(paired(&direct), "{:?} -> {:?}", text, direct);
+            proptest::prop_assert!(!direct.contains('"'), "{:?} -> {:?}", text, direct);
+            for p in prose(&text) {
+                let printed: String = p.iter().map(|s| typography(&s.t)).collect();
+                proptest::prop_assert!(paired(&printed), "{:?} -> {:?}", text, printed);
+            }
+        }
+    }
+
+    #[test]
     fn values_stay_whole() {
         let nb = NO_BREAK_SPACE;
         assert_eq!(typography("≥ 30 h"), format!("≥{nb}30{nb}h"));
@@ -600,25 +859,52 @@ mod tests {
         assert_eq!(typography(""), "");
     }
 
+    /// Pieces written compactly: `|` a break place, `[x]` kept whole, `{x}` unkerned.
+    fn shown(text: &str) -> String {
+        pieces(text)
+            .into_iter()
+            .map(|p| match p {
+                Piece::Text(t) => t,
+                Piece::Break => "|".into(),
+                Piece::Whole(t) => format!("[{t}]"),
+                Piece::Unkerned(t) => format!("{{{t}}}"),
+            })
+            .collect()
+    }
+
     #[test]
     fn long_tokens_break_cleanly() {
-        let (b, j) = (BREAK_HERE, WORD_JOINER);
         assert_eq!(
-            typography("\\\\server\\share\\cartella"),
-            format!("\\{j}\\server{b}\\share{b}\\cartella")
+            shown("\\\\server\\share\\cartella"),
+            "[\\\\server]|\\share|\\cartella"
         );
         assert_eq!(
-            typography("https://www.comune.it/albo"),
-            format!("https:{j}/{j}/{b}www{b}.comune{b}.it{b}/albo")
+            shown("https://www.comune.it/albo"),
+            "https:{//}|www|.comune|.it|/albo"
         );
         assert_eq!(
-            typography("ufficio.personale@comune.it"),
-            format!("ufficio{b}.personale{b}@comune{b}.it")
+            shown("ufficio.personale@comune.it"),
+            "ufficio|.personale|@comune|.it"
         );
+        // A `\\` inside a path is whole, with a break place after it.
+        assert_eq!(shown("dati\\\\archivio\\x"), "dati[\\\\]|archivio|\\x");
         // Numbers, short words and ordinary punctuation are left alone.
-        assert_eq!(typography("30.000/8"), "30.000/8");
-        assert_eq!(typography("s@c on_line"), "s@c on_line");
-        assert_eq!(typography("Annuale_ciclico"), "Annuale_ciclico");
+        assert_eq!(shown("30.000/8"), "30.000/8");
+        assert_eq!(shown("s@c on_line"), "s@c on_line");
+        assert_eq!(shown("Annuale_ciclico"), "Annuale_ciclico");
+        // A run of slashes is unkerned and a `\\` whole in any token.
+        assert_eq!(shown("a // b \\\\"), "a {//} b [\\\\]");
+    }
+
+    #[test]
+    fn typography_adds_no_invisible_character() {
+        for s in [
+            "\\\\srv-archivio\\protocollo\\2025\\fascicoli-aperti",
+            "https://www.comune.valbruna.example/amministrazione-trasparente/archivio;",
+            "protocollo.archivio@comune.valbruna.example.",
+        ] {
+            assert_eq!(typography(s), s);
+        }
     }
 
     #[test]

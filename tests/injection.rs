@@ -98,8 +98,8 @@ fn toml_string(s: &str) -> String {
 }
 
 /// Text as compared: without whitespace (line breaks and collapsed spaces are layout)
-/// and without typography (`piao::text::typography` prints ’ “ ” for ' and " and adds
-/// invisible break places and joiners: they are layout too).
+/// and without typography (`piao::text::typography` prints ’ “ ” for ' and " and
+/// no-break spaces: they are layout too).
 fn squash(s: &str) -> String {
     piao::text::untypeset(s)
         .chars()

@@ -12,6 +12,9 @@
 //! - a value on the cover that the content does not give (a date it marks as provisional,
 //!   a deliberation number it does not have, a section it does not contain).
 //!
+//! It also checks that the network path, the URL and the e-mail of the fictional annex
+//! are printed whole: no gap between their glyphs and no glyph of an invisible character.
+//!
 //! It runs on the bundled annex, on every fixture that builds, on synthetic content
 //! (`examples/synth`, N = 100) and on the fictional annex `tests/fixtures/comune-di-valbruna`.
 
@@ -1183,6 +1186,54 @@ fn the_fictional_annex_passes_strict_check() {
     let dir = root().join("tests/fixtures/comune-di-valbruna");
     let out = piao(&["check", "--strict", "--content", dir.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
+}
+
+/// The network path, the URL and the e-mail of the fictional annex (g03) are printed
+/// whole: each on one line with no gap between its glyphs, and no glyph anywhere is an
+/// invisible character (break places are empty boxes, which add neither).
+#[test]
+fn long_tokens_are_printed_whole() {
+    const TOKENS: &[&str] = &[
+        r"\\srv-archivio\protocollo\2025\fascicoli-aperti",
+        "https://www.comune.valbruna.example/amministrazione-trasparente/archivio",
+        "protocollo.archivio@comune.valbruna.example",
+    ];
+    let (_, _, b) = built()
+        .iter()
+        .find(|(n, _, _)| n.ends_with("comune-di-valbruna"))
+        .expect("the fictional annex");
+    let pages = read_pdf(&b.pdf);
+    let invisible = ['\u{200b}', '\u{2060}', '\u{ad}', '\u{feff}'];
+    for g in pages.iter().flat_map(|p| &p.glyphs) {
+        assert!(!g.text.contains(invisible), "invisible glyph {:?}", g.text);
+    }
+    for token in TOKENS {
+        let mut found = 0;
+        for line in pages.iter().flat_map(body_lines) {
+            let glyphs: Vec<&Glyph> = line.pieces.iter().flat_map(|p| &p.glyphs).collect();
+            let mut text = String::new();
+            let mut starts = Vec::new();
+            for g in &glyphs {
+                starts.push(text.len());
+                text.push_str(&g.text);
+            }
+            for (at, _) in text.match_indices(token) {
+                let first = starts.iter().position(|&s| s == at).unwrap();
+                let last = starts.iter().rposition(|&s| s < at + token.len()).unwrap();
+                for pair in glyphs[first..=last].windows(2) {
+                    let gap = pair[1].x - (pair[0].x + pair[0].w);
+                    assert!(
+                        gap.abs() < 0.1 * pair[0].size,
+                        "{token:?}: {gap:.2} pt between {:?} and {:?}",
+                        pair[0].text,
+                        pair[1].text
+                    );
+                }
+                found += 1;
+            }
+        }
+        assert!(found > 0, "{token:?} not found whole on a line");
+    }
 }
 
 // --- The audit itself finds what it must --------------------------------------------------------

@@ -13,7 +13,7 @@ use piao::model::amended::Amended;
 fn normal(s: &str) -> String {
     s.replace(['’', '‘'], "'")
         .replace(['“', '”'], "\"")
-        .replace(['\u{a0}', '\u{2060}', '\u{202f}'], " ")
+        .replace(['\u{a0}', '\u{202f}'], " ")
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")

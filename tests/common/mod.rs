@@ -34,13 +34,7 @@ pub fn pdf_text(path: &Path) -> String {
 /// form (the PDF prints ’ “ ” where the content has ' and ").
 pub fn squash(s: &str) -> String {
     s.chars()
-        .filter(|c| {
-            !c.is_whitespace()
-                && *c != '-'
-                && *c != '\u{ad}'
-                && *c != '\u{200b}'
-                && *c != '\u{2060}'
-        })
+        .filter(|c| !c.is_whitespace() && *c != '-' && *c != '\u{ad}')
         .map(|c| match c {
             '’' | '‘' => '\'',
             '“' | '”' => '"',
