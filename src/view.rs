@@ -782,21 +782,35 @@ fn managed_view(
 
     // Cronoprogramma: a changed schedule shows the approved row struck, then the new.
     let mut schedule = Vec::new();
-    for r in &scheda.schedule {
+    let rows = &scheda.schedule;
+    let unknown_approved = |i: usize| {
+        let r = &rows[i];
+        r.state == State::Changed && r.grid.approved.is_none() && r.grid.amended.is_some()
+    };
+    let mut i = 0;
+    while i < rows.len() {
+        if unknown_approved(i) {
+            // Never let the new months read as the only ones: say in words what is
+            // missing, once for a run of such phases (g13 has seven in a row).
+            let start = i;
+            while i < rows.len() && unknown_approved(i) {
+                i += 1;
+            }
+            let run = &rows[start..i];
+            let numbers: Vec<u32> = run.iter().map(|r| r.numero).collect();
+            schedule.push(unknown_approved_row(&numbers, checked));
+            for r in run {
+                if let Some(b) = &r.grid.amended {
+                    schedule.push(schedule_row(r.numero, "mod", b, checked));
+                }
+            }
+            continue;
+        }
+        let r = &rows[i];
         let n = r.numero;
         match (r.state, &r.grid.approved, &r.grid.amended) {
             (State::Changed, Some(a), Some(b)) => {
                 schedule.push(schedule_row(n, "old", a, checked));
-                schedule.push(schedule_row(n, "mod", b, checked));
-            }
-            (State::Changed, None, Some(b)) => {
-                // Never let the new months read as the only ones: say what is missing.
-                let mut old = schedule_row(n, "old", &Grid::default(), checked);
-                old.note = Some(
-                    "cronoprogramma approvato non riportato in questo allegato; sotto, quello modificato"
-                        .to_string(),
-                );
-                schedule.push(old);
                 schedule.push(schedule_row(n, "mod", b, checked));
             }
             (State::New, _, Some(b)) => schedule.push(schedule_row(n, "ins", b, checked)),
@@ -814,6 +828,7 @@ fn managed_view(
             (_, Some(a), _) => schedule.push(schedule_row(n, "", a, checked)),
             _ => {}
         }
+        i += 1;
     }
 
     // Staff and resources.
@@ -920,6 +935,40 @@ fn pct_cell(v: Decimal) -> String {
     } else {
         format::percent(v)
     }
+}
+
+/// The APPROVATA row of changed phases whose approved schedule the content does not give:
+/// one row for a run of them ("4-10"), the note in words across the row.
+fn unknown_approved_row(numbers: &[u32], checked: &Checked) -> ScheduleRow {
+    let consecutive = numbers.windows(2).all(|w| w[1] == w[0] + 1);
+    let (label, note) = match numbers {
+        [n] => (
+            n.to_string(),
+            "cronoprogramma approvato non riportato in questo allegato; sotto, quello modificato"
+                .to_string(),
+        ),
+        [first, .., last] => {
+            let label = if consecutive {
+                format!("{first}-{last}")
+            } else {
+                numbers
+                    .iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let note = format!(
+                "cronoprogramma approvato delle fasi {label} non riportato in questo allegato; \
+                 sotto, quello modificato di ciascuna"
+            );
+            (label, note)
+        }
+        [] => (String::new(), String::new()),
+    };
+    let mut row = schedule_row(0, "old", &Grid::default(), checked);
+    row.numero = label;
+    row.note = Some(note);
+    row
 }
 
 fn schedule_row(n: u32, state: &'static str, g: &Grid, checked: &Checked) -> ScheduleRow {

@@ -569,3 +569,52 @@ fn valbruna_requests_read_as_decided() {
     let t = flat.find("3. VARIAZIONE VALORE ATTESO").unwrap();
     assert!(q < t);
 }
+
+/// Where the content has no approved schedule for changed phases (g13 phases 4-10, as in
+/// the reference), one APPROVATA row says so in words for the whole run, then each new
+/// row; a removed phase without its months (g21 phase 7) keeps a row that says it is
+/// removed.
+#[test]
+fn missing_approved_schedules_are_said_in_words_once_per_run() {
+    let doc = document_of("content");
+    let rows = |short: &str| {
+        let m = doc
+            .managed
+            .iter()
+            .find(|m| m.short == short)
+            .unwrap_or_else(|| panic!("{short} not found"));
+        m.schedule
+            .iter()
+            .map(|r| (r.numero.clone(), r.state, r.note.clone()))
+            .collect::<Vec<_>>()
+    };
+    let g13 = rows("g13");
+    let notes: Vec<_> = g13.iter().filter(|r| r.2.is_some()).collect();
+    assert_eq!(notes.len(), 1, "{g13:?}");
+    let (numero, state, note) = notes[0];
+    assert_eq!((numero.as_str(), *state), ("4-10", "old"));
+    assert!(note
+        .as_deref()
+        .unwrap()
+        .contains("delle fasi 4-10 non riportato"));
+    let after: Vec<_> = g13
+        .iter()
+        .skip_while(|r| r.2.is_none())
+        .skip(1)
+        .map(|r| (r.0.as_str(), r.1))
+        .collect();
+    let expected: Vec<(String, &str)> = (4..=10).map(|n| (n.to_string(), "mod")).collect();
+    assert_eq!(
+        after,
+        expected
+            .iter()
+            .map(|(n, s)| (n.as_str(), *s))
+            .collect::<Vec<_>>()
+    );
+    let g21 = rows("g21");
+    let seven: Vec<_> = g21.iter().filter(|r| r.0 == "7").collect();
+    assert_eq!(seven.len(), 2, "{g21:?}");
+    assert_eq!(seven[0].1, "del");
+    assert!(seven[0].2.as_deref().unwrap().starts_with("fase eliminata"));
+    assert_eq!((seven[1].1, seven[1].2.is_none()), ("ins", true));
+}
