@@ -17,6 +17,15 @@ fn document() -> Document {
     document_of("tests/fixtures/tutte-le-modifiche")
 }
 
+/// The text of the PDF that `piao build` makes of a content folder.
+fn built_text(dir: &str) -> String {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("allegato.pdf");
+    let o = common::piao(&["build", "--content", dir, "-o", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    common::pdf_text(&out)
+}
+
 /// The view of a content folder (relative to the repository root).
 fn document_of(dir: &str) -> Document {
     let dir = common::root().join(dir);
@@ -207,17 +216,7 @@ fn service_changes_are_tracked_and_requested() {
 
 #[test]
 fn fixture_builds_to_pdf() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("prova.pdf");
-    let o = common::piao(&[
-        "build",
-        "--content",
-        "tests/fixtures/tutte-le-modifiche",
-        "-o",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", common::stderr(&o));
-    let text = common::pdf_text(&out);
+    let text = built_text("tests/fixtures/tutte-le-modifiche");
     assert!(text.contains("Comune di Prova"));
     assert!(!text.contains("Segrate"));
 }
@@ -536,17 +535,7 @@ fn a_unit_written_as_a_dash_is_not_requested() {
 
 #[test]
 fn valbruna_requests_read_as_decided() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("valbruna.pdf");
-    let o = common::piao(&[
-        "build",
-        "--content",
-        "tests/fixtures/comune-di-valbruna",
-        "-o",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", common::stderr(&o));
-    let text = common::pdf_text(&out);
+    let text = built_text("tests/fixtures/comune-di-valbruna");
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     for expected in [
         // i04: the reason of removing the markets' service and of adding the checks.
