@@ -48,6 +48,11 @@ fn requests(doc: &Document) -> Vec<(&str, &[RequestGroup])> {
         .collect()
 }
 
+/// The items of a request, group after group.
+fn items(request: &[RequestGroup]) -> impl Iterator<Item = &RequestItem> {
+    request.iter().flat_map(|g| &g.items)
+}
+
 /// A request's lines as printed (prefix and text), item by item.
 fn item_lines(i: &RequestItem) -> Vec<String> {
     i.lines
@@ -57,10 +62,7 @@ fn item_lines(i: &RequestItem) -> Vec<String> {
 }
 
 fn lines(doc: &Document) -> Vec<String> {
-    doc.managed[0]
-        .request
-        .iter()
-        .flat_map(|g| &g.items)
+    items(&doc.managed[0].request)
         .flat_map(|i| {
             i.lines
                 .iter()
@@ -187,10 +189,7 @@ fn service_changes_are_tracked_and_requested() {
         .collect();
     assert_eq!(acts[1], ("ins", "attività nuova".to_string()));
     assert_eq!(acts[2].0, "del");
-    let request: Vec<String> = s
-        .request
-        .iter()
-        .flat_map(|g| &g.items)
+    let request: Vec<String> = items(&s.request)
         .flat_map(|i| i.lines.iter().map(|l| flatten(&l.text)))
         .collect();
     assert!(
@@ -202,10 +201,7 @@ fn service_changes_are_tracked_and_requested() {
         request.contains(&"Nuovo target a.s. 2029/2030, 2030/2031, 2031/2032: 10 gg.".to_string())
     );
     assert!(request.contains(&"AGGIUNGERE ATTIVITÀ ISTITUZIONALE".to_string()));
-    let headings: Vec<_> = s
-        .request
-        .iter()
-        .flat_map(|g| &g.items)
+    let headings: Vec<_> = items(&s.request)
         .filter_map(|i| i.heading.as_deref())
         .collect();
     assert!(
@@ -262,11 +258,7 @@ fn one_time_change_gives_each_phase_its_schedule_and_a_day_of_the_first_year() {
 #[test]
 fn a_change_is_listed_under_the_heading_of_its_group() {
     let doc = document();
-    let items: Vec<_> = doc.managed[0]
-        .request
-        .iter()
-        .flat_map(|g| &g.items)
-        .collect();
+    let items: Vec<_> = items(&doc.managed[0].request).collect();
     let cost = items
         .iter()
         .find(|i| {
@@ -305,10 +297,7 @@ fn a_target_change_may_give_each_plan_year_its_target() {
             ["≥ 20 h", "≥ 30 h"]
         ]
     );
-    let request: Vec<String> = s
-        .request
-        .iter()
-        .flat_map(|g| &g.items)
+    let request: Vec<String> = items(&s.request)
         .flat_map(|i| i.lines.iter().map(|l| flatten(&l.text)))
         .collect();
     for line in [
@@ -430,13 +419,8 @@ fn a_motivazione_shared_by_several_changes_names_them() {
 fn indicator_changes_are_requested_in_the_scheda_order_of_their_groups() {
     let doc = document_of("tests/fixtures/comune-di-valbruna");
     let subheadings = |n: u32| -> Vec<String> {
-        doc.managed
-            .iter()
-            .find(|m| m.numero == n)
-            .unwrap()
-            .request
-            .iter()
-            .flat_map(|g| &g.items)
+        let m = doc.managed.iter().find(|m| m.numero == n).unwrap();
+        items(&m.request)
             .filter_map(|i| i.subheading.clone())
             .collect()
     };
@@ -452,12 +436,7 @@ fn indicator_changes_are_requested_in_the_scheda_order_of_their_groups() {
 fn a_new_target_quotes_the_indicator_as_reworded() {
     let doc = document_of("content");
     let i08 = doc.services.iter().find(|s| s.numero == 8).unwrap();
-    let items: Vec<Vec<String>> = i08
-        .request
-        .iter()
-        .flat_map(|g| &g.items)
-        .map(item_lines)
-        .collect();
+    let items: Vec<Vec<String>> = items(&i08.request).map(item_lines).collect();
     let retarget = items
         .iter()
         .find(|l| l[0] == "VARIAZIONE TARGET" && l[1].contains("tessere"))
@@ -486,12 +465,7 @@ fn target_lines_name_the_years_as_the_scheda_columns_do() {
     let doc = document_of("tests/fixtures/comune-di-valbruna");
     let i11 = doc.services.iter().find(|s| s.numero == 11).unwrap();
     assert_eq!(i11.target_labels[0], "target a.s. 2024/2025");
-    let l: Vec<String> = i11
-        .request
-        .iter()
-        .flat_map(|g| &g.items)
-        .flat_map(item_lines)
-        .collect();
+    let l: Vec<String> = items(&i11.request).flat_map(item_lines).collect();
     assert!(
         l.contains(&"Target a.s. 2024/2025, 2025/2026, 2026/2027: ≥ 36 h".to_string()),
         "{l:#?}"
@@ -500,12 +474,7 @@ fn target_lines_name_the_years_as_the_scheda_columns_do() {
     // A service in calendar years keeps the reference's "2025/2026/2027".
     let i04 = doc.services.iter().find(|s| s.numero == 4).unwrap();
     assert_eq!(i04.target_labels[0], "Target 2025");
-    let l: Vec<String> = i04
-        .request
-        .iter()
-        .flat_map(|g| &g.items)
-        .flat_map(item_lines)
-        .collect();
+    let l: Vec<String> = items(&i04.request).flat_map(item_lines).collect();
     assert!(
         l.contains(&"Nuovo target 2025/2026/2027: ≥ 30 h".to_string()),
         "{l:#?}"
@@ -516,10 +485,7 @@ fn target_lines_name_the_years_as_the_scheda_columns_do() {
 fn a_unit_written_as_a_dash_is_not_requested() {
     let doc = document();
     let s = &doc.services[0];
-    let added = s
-        .request
-        .iter()
-        .flat_map(|g| &g.items)
+    let added = items(&s.request)
         .map(item_lines)
         .find(|l| l[0] == "AGGIUNGERE INDICATORE")
         .unwrap();
