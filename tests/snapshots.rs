@@ -131,8 +131,8 @@ fn per_year_target_request() {
     );
     let row = source
         .lines()
-        .find(|l| l.contains("pattuglie serali") || l.contains("ore di pattuglia"))
-        .unwrap_or("")
+        .find(|l| l.starts_with("  ([") && l.contains("ore di pattuglia"))
+        .expect("the indicator's row in the scheda")
         .to_string();
     insta::assert_snapshot!(format!("{request}\n\nscheda:\n{row}"));
 }
