@@ -18,6 +18,7 @@ pub mod fonts;
 pub mod format;
 pub mod limits;
 pub mod load;
+pub mod measure;
 pub mod model;
 pub(crate) mod names;
 pub(crate) mod output;
