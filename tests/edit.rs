@@ -102,13 +102,20 @@ fn a_save_keeps_every_byte_outside_the_changed_value() {
         let dir = tmp.path().join("content");
         let opened = edit::open(&dir, file).unwrap();
         let before = opened.text.clone().unwrap();
-        let kind_field = if file == "allegato.toml" { "ente" } else { "titolo" };
+        let kind_field = if file == "allegato.toml" {
+            "ente"
+        } else {
+            "titolo"
+        };
         let old = value_span(&before, kind_field);
         let saved = edit::save(
             &dir,
             file,
             &opened.digest,
-            &[set(kind_field, json!("Un titolo nuovo, con \"virgolette\""))],
+            &[set(
+                kind_field,
+                json!("Un titolo nuovo, con \"virgolette\""),
+            )],
         )
         .unwrap();
         let after = fs::read_to_string(dir.join(file)).unwrap();
@@ -118,7 +125,11 @@ fn a_save_keeps_every_byte_outside_the_changed_value() {
             region.start >= old.start && region.end <= old.end,
             "{folder}/{file}: bytes changed outside `{kind_field}` ({region:?} outside {old:?})"
         );
-        assert!(after.contains("\"Un titolo nuovo, con \\\"virgolette\\\"\""));
+        let table: toml::Table = after.parse().unwrap();
+        assert_eq!(
+            table[kind_field].as_str(),
+            Some("Un titolo nuovo, con \"virgolette\"")
+        );
         // Every comment line of the file is still there, in order.
         let comments = |t: &str| -> Vec<String> {
             t.lines()
@@ -150,9 +161,14 @@ fn a_cell_of_a_cronoprogramma_changes_alone() {
     )
     .unwrap();
     let region = changed_region(&before, &saved.text);
-    assert!(region.start >= grid.start && region.end <= grid.end, "{region:?} {grid:?}");
     assert!(
-        saved.text.contains("cronoprogramma = { ottobre = 60, novembre = 40 }"),
+        region.start >= grid.start && region.end <= grid.end,
+        "{region:?} {grid:?}"
+    );
+    assert!(
+        saved
+            .text
+            .contains("cronoprogramma = { ottobre = 60, novembre = 40 }"),
         "{}",
         saved.text
     );
@@ -166,7 +182,11 @@ fn a_save_from_an_old_version_is_refused_with_both_versions() {
     let file = "gestionali/g01-prevenzione-corruzione.toml";
     let opened = edit::open(&dir, file).unwrap();
     // Someone else changes the file (an editor, a colleague, git).
-    let theirs = opened.text.clone().unwrap().replacen("titolo = ", "# a mano\ntitolo = ", 1);
+    let theirs = opened
+        .text
+        .clone()
+        .unwrap()
+        .replacen("titolo = ", "# a mano\ntitolo = ", 1);
     fs::write(dir.join(file), &theirs).unwrap();
     let err = edit::save(&dir, file, &opened.digest, &[set("progetto", json!("Mio"))]).unwrap_err();
     let SaveError::Conflitto(c) = err else {
@@ -179,7 +199,13 @@ fn a_save_from_an_old_version_is_refused_with_both_versions() {
     assert_eq!(fs::read_to_string(dir.join(file)).unwrap(), theirs);
     assert!(edit::history(&dir, file).unwrap().is_empty());
     // Saved over their version on purpose, with its digest.
-    let saved = edit::save(&dir, file, &c.on_disk_digest, &[set("progetto", json!("Mio"))]).unwrap();
+    let saved = edit::save(
+        &dir,
+        file,
+        &c.on_disk_digest,
+        &[set("progetto", json!("Mio"))],
+    )
+    .unwrap();
     assert_eq!(saved.text, yours);
 }
 
@@ -190,8 +216,20 @@ fn every_save_can_be_undone() {
     let file = "gestionali/g05-sue-online.toml";
     let original = fs::read(dir.join(file)).unwrap();
     let opened = edit::open(&dir, file).unwrap();
-    let first = edit::save(&dir, file, &opened.digest, &[set("finalita", json!("Prima"))]).unwrap();
-    let second = edit::save(&dir, file, &first.digest, &[set("finalita", json!("Seconda"))]).unwrap();
+    let first = edit::save(
+        &dir,
+        file,
+        &opened.digest,
+        &[set("finalita", json!("Prima"))],
+    )
+    .unwrap();
+    let second = edit::save(
+        &dir,
+        file,
+        &first.digest,
+        &[set("finalita", json!("Seconda"))],
+    )
+    .unwrap();
     let versions = edit::history(&dir, file).unwrap();
     assert_eq!(versions.len(), 2, "{versions:?}");
     // The latest first: the version the second save replaced.
@@ -228,6 +266,10 @@ fn hostile_text_is_saved_and_read_back_verbatim() {
     let tmp = copy_of("tests/fixtures/comune-di-valbruna");
     let dir = tmp.path().join("content");
     let file = "gestionali/g03-archivio-digitale.toml";
+    let phases = fs::read_to_string(dir.join(file))
+        .unwrap()
+        .matches("[[fasi]]")
+        .count();
     for text in HOSTILE {
         let opened = edit::open(&dir, file).unwrap();
         edit::save(
@@ -252,7 +294,7 @@ fn hostile_text_is_saved_and_read_back_verbatim() {
         assert_eq!(loaded.data.titolo, *text);
         assert_eq!(loaded.data.descrizione, *text);
         assert_eq!(loaded.data.fasi[0].descrizione, *text);
-        assert_eq!(loaded.data.fasi.len(), 4, "{text:?}");
+        assert_eq!(loaded.data.fasi.len(), phases, "{text:?}");
     }
 }
 
@@ -274,19 +316,35 @@ fn nothing_is_written_outside_the_content_folder() {
         let SaveError::Errore(e) = err else {
             panic!("{bad}: {err:?}")
         };
-        assert!(e.message.contains("non è un file dei contenuti"), "{bad}: {e:?}");
+        assert!(
+            e.message.contains("non è un file dei contenuti"),
+            "{bad}: {e:?}"
+        );
     }
     // A field the model does not have is refused, the file untouched.
     let file = "allegato.toml";
     let opened = edit::open(&dir, file).unwrap();
-    let err = edit::save(&dir, file, &opened.digest, &[set("comando", json!("rm -rf"))]).unwrap_err();
-    assert!(matches!(err, SaveError::Errore(ref e) if e.message.contains("non è un campo")), "{err:?}");
+    let err = edit::save(
+        &dir,
+        file,
+        &opened.digest,
+        &[set("comando", json!("rm -rf"))],
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, SaveError::Errore(ref e) if e.message.contains("non è un campo")),
+        "{err:?}"
+    );
     assert_eq!(snapshot(tmp.path()), before);
     #[cfg(unix)]
     {
         // A folder of objectives that is a link leading outside: refused.
         fs::create_dir(tmp.path().join("altrove")).unwrap();
-        fs::rename(dir.join("istituzionali"), tmp.path().join("altrove/istituzionali")).unwrap();
+        fs::rename(
+            dir.join("istituzionali"),
+            tmp.path().join("altrove/istituzionali"),
+        )
+        .unwrap();
         std::os::unix::fs::symlink(
             tmp.path().join("altrove/istituzionali"),
             dir.join("istituzionali"),
@@ -294,7 +352,10 @@ fn nothing_is_written_outside_the_content_folder() {
         .unwrap();
         let file = "istituzionali/i04-polizia-locale.toml";
         let err = edit::save(&dir, file, ABSENT, &[set("servizio", json!("x"))]).unwrap_err();
-        assert!(matches!(err, SaveError::Errore(ref e) if e.message.contains("collegamento")), "{err:?}");
+        assert!(
+            matches!(err, SaveError::Errore(ref e) if e.message.contains("collegamento")),
+            "{err:?}"
+        );
     }
 }
 
@@ -352,7 +413,14 @@ descrizione = "Prova."
 azione = "modificare"
 "#,
     );
-    let months = ["marzo", "aprile", "maggio", "giugno", "settembre", "ottobre"];
+    let months = [
+        "marzo",
+        "aprile",
+        "maggio",
+        "giugno",
+        "settembre",
+        "ottobre",
+    ];
     for (i, m) in months.iter().enumerate() {
         managed.push_str(&format!(
             "\n[[fasi]]\nnumero = {}\ndescrizione = \"Fase {}\"\ncronoprogramma = {{ {m} = 100 }}\n",
@@ -370,7 +438,9 @@ azione = "modificare"
             "\n[[indicatori.{group}]]\nid = \"{id}\"\ndescrizione = \"Indicatore {id}\"\natteso = \"100%\"\n"
         ));
     }
-    managed.push_str("\n[[personale]]\ncategoria = \"D\"\nnome = \"NERI LUCA\"\npartecipazione = 100\n");
+    managed.push_str(
+        "\n[[personale]]\ncategoria = \"D\"\nnome = \"NERI LUCA\"\npartecipazione = 100\n",
+    );
     fs::write(dir.join("gestionali/g01-prova.toml"), managed).unwrap();
     let mut service = String::from(
         r#"numero = 1
@@ -393,39 +463,54 @@ testo = "Attività di prova"
             "\n[[indicatori]]\nid = \"{id}\"\ndescrizione = \"Indicatore {id}\"\num = \"n.\"\nstorico = [\"1\", \"2\", \"3\"]\ntarget = \"4\"\n"
         ));
     }
+    // A change of its own, on an activity no example names: the service asks for
+    // something while the gestionale's examples are tried.
+    service.push_str("\n[[attivita]]\nid = \"altra\"\ntesto = \"Altra attività\"\n\n[[variazioni]]\nmotivazione = \"m\"\n\n[[variazioni.modifiche]]\ntipo = \"riformulare_attivita\"\nattivita = \"altra\"\ntesto = \"Altra attività, riformulata\"\n");
     fs::write(dir.join("istituzionali/i01-prova.toml"), service).unwrap();
     tmp
 }
 
 #[test]
 fn every_kind_of_change_has_a_form_whose_examples_check() {
+    // The base folder asks for no change yet: each request below makes it whole.
     let base = examples_folder();
-    let (ok, problems) = check_text(&base.path().join("content"), false);
-    assert!(ok, "the base folder checks: {problems}");
     let mut tried = 0;
     for (managed, file) in [
         (true, "gestionali/g01-prova.toml"),
         (false, "istituzionali/i01-prova.toml"),
     ] {
         for form in edit::change_forms(managed) {
-            // The required fields, then each optional one on its own with them (some
-            // are alternatives: `cronoprogramma` or `cronoprogrammi`).
-            let required: Map<String, Json> = form
+            // Every field with its example; then without each optional one in turn (some
+            // are alternatives: `cronoprogramma` or `cronoprogrammi`). Each field's
+            // example must be part of a change that checks.
+            let all: Map<String, Json> = form
                 .campi
                 .iter()
-                .filter(|f| f.obbligatorio)
                 .map(|f| (f.chiave.clone(), f.esempio.clone().unwrap()))
                 .collect();
-            let mut fillings = vec![required.clone()];
+            let mut fillings = vec![all.clone()];
             for f in form.campi.iter().filter(|f| !f.obbligatorio) {
-                let mut with = required.clone();
-                with.insert(f.chiave.clone(), f.esempio.clone().unwrap());
-                fillings.push(with);
+                let mut without = all.clone();
+                without.remove(&f.chiave);
+                fillings.push(without);
             }
+            let mut accepted: Vec<String> = Vec::new();
+            let mut refused = Vec::new();
             for fields in fillings {
                 let tmp = tempfile::tempdir().unwrap();
                 let dir = tmp.path().join("content");
                 common::copy_dir(&base.path().join("content"), &dir);
+                if !managed {
+                    // The gestionale asks to be eliminated: it is whole with no change.
+                    let g = "gestionali/g01-prova.toml";
+                    let opened = edit::open(&dir, g).unwrap();
+                    let eliminate = Edit::Request {
+                        tipo: "eliminare_obiettivo".into(),
+                        fields: Map::new(),
+                        motivazione: Motivation::New("non serve più".into()),
+                    };
+                    edit::save(&dir, g, &opened.digest, &[eliminate]).unwrap();
+                }
                 let opened = edit::open(&dir, file).unwrap();
                 let request = Edit::Request {
                     tipo: form.tipo.clone(),
@@ -435,13 +520,22 @@ fn every_kind_of_change_has_a_form_whose_examples_check() {
                 let saved = edit::save(&dir, file, &opened.digest, &[request])
                     .unwrap_or_else(|e| panic!("{} {fields:?}: {e:?}", form.tipo));
                 let (ok, problems) = check_text(&dir, false);
-                assert!(
-                    ok && saved.problems.buildable,
-                    "{} with {fields:?}:\n{problems}\n{}",
-                    form.tipo,
-                    saved.text
-                );
+                assert_eq!(ok, saved.problems.buildable, "{problems}");
+                if ok {
+                    accepted.extend(fields.keys().cloned());
+                } else {
+                    refused.push(format!("{fields:?}:\n{problems}\n{}", saved.text));
+                }
                 tried += 1;
+            }
+            for f in &form.campi {
+                assert!(
+                    accepted.contains(&f.chiave),
+                    "{}: no filling with the example of `{}` checks:\n{}",
+                    form.tipo,
+                    f.chiave,
+                    refused.join("\n\n")
+                );
             }
         }
     }
@@ -471,7 +565,10 @@ fn an_annex_written_from_an_empty_folder_passes_the_strict_check() {
             set("ente", json!("Comune di Borgo Fiorito")),
             set("provincia", json!("Provincia di Cuneo")),
             set("stemma.file", json!("stemma.svg")),
-            set("stemma.descrizione", json!("Stemma del Comune di Borgo Fiorito")),
+            set(
+                "stemma.descrizione",
+                json!("Stemma del Comune di Borgo Fiorito"),
+            ),
             set("titolo", json!("Variazione n. 1 al PIAO 2025-2027")),
             set("anno_inizio", json!("2025")),
             set("anno_fine", json!("2027")),
@@ -484,7 +581,11 @@ fn an_annex_written_from_an_empty_folder_passes_the_strict_check() {
         ],
     )
     .unwrap();
-    assert!(saved.text.starts_with("#:schema ../schema/allegato.json\n"), "{}", saved.text);
+    assert!(
+        saved.text.starts_with("#:schema ../schema/allegato.json\n"),
+        "{}",
+        saved.text
+    );
     // The organisation.
     edit::save(
         &dir,
@@ -519,9 +620,19 @@ fn an_annex_written_from_an_empty_folder_passes_the_strict_check() {
     )
     .unwrap();
     assert_eq!(warning, None);
-    assert_eq!(created.file, "gestionali/g01-anagrafe-digitale-certificati-online.toml");
-    assert!(!created.text.contains("[[variazioni]]"), "{}", created.text);
-    assert!(!created.problems.buildable, "empty fields are errors until filled");
+    assert_eq!(
+        created.file,
+        "gestionali/g01-anagrafe-digitale-certificati-online.toml"
+    );
+    assert!(
+        !created.text.lines().any(|l| l == "[[variazioni]]"),
+        "{}",
+        created.text
+    );
+    assert!(
+        !created.problems.buildable,
+        "empty fields are errors until filled"
+    );
     // The empty fields are named at their field.
     assert!(
         created
@@ -533,16 +644,28 @@ fn an_annex_written_from_an_empty_folder_passes_the_strict_check() {
     );
     let file = created.file.clone();
     let mut edits = vec![
-        set("missione", json!("01 Servizi istituzionali, generali e di gestione")),
-        set("programma", json!("07 Elezioni e consultazioni popolari - Anagrafe e stato civile")),
+        set(
+            "missione",
+            json!("01 Servizi istituzionali, generali e di gestione"),
+        ),
+        set(
+            "programma",
+            json!("07 Elezioni e consultazioni popolari - Anagrafe e stato civile"),
+        ),
         set("obiettivo_strategico", json!("1.2 Un comune digitale")),
         set("obiettivo_operativo", json!("Servizi anagrafici online")),
         set("progetto", json!("1.2.3 Certificati online")),
         set("finalita", json!("Certificati senza sportello")),
         set("orizzonte_temporale", json!("2025")),
-        set("descrizione", json!("Rilascio dei certificati anagrafici *online*,\ncon firma digitale.")),
+        set(
+            "descrizione",
+            json!("Rilascio dei certificati anagrafici *online*,\ncon firma digitale."),
+        ),
         set("fasi[0].descrizione", json!("analisi dei servizi")),
-        set("fasi[0].cronoprogramma", json!({"febbraio": "50", "marzo": 50})),
+        set(
+            "fasi[0].cronoprogramma",
+            json!({"febbraio": "50", "marzo": 50}),
+        ),
         add(
             "fasi",
             json!({"descrizione": "configurazione del portale", "cronoprogramma": {"aprile": 50, "maggio": 50}}),
@@ -551,17 +674,35 @@ fn an_annex_written_from_an_empty_folder_passes_the_strict_check() {
             "fasi",
             json!({"descrizione": "avvio del servizio", "cronoprogramma": {"settembre": 100}}),
         ),
-        set("indicatori.quantita[0].descrizione", json!("certificati rilasciati online")),
+        set(
+            "indicatori.quantita[0].descrizione",
+            json!("certificati rilasciati online"),
+        ),
         set("indicatori.quantita[0].atteso", json!("≥ 500")),
         set("personale[0].nome", json!("GALLI ENRICO")),
         set("personale[0].categoria", json!("")),
         set("personale[0].partecipazione", json!("60")),
-        add("personale", json!({"nome": "MORO SARA", "partecipazione": 40})),
-        add("risorse", json!({"tipologia": "Software", "descrizione": "portale dei servizi", "costo": "1.500,00"})),
+        add(
+            "personale",
+            json!({"nome": "MORO SARA", "partecipazione": 40}),
+        ),
+        add(
+            "risorse",
+            json!({"tipologia": "Software", "descrizione": "portale dei servizi", "costo": "1.500,00"}),
+        ),
     ];
     let opened = edit::open(&dir, &file).unwrap();
     let saved = edit::save(&dir, &file, &opened.digest, &edits).unwrap();
-    assert!(saved.problems.buildable, "{:#?}\n{}", saved.problems.problemi, saved.text);
+    // Filled in: what is left is the change it must ask for, shown at `azione`.
+    let left: Vec<_> = saved
+        .problems
+        .problemi
+        .iter()
+        .filter(|p| p.gravita != "nota")
+        .collect();
+    assert_eq!(left.len(), 1, "{left:#?}\n{}", saved.text);
+    assert_eq!(left[0].field.as_deref(), Some("azione"));
+    assert!(left[0].messaggio.contains("almeno una variazione"));
     // Phase 3 is extended to a later month, with a motivazione.
     edits = vec![Edit::Request {
         tipo: "variazione_temporale".into(),
@@ -577,8 +718,21 @@ fn an_annex_written_from_an_empty_folder_passes_the_strict_check() {
         motivazione: Motivation::New("il fornitore ha consegnato il portale in ritardo".into()),
     }];
     let saved = edit::save(&dir, &file, &saved.digest, &edits).unwrap();
-    assert!(saved.text.contains("tipo = \"variazione_temporale\""), "{}", saved.text);
-    assert!(saved.text.contains("[[variazioni.modifiche]]"), "{}", saved.text);
+    assert!(
+        saved.problems.buildable,
+        "{:#?}\n{}",
+        saved.problems.problemi, saved.text
+    );
+    assert!(
+        saved.text.contains("tipo = \"variazione_temporale\""),
+        "{}",
+        saved.text
+    );
+    assert!(
+        saved.text.contains("[[variazioni.modifiche]]"),
+        "{}",
+        saved.text
+    );
     let (ok, problems) = check_text(&dir, true);
     assert!(ok, "{problems}\n{}", saved.text);
     // The command line agrees.

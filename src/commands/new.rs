@@ -304,7 +304,11 @@ fn change_catalogue(managed: bool, skip: &str) -> String {
     out
 }
 
-pub(crate) fn managed_template(number: u32, title: &str, schema_file: &schema::SchemaFile) -> String {
+pub(crate) fn managed_template(
+    number: u32,
+    title: &str,
+    schema_file: &schema::SchemaFile,
+) -> String {
     format!(
         r##"{directive}
 
@@ -400,7 +404,11 @@ testo = ""
     )
 }
 
-pub(crate) fn service_template(number: u32, title: &str, schema_file: &schema::SchemaFile) -> String {
+pub(crate) fn service_template(
+    number: u32,
+    title: &str,
+    schema_file: &schema::SchemaFile,
+) -> String {
     format!(
         r##"{directive}
 

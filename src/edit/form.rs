@@ -166,12 +166,7 @@ pub fn change_forms(managed: bool) -> Vec<ChangeForm> {
     let raw = defs.get("RawChange").cloned().unwrap_or(Json::Null);
     let mut out = Vec::new();
     if managed {
-        out.push(spec_form(
-            &remove_objective::SPEC,
-            &schema,
-            &defs,
-            managed,
-        ));
+        out.push(spec_form(&remove_objective::SPEC, &schema, &defs, managed));
     }
     for spec in SPECS.iter().filter(|s| s.scope.admits(managed)) {
         out.push(spec_form(spec, &raw, &defs, managed));
@@ -190,7 +185,10 @@ fn spec_form(spec: &Spec, owner: &Json, defs: &Defs, managed: bool) -> ChangeFor
     let campi = spec
         .fields_for(managed)
         .map(|f| {
-            let node = owner["properties"].get(f.key).cloned().unwrap_or(Json::Null);
+            let node = owner["properties"]
+                .get(f.key)
+                .cloned()
+                .unwrap_or(Json::Null);
             let mut field = field(
                 f.key,
                 &node,
@@ -277,10 +275,7 @@ fn object_fields(node: &Json, defs: &Defs, at: &FieldPath) -> Vec<FormField> {
     let mut keys: Vec<&String> = props.keys().collect();
     keys.sort_by_key(|k| {
         (
-            order
-                .iter()
-                .position(|o| o == *k)
-                .unwrap_or(usize::MAX),
+            order.iter().position(|o| o == *k).unwrap_or(usize::MAX),
             !required.contains(&k.as_str()),
         )
     });
@@ -301,7 +296,11 @@ fn object_fields(node: &Json, defs: &Defs, at: &FieldPath) -> Vec<FormField> {
 fn initial_keys(node: &Json) -> Vec<String> {
     node["x-taplo"]["initKeys"]
         .as_array()
-        .map(|a| a.iter().filter_map(|k| k.as_str().map(String::from)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|k| k.as_str().map(String::from))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -585,7 +584,10 @@ mod tests {
         assert_eq!(kind("fasi[].numero"), FieldKind::Intero);
         assert_eq!(kind("indicatori"), FieldKind::Gruppo);
         assert_eq!(kind("indicatori.quantita"), FieldKind::Elenco);
-        assert_eq!(kind("indicatori.quantita[].raggiunto"), FieldKind::ElencoTesti);
+        assert_eq!(
+            kind("indicatori.quantita[].raggiunto"),
+            FieldKind::ElencoTesti
+        );
         assert_eq!(kind("personale[].partecipazione"), FieldKind::Percentuale);
         assert_eq!(kind("risorse[].costo"), FieldKind::Importo);
         assert!(!kinds.iter().any(|(p, _)| p.starts_with("variazioni")));
@@ -609,7 +611,10 @@ mod tests {
             ("delibera.data", FieldKind::Data),
             ("stemma.file", FieldKind::Testo),
         ] {
-            assert!(annex.contains(&(p.to_string(), k)), "{p} {k:?} in {annex:?}");
+            assert!(
+                annex.contains(&(p.to_string(), k)),
+                "{p} {k:?} in {annex:?}"
+            );
         }
         let org = kinds(&form(FileKind::Organizzazione));
         for (p, k) in [
@@ -644,7 +649,14 @@ mod tests {
             }
         }
         let reschedule = change_form("variazione_temporale", true).unwrap();
-        let kind = |k: &str| reschedule.campi.iter().find(|f| f.chiave == k).unwrap().tipo;
+        let kind = |k: &str| {
+            reschedule
+                .campi
+                .iter()
+                .find(|f| f.chiave == k)
+                .unwrap()
+                .tipo
+        };
         assert_eq!(kind("fasi"), FieldKind::ElencoInteri);
         assert_eq!(kind("variazione"), FieldKind::Scelta);
         assert_eq!(kind("dal"), FieldKind::Data);
@@ -653,7 +665,11 @@ mod tests {
         assert_eq!(kind("cronoprogrammi"), FieldKind::Cronoprogrammi);
         assert!(change_form("variazione_temporale", false).is_none());
         let retarget = change_form("variazione_target", false).unwrap();
-        let target = retarget.campi.iter().find(|f| f.chiave == "target").unwrap();
+        let target = retarget
+            .campi
+            .iter()
+            .find(|f| f.chiave == "target")
+            .unwrap();
         assert_eq!(target.tipo, FieldKind::TestoOElenco);
     }
 
@@ -668,7 +684,10 @@ mod tests {
             "Data documento provvisoria"
         );
         assert_eq!(
-            label("ente", "Nome dell'ente, come deve comparire nel documento (es. x)."),
+            label(
+                "ente",
+                "Nome dell'ente, come deve comparire nel documento (es. x)."
+            ),
             "Ente"
         );
     }

@@ -139,11 +139,7 @@ impl From<EditError> for SaveError {
 
 /// The edits made on `text` (a file of `kind`; `None`: a new file).
 pub fn edited(text: Option<&str>, kind: FileKind, edits: &[Edit]) -> Result<String, EditError> {
-    let start = match text {
-        Some(t) => t.to_string(),
-        None => create::blank(kind),
-    };
-    let mut doc: DocumentMut = start.parse().map_err(|_| {
+    let mut doc: DocumentMut = text.unwrap_or("").parse().map_err(|_| {
         EditError::new(
             "il file ha un errore di scrittura TOML: correggilo a mano (piao check dice dove) prima di modificarlo dal browser",
         )
@@ -151,12 +147,15 @@ pub fn edited(text: Option<&str>, kind: FileKind, edits: &[Edit]) -> Result<Stri
     for edit in edits {
         ops::apply(&mut doc, kind, edit)?;
         // Positions in the file settle after each edit, as if it had been read again.
-        doc = doc
-            .to_string()
-            .parse()
-            .map_err(|_| EditError::new("la modifica darebbe un file non valido: non l'ho fatta"))?;
+        doc = doc.to_string().parse().map_err(|_| {
+            EditError::new("la modifica darebbe un file non valido: non l'ho fatta")
+        })?;
     }
-    Ok(doc.to_string())
+    Ok(match text {
+        Some(_) => doc.to_string(),
+        // A new file opens with the line that lets an editor help with its keys.
+        None => format!("{}\n{doc}", create::blank(kind)),
+    })
 }
 
 /// Makes `edits` on the file `relative` of the content folder `dir`, if it is still the

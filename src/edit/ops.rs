@@ -73,9 +73,16 @@ pub fn apply(doc: &mut DocumentMut, kind: FileKind, edit: &Edit) -> Result<(), E
     }
 }
 
-fn set(doc: &mut DocumentMut, kind: FileKind, field: &FieldPath, v: &Json) -> Result<(), EditError> {
+fn set(
+    doc: &mut DocumentMut,
+    kind: FileKind,
+    field: &FieldPath,
+    v: &Json,
+) -> Result<(), EditError> {
     let shape = shape::of(kind, field).map_err(|e| e.at(field))?;
-    let leaf = shape.kind().ok_or_else(|| EditError::new("manca il campo da scrivere"))?;
+    let leaf = shape
+        .kind()
+        .ok_or_else(|| EditError::new("manca il campo da scrivere"))?;
     if matches!(leaf, FieldKind::Elenco) {
         return Err(EditError::new(
             "un elenco si cambia aggiungendo, togliendo o spostando i suoi elementi",
@@ -182,7 +189,9 @@ fn remove(doc: &mut DocumentMut, kind: FileKind, item: &FieldPath) -> Result<(),
     }
     let tables = list_mut(doc, &list, &shape.kinds, false)?;
     if index >= tables.len() {
-        return Err(EditError::new("questo elemento non c'è più (forse il file è cambiato)").at(item));
+        return Err(
+            EditError::new("questo elemento non c'è più (forse il file è cambiato)").at(item),
+        );
     }
     let removed = tables.remove(index);
     // The comment above the first element introduces the list: it stays.
@@ -218,7 +227,9 @@ fn move_to(
     let before = is_phases.then(|| phases::numbers(doc));
     let tables = list_mut(doc, &list, &shape.kinds, false)?;
     if index >= tables.len() {
-        return Err(EditError::new("questo elemento non c'è più (forse il file è cambiato)").at(item));
+        return Err(
+            EditError::new("questo elemento non c'è più (forse il file è cambiato)").at(item),
+        );
     }
     let to = position.min(tables.len() - 1);
     if to == index {
@@ -286,7 +297,9 @@ pub(crate) fn list_mut<'a>(
             };
             table.insert(key, item);
         }
-        let item = table.get_mut(key).ok_or_else(|| EditError::new("qui non c'è un elenco"))?;
+        let item = table
+            .get_mut(key)
+            .ok_or_else(|| EditError::new("qui non c'è un elenco"))?;
         if last {
             return item
                 .as_array_of_tables_mut()
@@ -441,7 +454,10 @@ testo = "tre bis"
             value: json!("Nuovo"),
         }])
         .unwrap();
-        assert_eq!(out, SCHEDA.replace("titolo = \"Prova\"", "titolo = \"Nuovo\""));
+        assert_eq!(
+            out,
+            SCHEDA.replace("titolo = \"Prova\"", "titolo = \"Nuovo\"")
+        );
         // An empty optional field goes away; an empty required one stays, empty.
         let out = run(&[
             Edit::Set {
@@ -454,7 +470,10 @@ testo = "tre bis"
             },
         ])
         .unwrap();
-        assert!(!out.contains("id = \"a\"") && out.contains("descrizione = \"\""), "{out}");
+        assert!(
+            !out.contains("id = \"a\"") && out.contains("descrizione = \"\""),
+            "{out}"
+        );
     }
 
     #[test]
@@ -469,7 +488,13 @@ testo = "tre bis"
         .unwrap();
         let doc: DocumentMut = out.parse().unwrap();
         let texts: Vec<String> = (0..4)
-            .map(|i| read(&doc, &p(&format!("fasi[{i}].descrizione"))).unwrap().as_str().unwrap().to_string())
+            .map(|i| {
+                read(&doc, &p(&format!("fasi[{i}].descrizione")))
+                    .unwrap()
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
             .collect();
         assert_eq!(texts, ["uno", "nuova", "due", "tre"]);
         for i in 0..4 {
@@ -477,14 +502,20 @@ testo = "tre bis"
             assert_eq!(n.as_integer(), Some(i as i64 + 1), "{out}");
         }
         assert_eq!(
-            read(&doc, &p("variazioni[0].modifiche[0].fase")).unwrap().as_integer(),
+            read(&doc, &p("variazioni[0].modifiche[0].fase"))
+                .unwrap()
+                .as_integer(),
             Some(4)
         );
         // In the file, in its place: between phase 1 and the old phase 2.
         let at_new = out.find("\"nuova\"").unwrap();
         assert!(out.find("\"uno\"").unwrap() < at_new && at_new < out.find("\"due\"").unwrap());
         assert!(out.contains("cronoprogramma = { giugno = 100 }"), "{out}");
-        assert!(out.starts_with("# Obiettivo di prova\n") && out.contains("# --- Fasi ---\n\n[[fasi]]\nnumero = 1\ndescrizione = \"uno\""), "{out}");
+        assert!(
+            out.starts_with("# Obiettivo di prova\n")
+                && out.contains("# --- Fasi ---\n\n[[fasi]]\nnumero = 1\ndescrizione = \"uno\""),
+            "{out}"
+        );
 
         // Moving phase 3 first: its change follows it to 1.
         let out = run(&[Edit::Move {
@@ -493,23 +524,45 @@ testo = "tre bis"
         }])
         .unwrap();
         let doc: DocumentMut = out.parse().unwrap();
-        assert_eq!(read(&doc, &p("fasi[0].descrizione")).unwrap().as_str(), Some("tre"));
-        assert_eq!(read(&doc, &p("fasi[0].numero")).unwrap().as_integer(), Some(1));
         assert_eq!(
-            read(&doc, &p("variazioni[0].modifiche[0].fase")).unwrap().as_integer(),
+            read(&doc, &p("fasi[0].descrizione")).unwrap().as_str(),
+            Some("tre")
+        );
+        assert_eq!(
+            read(&doc, &p("fasi[0].numero")).unwrap().as_integer(),
             Some(1)
         );
-        assert!(out.find("\"tre\"").unwrap() < out.find("\"uno\"").unwrap(), "{out}");
+        assert_eq!(
+            read(&doc, &p("variazioni[0].modifiche[0].fase"))
+                .unwrap()
+                .as_integer(),
+            Some(1)
+        );
+        assert!(
+            out.find("\"tre\"").unwrap() < out.find("\"uno\"").unwrap(),
+            "{out}"
+        );
         // The comment that opens the list stays at its top.
-        assert!(out.contains("# --- Fasi ---\n\n[[fasi]]\nnumero = 1\ndescrizione = \"tre\""), "{out}");
+        assert!(
+            out.contains("# --- Fasi ---\n\n[[fasi]]\nnumero = 1\ndescrizione = \"tre\""),
+            "{out}"
+        );
 
         // Removing phase 1: phase 3 becomes 2, its change follows.
         let out = run(&[Edit::Remove { item: p("fasi[0]") }]).unwrap();
         let doc: DocumentMut = out.parse().unwrap();
-        assert_eq!(read(&doc, &p("fasi[1].descrizione")).unwrap().as_str(), Some("tre"));
-        assert_eq!(read(&doc, &p("fasi[1].numero")).unwrap().as_integer(), Some(2));
         assert_eq!(
-            read(&doc, &p("variazioni[0].modifiche[0].fase")).unwrap().as_integer(),
+            read(&doc, &p("fasi[1].descrizione")).unwrap().as_str(),
+            Some("tre")
+        );
+        assert_eq!(
+            read(&doc, &p("fasi[1].numero")).unwrap().as_integer(),
+            Some(2)
+        );
+        assert_eq!(
+            read(&doc, &p("variazioni[0].modifiche[0].fase"))
+                .unwrap()
+                .as_integer(),
             Some(2)
         );
         assert!(out.contains("# --- Fasi ---"), "{out}");
@@ -537,7 +590,9 @@ testo = "tre bis"
             Edit::Add {
                 list: p("personale"),
                 position: None,
-                values: values(json!({"nome": "BIANCHI ANNA", "categoria": "C", "partecipazione": "12,5"})),
+                values: values(
+                    json!({"nome": "BIANCHI ANNA", "categoria": "C", "partecipazione": "12,5"}),
+                ),
             },
             Edit::Add {
                 list: p("risorse"),
@@ -549,9 +604,15 @@ testo = "tre bis"
             },
         ])
         .unwrap();
-        assert!(out.contains("[[indicatori.costo]]\ndescrizione = \"spesa\"\natteso = \"≤ 1.000 €\""), "{out}");
+        assert!(
+            out.contains("[[indicatori.costo]]\ndescrizione = \"spesa\"\natteso = \"≤ 1.000 €\""),
+            "{out}"
+        );
         assert!(out.contains("[[personale]]\ncategoria = \"C\"\nnome = \"BIANCHI ANNA\"\npartecipazione = \"12,5\""), "{out}");
-        assert!(out.contains("[[risorse]]\ntipologia = \"Formazione\"\ncosto = 1000"), "{out}");
+        assert!(
+            out.contains("[[risorse]]\ntipologia = \"Formazione\"\ncosto = 1000"),
+            "{out}"
+        );
         assert!(!out.contains("[[indicatori.quantita]]"), "{out}");
         // The model reads them.
         let table: toml::Table = out.parse().unwrap();
@@ -590,9 +651,13 @@ testo = "tre bis"
             "{out}"
         );
         // Withdrawing the only change of a group withdraws the group.
-        let out2 = edited(Some(&out), FileKind::Gestionale, &[Edit::Remove {
-            item: p("variazioni[1].modifiche[0]"),
-        }])
+        let out2 = edited(
+            Some(&out),
+            FileKind::Gestionale,
+            &[Edit::Remove {
+                item: p("variazioni[1].modifiche[0]"),
+            }],
+        )
         .unwrap();
         assert!(!out2.contains("un'altra ragione"), "{out2}");
         // A kind the catalogue does not have, or a field it does not take: refused.
@@ -601,12 +666,15 @@ testo = "tre bis"
             ("eliminare_fase", json!({"fase": 1, "testo": "x"})),
             ("riformulare_attivita", json!({})),
         ] {
-            assert!(run(&[Edit::Request {
-                tipo: tipo.into(),
-                fields: values(fields),
-                motivazione: Motivation::New("m".into()),
-            }])
-            .is_err(), "{tipo}");
+            assert!(
+                run(&[Edit::Request {
+                    tipo: tipo.into(),
+                    fields: values(fields),
+                    motivazione: Motivation::New("m".into()),
+                }])
+                .is_err(),
+                "{tipo}"
+            );
         }
         // The elimination of the objective is written where the model has it.
         let out = run(&[Edit::Request {
@@ -615,7 +683,10 @@ testo = "tre bis"
             motivazione: Motivation::New("non serve più".into()),
         }])
         .unwrap();
-        assert!(out.contains("azione = \"eliminare\"\nmotivazione = \"non serve più\""), "{out}");
+        assert!(
+            out.contains("azione = \"eliminare\"\nmotivazione = \"non serve più\""),
+            "{out}"
+        );
     }
 
     #[test]
@@ -636,7 +707,16 @@ testo = "tre bis"
             "motivazione": {"shared": 0}
         }))
         .unwrap();
-        assert!(matches!(e, Edit::Request { motivazione: Motivation::Shared(0), .. }));
-        assert!(serde_json::from_value::<Edit>(json!({"op": "set", "field": "../x", "value": 1})).is_err());
+        assert!(matches!(
+            e,
+            Edit::Request {
+                motivazione: Motivation::Shared(0),
+                ..
+            }
+        ));
+        assert!(
+            serde_json::from_value::<Edit>(json!({"op": "set", "field": "../x", "value": 1}))
+                .is_err()
+        );
     }
 }

@@ -147,7 +147,9 @@ mod tests {
 
     #[test]
     fn malformed_paths_are_refused() {
-        for text in ["[0]", "fasi[", "fasi[x]", "fasi[1]x", "a..b", "a b", "../x", "a/b"] {
+        for text in [
+            "[0]", "fasi[", "fasi[x]", "fasi[1]x", "a..b", "a b", "../x", "a/b",
+        ] {
             assert!(FieldPath::parse(text).is_err(), "{text}");
         }
     }

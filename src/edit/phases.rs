@@ -48,7 +48,10 @@ fn changes_mut(doc: &mut DocumentMut) -> Vec<&mut Table> {
     };
     groups
         .iter_mut()
-        .filter_map(|g| g.get_mut("modifiche").and_then(Item::as_array_of_tables_mut))
+        .filter_map(|g| {
+            g.get_mut("modifiche")
+                .and_then(Item::as_array_of_tables_mut)
+        })
         .flat_map(|m| m.iter_mut())
         .collect()
 }
@@ -82,10 +85,7 @@ pub fn ensure_unreferenced(doc: &mut DocumentMut, n: i64) -> Result<(), EditErro
 /// at place `i` had (`None` for a new one). Changes that name a phase follow it.
 pub fn renumber(doc: &mut DocumentMut, old: &[Option<i64>]) -> Result<(), EditError> {
     let mut map: HashMap<i64, i64> = HashMap::new();
-    if let Some(list) = doc
-        .get_mut("fasi")
-        .and_then(Item::as_array_of_tables_mut)
-    {
+    if let Some(list) = doc.get_mut("fasi").and_then(Item::as_array_of_tables_mut) {
         for (i, t) in list.iter_mut().enumerate() {
             let new = i as i64 + 1;
             if let Some(Some(o)) = old.get(i) {

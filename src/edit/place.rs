@@ -172,11 +172,18 @@ mod tests {
         fs::create_dir(dir.path().join("fuori")).unwrap();
         std::os::unix::fs::symlink(dir.path().join("fuori"), content.join("gestionali")).unwrap();
         let f = ContentFile::parse("gestionali/g01.toml").unwrap();
-        assert!(f.resolve(&content).unwrap_err().message.contains("collegamento"));
+        assert!(f
+            .resolve(&content)
+            .unwrap_err()
+            .message
+            .contains("collegamento"));
         std::os::unix::fs::symlink("/etc/hostname", content.join("allegato.toml")).unwrap();
         let f = ContentFile::parse("allegato.toml").unwrap();
         assert!(f.resolve(&content).is_err());
         let f = ContentFile::parse("organizzazione.toml").unwrap();
-        assert_eq!(f.resolve(&content).unwrap(), content.join("organizzazione.toml"));
+        assert_eq!(
+            f.resolve(&content).unwrap(),
+            content.join("organizzazione.toml")
+        );
     }
 }

@@ -116,7 +116,13 @@ pub fn at_field(d: &Diagnostic, sources: &Sources, dir: &Path) -> FieldProblem {
 /// The field of the tightest value whose span holds `start..end`; for a missing field
 /// ("manca il campo obbligatorio `titolo`"), that field in the table the problem
 /// points at.
-fn field_of(sources: &Sources, idx: usize, start: usize, end: usize, message: &str) -> Option<FieldPath> {
+fn field_of(
+    sources: &Sources,
+    idx: usize,
+    start: usize,
+    end: usize,
+    message: &str,
+) -> Option<FieldPath> {
     let spans = sources.spans(idx);
     let best = spans
         .paths

@@ -11,8 +11,8 @@ use super::form::{change_form, FieldKind};
 use super::ops::Motivation;
 use super::place::FileKind;
 use super::{tree, value, EditError};
-use crate::load::Seg;
 use crate::change::remove_objective;
+use crate::load::Seg;
 
 /// Writes the requested change `tipo` with `fields`.
 pub fn request(
@@ -25,16 +25,18 @@ pub fn request(
     let managed = match kind {
         FileKind::Gestionale => true,
         FileKind::Istituzionale => false,
-        _ => {
-            return Err(EditError::new(
-                "le variazioni si chiedono su una scheda di un obiettivo gestionale o istituzionale",
-            ))
-        }
+        _ => return Err(EditError::new(
+            "le variazioni si chiedono su una scheda di un obiettivo gestionale o istituzionale",
+        )),
     };
     let form = change_form(tipo, managed).ok_or_else(|| {
         EditError::new(format!(
             "«{tipo}» non è una modifica che si può chiedere per un obiettivo {}",
-            if managed { "gestionale" } else { "istituzionale" }
+            if managed {
+                "gestionale"
+            } else {
+                "istituzionale"
+            }
         ))
     })?;
     if let Some(k) = fields
@@ -54,9 +56,19 @@ pub fn request(
         // In their places, with their comments, when the file has them.
         let root = doc.as_table_mut();
         let azione = [Seg::Key("azione".into())];
-        tree::set(root, &azione, &[FieldKind::Scelta], Some(&Value::from("eliminare")))?;
+        tree::set(
+            root,
+            &azione,
+            &[FieldKind::Scelta],
+            Some(&Value::from("eliminare")),
+        )?;
         let motivazione = [Seg::Key("motivazione".into())];
-        tree::set(root, &motivazione, &[FieldKind::TestoLungo], Some(&Value::from(text.as_str())))?;
+        tree::set(
+            root,
+            &motivazione,
+            &[FieldKind::TestoLungo],
+            Some(&Value::from(text.as_str())),
+        )?;
         return Ok(());
     }
     let mut change = Table::new();
@@ -103,7 +115,11 @@ pub fn request(
                 .entry("modifiche")
                 .or_insert_with(|| Item::ArrayOfTables(ArrayOfTables::new()))
                 .as_array_of_tables_mut()
-                .ok_or_else(|| EditError::new("le modifiche di questa variazione sono scritte su una riga sola"))?;
+                .ok_or_else(|| {
+                    EditError::new(
+                        "le modifiche di questa variazione sono scritte su una riga sola",
+                    )
+                })?;
             // Shown after the group's last change, before what follows in the file.
             let at = list.iter().last().and_then(|t| t.position());
             change.set_position(at);

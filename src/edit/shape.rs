@@ -131,7 +131,13 @@ pub fn of(kind: FileKind, path: &FieldPath) -> Result<Shape, EditError> {
         fields: current
             .filter(|f| matches!(f.tipo, FieldKind::Gruppo | FieldKind::Elenco))
             .map(|f| f.campi.clone())
-            .unwrap_or_else(|| if path.0.is_empty() { fields.to_vec() } else { Vec::new() }),
+            .unwrap_or_else(|| {
+                if path.0.is_empty() {
+                    fields.to_vec()
+                } else {
+                    Vec::new()
+                }
+            }),
     })
 }
 
@@ -149,21 +155,39 @@ mod tests {
     fn paths_are_typed_by_the_model() {
         let g = FileKind::Gestionale;
         assert_eq!(kind_of(g, "titolo"), Ok(FieldKind::Testo));
-        assert_eq!(kind_of(g, "fasi[2].cronoprogramma"), Ok(FieldKind::Cronoprogramma));
+        assert_eq!(
+            kind_of(g, "fasi[2].cronoprogramma"),
+            Ok(FieldKind::Cronoprogramma)
+        );
         assert_eq!(
             kind_of(g, "fasi[2].cronoprogramma.dicembre"),
             Ok(FieldKind::Percentuale)
         );
-        assert_eq!(kind_of(g, "fasi[2].cronoprogramma.2024"), Ok(FieldKind::Percentuale));
+        assert_eq!(
+            kind_of(g, "fasi[2].cronoprogramma.2024"),
+            Ok(FieldKind::Percentuale)
+        );
         assert_eq!(kind_of(g, "responsabile.cognome"), Ok(FieldKind::Testo));
-        assert_eq!(kind_of(g, "personale[0].partecipazione"), Ok(FieldKind::Percentuale));
-        assert_eq!(kind_of(g, "indicatori.costo[1].atteso"), Ok(FieldKind::Testo));
-        assert_eq!(kind_of(g, "variazioni[0].motivazione"), Ok(FieldKind::TestoLungo));
+        assert_eq!(
+            kind_of(g, "personale[0].partecipazione"),
+            Ok(FieldKind::Percentuale)
+        );
+        assert_eq!(
+            kind_of(g, "indicatori.costo[1].atteso"),
+            Ok(FieldKind::Testo)
+        );
+        assert_eq!(
+            kind_of(g, "variazioni[0].motivazione"),
+            Ok(FieldKind::TestoLungo)
+        );
         assert_eq!(
             kind_of(g, "variazioni[0].modifiche[1].cronoprogrammi.5.marzo"),
             Ok(FieldKind::Percentuale)
         );
-        assert_eq!(kind_of(FileKind::Allegato, "monitoraggi[1]"), Ok(FieldKind::Data));
+        assert_eq!(
+            kind_of(FileKind::Allegato, "monitoraggi[1]"),
+            Ok(FieldKind::Data)
+        );
         for bad in [
             "progetto_x",
             "fasi.descrizione",
@@ -172,7 +196,10 @@ mod tests {
             "titolo[0]",
             "responsabile.eta",
         ] {
-            assert!(kind_of(g, bad).unwrap_err().contains("non è un campo"), "{bad}");
+            assert!(
+                kind_of(g, bad).unwrap_err().contains("non è un campo"),
+                "{bad}"
+            );
         }
     }
 }

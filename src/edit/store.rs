@@ -25,7 +25,7 @@ pub const ABSENT: &str = "assente";
 pub const MAX_VERSIONS: usize = 200;
 
 /// One writer at a time in this process; another process is kept out by the lock on
-/// the history folder.
+/// the content folder.
 static WRITER: Mutex<()> = Mutex::new(());
 
 /// The digest of a file's bytes, as forms carry it.
@@ -84,8 +84,7 @@ pub fn write(
 ) -> Result<(String, String), Refusal> {
     let path = file.resolve(dir)?;
     let _guard = WRITER.lock().unwrap_or_else(|e| e.into_inner());
-    let history = history_dir(dir)?;
-    let _lock = lock(&history)?;
+    let _lock = lock(dir)?;
     let old = read(&path)?;
     let now = digest(old.as_deref());
     if now != base {
@@ -108,7 +107,7 @@ pub fn write(
         return Ok((now, text));
     }
     if let Some(bytes) = &old {
-        keep(&history, file, bytes)?;
+        keep(&history_dir(dir)?, file, bytes)?;
     }
     atomic_write(&path, text.as_bytes())?;
     Ok((digest(Some(text.as_bytes())), text))
@@ -134,16 +133,27 @@ fn history_dir(dir: &Path) -> Result<PathBuf, EditError> {
     }
 }
 
-/// An exclusive lock on the history folder, for one save.
-fn lock(history: &Path) -> Result<fs::File, EditError> {
+/// An exclusive lock on the content folder, for one save (as `crate::publish` locks
+/// its output folder): on Unix the folder itself, elsewhere a hidden file in it.
+fn lock(dir: &Path) -> Result<fs::File, EditError> {
+    #[cfg(unix)]
+    let f = fs::File::open(dir);
+    #[cfg(not(unix))]
     let f = fs::OpenOptions::new()
         .create(true)
         .truncate(false)
         .write(true)
-        .open(history.join("scrittura.lock"))
-        .map_err(|e| EditError::new(format!("non riesco a riservare i contenuti per la scrittura: {e}")))?;
-    f.lock()
-        .map_err(|e| EditError::new(format!("non riesco a riservare i contenuti per la scrittura: {e}")))?;
+        .open(dir.join(".piao-scrittura.lock"));
+    let f = f.map_err(|e| {
+        EditError::new(format!(
+            "non riesco a riservare i contenuti per la scrittura: {e}"
+        ))
+    })?;
+    f.lock().map_err(|e| {
+        EditError::new(format!(
+            "non riesco a riservare i contenuti per la scrittura: {e}"
+        ))
+    })?;
     Ok(f)
 }
 
@@ -312,8 +322,14 @@ mod tests {
         fs::set_permissions(&p, fs::Permissions::from_mode(0o640)).unwrap();
         atomic_write(&p, b"a = 2\n").unwrap();
         assert_eq!(fs::read(&p).unwrap(), b"a = 2\n");
-        assert_eq!(fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o640);
-        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(
+            fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+            0o640
+        );
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names, ["allegato.toml"]);
     }
 

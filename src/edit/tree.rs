@@ -115,9 +115,7 @@ fn set_value(
                         t.remove(k);
                     }
                     (Some(v), Some(old)) => replace(old, v),
-                    (Some(v), None) => {
-                        t.insert(k.as_str(), v.clone());
-                    }
+                    (Some(v), None) => push_inline(t, k, v),
                 }
                 return Ok(());
             }
@@ -155,6 +153,29 @@ fn set_value(
         }
         _ => Err(shape_error()),
     }
+}
+
+/// Adds a key at the end of an inline table, the space before `}` kept after it
+/// (`{ marzo = 50 }` → `{ marzo = 50, aprile = 50 }`).
+fn push_inline(t: &mut InlineTable, key: &str, v: &Value) {
+    let mut new = v.clone();
+    let last_suffix = t.iter_mut().last().map(|(_, last)| {
+        let suffix = last.decor().suffix().cloned();
+        last.decor_mut().set_suffix("");
+        suffix
+    });
+    match last_suffix {
+        Some(suffix) => {
+            new.decor_mut().set_prefix(" ");
+            new.decor_mut()
+                .set_suffix(suffix.unwrap_or_else(|| " ".into()));
+        }
+        None => {
+            new.decor_mut().set_prefix(" ");
+            new.decor_mut().set_suffix(" ");
+        }
+    }
+    t.insert(key, new);
 }
 
 /// An empty value to hold what comes at `next`.

@@ -204,20 +204,29 @@ mod tests {
     fn values_are_written_as_a_person_would_type_them() {
         assert_eq!(shown(to_toml(&json!("3"), FieldKind::Intero)), "3");
         assert_eq!(shown(to_toml(&json!("tre"), FieldKind::Intero)), "\"tre\"");
-        assert_eq!(shown(to_toml(&json!("12,5"), FieldKind::Percentuale)), "\"12,5\"");
+        assert_eq!(
+            shown(to_toml(&json!("12,5"), FieldKind::Percentuale)),
+            "\"12,5\""
+        );
         assert_eq!(shown(to_toml(&json!(70), FieldKind::Percentuale)), "70");
         assert_eq!(shown(to_toml(&json!(12.5), FieldKind::Percentuale)), "12.5");
         assert_eq!(
             shown(to_toml(&json!("da determinare"), FieldKind::Importo)),
             "\"da determinare\""
         );
-        assert_eq!(shown(to_toml(&json!("2024-01-31"), FieldKind::Data)), "2024-01-31");
+        assert_eq!(
+            shown(to_toml(&json!("2024-01-31"), FieldKind::Data)),
+            "2024-01-31"
+        );
         assert_eq!(
             shown(to_toml(&json!("31.01.2024"), FieldKind::Data)),
             "\"31.01.2024\""
         );
         assert_eq!(shown(to_toml(&json!("2024"), FieldKind::AnnoOData)), "2024");
-        assert_eq!(shown(to_toml(&json!("31.10"), FieldKind::AnnoOData)), "\"31.10\"");
+        assert_eq!(
+            shown(to_toml(&json!("31.10"), FieldKind::AnnoOData)),
+            "\"31.10\""
+        );
         assert_eq!(
             shown(to_toml(
                 &json!({"dicembre": 50, "2024": "", "novembre": "50", "precedenti": 0}),
@@ -226,10 +235,16 @@ mod tests {
             "{ precedenti = 0, novembre = 50, dicembre = 50 }"
         );
         assert_eq!(
-            shown(to_toml(&json!({"nome": "Maria", "cognome": "Rossi"}), FieldKind::Persona)),
+            shown(to_toml(
+                &json!({"nome": "Maria", "cognome": "Rossi"}),
+                FieldKind::Persona
+            )),
             "{ cognome = \"Rossi\", nome = \"Maria\" }"
         );
-        assert_eq!(shown(to_toml(&json!("5, 6"), FieldKind::ElencoInteri)), "[5, 6]");
+        assert_eq!(
+            shown(to_toml(&json!("5, 6"), FieldKind::ElencoInteri)),
+            "[5, 6]"
+        );
         assert_eq!(shown(to_toml(&json!("sì"), FieldKind::SiNo)), "true");
     }
 }
