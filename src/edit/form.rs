@@ -260,8 +260,8 @@ impl Defs {
     }
 }
 
-/// The fields of an object schema, in the order the model declares them where
-/// schemars keeps it (alphabetical otherwise), required ones first.
+/// The fields of an object schema, in the order the model's type declares them (the
+/// order `piao new` writes them in).
 fn object_fields(node: &Json, defs: &Defs, at: &FieldPath) -> Vec<FormField> {
     let node = defs.deref(node);
     let required: Vec<&str> = node["required"]
@@ -271,14 +271,10 @@ fn object_fields(node: &Json, defs: &Defs, at: &FieldPath) -> Vec<FormField> {
     let Some(props) = node["properties"].as_object() else {
         return Vec::new();
     };
-    let order = initial_keys(node);
+    let names: Vec<&str> = props.keys().map(String::as_str).collect();
+    let order = declared_order(&names).unwrap_or_else(|| initial_keys(node));
     let mut keys: Vec<&String> = props.keys().collect();
-    keys.sort_by_key(|k| {
-        (
-            order.iter().position(|o| o == *k).unwrap_or(usize::MAX),
-            !required.contains(&k.as_str()),
-        )
-    });
+    keys.sort_by_key(|k| order.iter().position(|o| o == *k).unwrap_or(usize::MAX));
     keys.into_iter()
         .map(|k| {
             field(
@@ -290,6 +286,71 @@ fn object_fields(node: &Json, defs: &Defs, at: &FieldPath) -> Vec<FormField> {
             )
         })
         .collect()
+}
+
+/// The keys of the model type whose keys are `names`, in the order it declares them
+/// (schemars lists properties alphabetically; serde knows the declaration order).
+fn declared_order(names: &[&str]) -> Option<Vec<String>> {
+    use crate::model::organisation::{Direction, Employee, Exception, Section};
+    use crate::model::*;
+    let types: [fn() -> &'static [&'static str]; 23] = [
+        declared::<Annex>,
+        declared::<Deliberation>,
+        declared::<Emblem>,
+        declared::<Publication>,
+        declared::<Managed>,
+        declared::<Phase>,
+        declared::<Indicator>,
+        declared::<IndicatorGroups>,
+        declared::<Staff>,
+        declared::<Resource>,
+        declared::<Service>,
+        declared::<Activity>,
+        declared::<ServiceIndicator>,
+        declared::<Training>,
+        declared::<CourseTable>,
+        declared::<Course>,
+        declared::<Organisation>,
+        declared::<Direction>,
+        declared::<Section>,
+        declared::<Employee>,
+        declared::<Exception>,
+        declared::<RawGroup>,
+        declared::<RawChange>,
+    ];
+    types.iter().map(|t| t()).find_map(|keys| {
+        (keys.len() == names.len() && names.iter().all(|n| keys.contains(n)))
+            .then(|| keys.iter().map(|k| k.to_string()).collect())
+    })
+}
+
+/// The fields of a struct in declaration order, as its `Deserialize` tells them.
+fn declared<T: serde::de::DeserializeOwned>() -> &'static [&'static str] {
+    use serde::de::{self, Visitor};
+    struct Probe<'a>(&'a mut &'static [&'static str]);
+    impl<'de> de::Deserializer<'de> for Probe<'_> {
+        type Error = de::value::Error;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(de::Error::custom("not a struct"))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            *self.0 = fields;
+            Err(de::Error::custom("fields read"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
+            identifier ignored_any
+        }
+    }
+    let mut fields: &'static [&'static str] = &[];
+    let _ = T::deserialize(Probe(&mut fields));
+    fields
 }
 
 /// The keys an editor puts first (`x-taplo.initKeys`), when the model names them.
@@ -671,6 +732,30 @@ mod tests {
             .find(|f| f.chiave == "target")
             .unwrap();
         assert_eq!(target.tipo, FieldKind::TestoOElenco);
+    }
+
+    #[test]
+    fn fields_come_in_the_order_the_model_declares_them() {
+        let keys = |k: FileKind, list: &str| -> Vec<String> {
+            let form = form(k);
+            let f = form.campi.iter().find(|f| f.chiave == list).unwrap();
+            f.campi.iter().map(|f| f.chiave.clone()).collect()
+        };
+        assert_eq!(
+            keys(FileKind::Gestionale, "risorse"),
+            ["tipologia", "descrizione", "costo"]
+        );
+        assert_eq!(
+            keys(FileKind::Gestionale, "fasi"),
+            ["numero", "descrizione", "cronoprogramma"]
+        );
+        let top: Vec<String> = form(FileKind::Gestionale)
+            .campi
+            .iter()
+            .take(4)
+            .map(|f| f.chiave.clone())
+            .collect();
+        assert_eq!(top, ["numero", "titolo", "direzione", "sezione"]);
     }
 
     #[test]

@@ -100,7 +100,15 @@ fn set(
     } else {
         Some(value::to_toml(v, leaf))
     };
-    tree::set(doc.as_table_mut(), &field.0, &shape.kinds, new.as_ref()).map_err(|e| e.at(field))
+    let order = |n: usize| shape::keys_at(kind, &field.0[..n]);
+    tree::set(
+        doc.as_table_mut(),
+        &field.0,
+        &shape.kinds,
+        new.as_ref(),
+        &order,
+    )
+    .map_err(|e| e.at(field))
 }
 
 /// `fasi[n].numero`: given by the phase's place.
@@ -161,7 +169,7 @@ fn add(
     let table = element(&shape.fields, values).map_err(|e| e.at(list))?;
     let is_phases = phases::is_phase_list(list);
     let before = is_phases.then(|| phases::numbers(doc));
-    let tables = list_mut(doc, list, &shape.kinds, true)?;
+    let tables = list_mut(doc, kind, list, &shape.kinds, true)?;
     let at = position.unwrap_or(tables.len()).min(tables.len());
     let mut table = table;
     if let Some(next) = tables.get(at) {
@@ -187,7 +195,7 @@ fn remove(doc: &mut DocumentMut, kind: FileKind, item: &FieldPath) -> Result<(),
             phases::ensure_unreferenced(doc, *n).map_err(|e| e.at(item))?;
         }
     }
-    let tables = list_mut(doc, &list, &shape.kinds, false)?;
+    let tables = list_mut(doc, kind, &list, &shape.kinds, false)?;
     if index >= tables.len() {
         return Err(
             EditError::new("questo elemento non c'è più (forse il file è cambiato)").at(item),
@@ -225,7 +233,7 @@ fn move_to(
     let shape = shape::of(kind, &list)?;
     let is_phases = phases::is_phase_list(&list);
     let before = is_phases.then(|| phases::numbers(doc));
-    let tables = list_mut(doc, &list, &shape.kinds, false)?;
+    let tables = list_mut(doc, kind, &list, &shape.kinds, false)?;
     if index >= tables.len() {
         return Err(
             EditError::new("questo elemento non c'è più (forse il file è cambiato)").at(item),
@@ -272,6 +280,7 @@ fn element_of(kind: FileKind, item: &FieldPath) -> Result<(FieldPath, usize), Ed
 /// The tables of the list at `path` (created when `create` and missing).
 pub(crate) fn list_mut<'a>(
     doc: &'a mut DocumentMut,
+    kind: FileKind,
     path: &FieldPath,
     kinds: &[FieldKind],
     create: bool,
@@ -295,7 +304,7 @@ pub(crate) fn list_mut<'a>(
                 t.set_implicit(true);
                 Item::Table(t)
             };
-            table.insert(key, item);
+            tree::insert_in_place(table, key, item, &shape::keys_at(kind, &segs[..i]));
         }
         let item = table
             .get_mut(key)
@@ -614,13 +623,24 @@ testo = "tre bis"
             "{out}"
         );
         assert!(!out.contains("[[indicatori.quantita]]"), "{out}");
+        // New lists go where the model has them: resources before the changes.
+        assert!(
+            out.find("[[risorse]]").unwrap() < out.find("[[variazioni]]").unwrap(),
+            "{out}"
+        );
         // The model reads them.
-        let table: toml::Table = out.parse().unwrap();
-        let staff: Vec<crate::model::Staff> = table["personale"].clone().try_into().unwrap();
-        assert_eq!(staff.len(), 2);
-        assert_eq!(staff[1].partecipazione.get_ref().0.to_string(), "12.5");
-        let resources: Vec<crate::model::Resource> = table["risorse"].clone().try_into().unwrap();
-        assert_eq!(resources.len(), 1);
+        #[derive(serde::Deserialize)]
+        struct Lists {
+            personale: Vec<crate::model::Staff>,
+            risorse: Vec<crate::model::Resource>,
+        }
+        let lists: Lists = toml::from_str(&out).unwrap();
+        assert_eq!(lists.personale.len(), 2);
+        assert_eq!(
+            lists.personale[1].partecipazione.get_ref().0.to_string(),
+            "12.5"
+        );
+        assert_eq!(lists.risorse.len(), 1);
         // A key a list element does not have is refused.
         let e = run(&[Edit::Add {
             list: p("personale"),

@@ -10,7 +10,7 @@ use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, Value};
 use super::form::{change_form, FieldKind};
 use super::ops::Motivation;
 use super::place::FileKind;
-use super::{tree, value, EditError};
+use super::{shape, tree, value, EditError};
 use crate::change::remove_objective;
 use crate::load::Seg;
 
@@ -55,19 +55,24 @@ pub fn request(
         };
         // In their places, with their comments, when the file has them.
         let root = doc.as_table_mut();
+        let order = |_: usize| shape::keys_at(kind, &[]);
         let azione = [Seg::Key("azione".into())];
+        let eliminare = Value::from("eliminare");
         tree::set(
             root,
             &azione,
             &[FieldKind::Scelta],
-            Some(&Value::from("eliminare")),
+            Some(&eliminare),
+            &order,
         )?;
         let motivazione = [Seg::Key("motivazione".into())];
+        let text = Value::from(text.as_str());
         tree::set(
             root,
             &motivazione,
             &[FieldKind::TestoLungo],
-            Some(&Value::from(text.as_str())),
+            Some(&text),
+            &order,
         )?;
         return Ok(());
     }

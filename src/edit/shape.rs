@@ -141,6 +141,13 @@ pub fn of(kind: FileKind, path: &FieldPath) -> Result<Shape, EditError> {
     })
 }
 
+/// The keys of the table at `prefix`, in the order the model declares them.
+pub fn keys_at(kind: FileKind, prefix: &[Seg]) -> Vec<String> {
+    of(kind, &FieldPath(prefix.to_vec()))
+        .map(|s| s.fields.iter().map(|f| f.chiave.clone()).collect())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,14 +9,20 @@ use super::form::FieldKind;
 use super::EditError;
 use crate::load::Seg;
 
+/// The keys of the table reached after `n` steps of the path, in the order the model
+/// declares them: where a new key goes.
+pub type Order<'a> = &'a dyn Fn(usize) -> Vec<String>;
+
 /// Sets (`Some`) or removes (`None`) the value at `segs` in `table`; `kinds` gives the
-/// kind of the node after each step.
+/// kind of the node after each step, `order` where a new key goes.
 pub fn set(
     table: &mut Table,
     segs: &[Seg],
     kinds: &[FieldKind],
     new: Option<&Value>,
+    order: Order,
 ) -> Result<(), EditError> {
+    let depth = kinds.len().saturating_sub(segs.len());
     let Some(Seg::Key(key)) = segs.first() else {
         return Err(shape_error());
     };
@@ -27,7 +33,7 @@ pub fn set(
             }
             (Some(v), Some(Item::Value(old))) => replace(old, v),
             (Some(v), Some(Item::None) | None) => {
-                table.insert(key, Item::Value(v.clone()));
+                insert_in_place(table, key, Item::Value(v.clone()), &order(depth));
             }
             (Some(_), Some(_)) => {
                 return Err(EditError::new(
@@ -41,7 +47,7 @@ pub fn set(
         if new.is_none() {
             return Ok(());
         }
-        let item = match kinds[0] {
+        let item = match kinds[depth] {
             FieldKind::Elenco => Item::ArrayOfTables(ArrayOfTables::new()),
             FieldKind::Gruppo => {
                 let mut t = Table::new();
@@ -50,10 +56,34 @@ pub fn set(
             }
             kind => Item::Value(empty(kind, &segs[1])),
         };
-        table.insert(key, item);
+        insert_in_place(table, key, item, &order(depth));
     }
     let child = table.get_mut(key).ok_or_else(shape_error)?;
-    set_item(child, &segs[1..], &kinds[1..], new)
+    set_item(child, &segs[1..], kinds, new, order)
+}
+
+/// Inserts a new key where the model declares it: before the first key already there
+/// that the model declares after it (that key and all that follow it in the file keep
+/// their order, after the new one).
+pub fn insert_in_place(table: &mut Table, key: &str, item: Item, order: &[String]) {
+    table.insert(key, item);
+    let Some(me) = order.iter().position(|k| k == key) else {
+        return;
+    };
+    let existing: Vec<String> = table
+        .iter()
+        .map(|(k, _)| k.to_string())
+        .filter(|k| k != key)
+        .collect();
+    let later = |k: &String| order.iter().position(|o| o == k).is_some_and(|p| p > me);
+    let Some(first) = existing.iter().position(later) else {
+        return;
+    };
+    for k in &existing[first..] {
+        if let Some((k, item)) = table.remove_entry(k) {
+            table.insert_formatted(&k, item);
+        }
+    }
 }
 
 fn set_item(
@@ -61,9 +91,11 @@ fn set_item(
     segs: &[Seg],
     kinds: &[FieldKind],
     new: Option<&Value>,
+    order: Order,
 ) -> Result<(), EditError> {
+    let depth = kinds.len() - segs.len();
     match item {
-        Item::Table(t) => set(t, segs, kinds, new),
+        Item::Table(t) => set(t, segs, kinds, new, order),
         Item::ArrayOfTables(list) => {
             let Seg::Index(i) = segs[0] else {
                 return Err(shape_error());
@@ -77,9 +109,9 @@ fn set_item(
                 list.push(Table::new());
             }
             let t = list.get_mut(i).ok_or_else(|| missing(i))?;
-            set(t, &segs[1..], &kinds[1..], new)
+            set(t, &segs[1..], kinds, new, order)
         }
-        Item::Value(v) => set_value(v, segs, kinds, new),
+        Item::Value(v) => set_value(v, segs, &kinds[depth..], new),
         Item::None => Err(shape_error()),
     }
 }
@@ -218,7 +250,7 @@ mod tests {
 
     fn set_path(doc: &mut DocumentMut, path: &str, kinds: &[FieldKind], v: Option<Value>) {
         let p = FieldPath::parse(path).unwrap();
-        set(doc.as_table_mut(), &p.0, kinds, v.as_ref()).unwrap();
+        set(doc.as_table_mut(), &p.0, kinds, v.as_ref(), &|_| Vec::new()).unwrap();
     }
 
     #[test]
@@ -247,7 +279,7 @@ mod tests {
         );
         assert_eq!(
             doc.to_string(),
-            "# testa\ntitolo = \"b\"   # nota\n\n[[fasi]]\nnumero = 1\ncronoprogramma = { marzo = 50, aprile = 30 , maggio = 20 }  # x\n\n[delibera]\norgano = \"Giunta\"\n"
+            "# testa\ntitolo = \"b\"   # nota\n\n[[fasi]]\nnumero = 1\ncronoprogramma = { marzo = 50, aprile = 30, maggio = 20 }  # x\n\n[delibera]\norgano = \"Giunta\"\n"
         );
     }
 }
