@@ -42,6 +42,7 @@ fn run_command(cli: Cli) -> i32 {
     let quiet = cli.quiet;
     let notes = !quiet && matches!(cli.command, Command::Check { .. });
     NOTES.store(notes, std::sync::atomic::Ordering::Relaxed);
+    crate::output::say_new_folders(!quiet);
     match cli.command {
         Command::Check { content } => check::run(&content, quiet),
         Command::Build {
