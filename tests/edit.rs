@@ -285,8 +285,11 @@ fn hostile_text_is_saved_and_read_back_verbatim() {
         .unwrap_or_else(|e| panic!("{text:?}: {e:?}"));
         let mut sources = Sources::default();
         let mut report = piao::diag::Report::default();
-        let loaded = piao::load::parse_file::<piao::model::Managed>(
-            &dir.join(file),
+        let path = dir.join(file);
+        let bytes = std::fs::read(&path).unwrap();
+        let loaded = piao::load::parse_bytes::<piao::model::Managed>(
+            &path,
+            &bytes,
             &mut sources,
             &mut report,
         )
