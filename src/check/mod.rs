@@ -78,7 +78,7 @@ pub struct EmblemImage {
 }
 
 /// The largest emblem accepted: it is embedded in the generated sources.
-const MAX_EMBLEM_BYTES: usize = 512 * 1024;
+const MAX_EMBLEM_BYTES: u64 = 512 * 1024;
 
 /// The years a plan may start or end in: anything else is a typing mistake.
 const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
