@@ -38,7 +38,9 @@ pub const MAX_WORD_CHARS: usize = 50;
 /// Fields shown in narrow columns, by TOML key, and about how many characters of a word
 /// fit there: Cat., ATTESO and RAGGIUNTO, the target and past-year columns and U.M. of
 /// services. A longer word is a warning (an error with `--strict`), not a refusal:
-/// ordinary words ("partecipazione") can be longer.
+/// ordinary words ("partecipazione") can be longer. The fields of the columns in
+/// [`crate::measure::COLUMNS`] are measured there instead (the layout's own widths and the
+/// bundled font): for them these counts are not used.
 pub const NARROW_FIELDS: &[(&str, usize)] = &[
     ("categoria", 10),
     ("atteso", 11),
