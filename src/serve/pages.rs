@@ -5,9 +5,15 @@
 //! The hash is the page's address (`/pagina/<hash>.png`): after an edit, the pages that
 //! did not change keep their address, so the browser keeps their images and fetches
 //! only the new ones; a page below the visible area is never rendered at all.
+//!
+//! Requests for an image being rendered wait for that render rather than starting
+//! their own (sixty tabs asking for one page render it once), and at most
+//! [`RENDER_SLOTS`] pages are rendered at once, so memory stays bounded whatever the
+//! number of requests.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 
 use serde::Serialize;
 use typst_layout::Page;
@@ -18,6 +24,21 @@ pub const SCALES: std::ops::RangeInclusive<u8> = 1..=4;
 
 /// PNG bytes kept at most, over all pages (the least recently used go first).
 const PNG_BUDGET: usize = 384 * 1024 * 1024;
+
+/// Pages rendered at the same time, at most.
+pub const RENDER_SLOTS: usize = 2;
+
+/// Page images rendered since the process started (for tests and measurements: how
+/// many renders a burst of requests cost).
+static RENDERS: AtomicU64 = AtomicU64::new(0);
+
+/// How many page images this process has rendered.
+pub fn renders() -> u64 {
+    RENDERS.load(Ordering::SeqCst)
+}
+
+/// An image being rendered, shared by every request that wants it.
+type Pending = Arc<OnceLock<Option<Arc<Vec<u8>>>>>;
 
 /// What the browser needs to place a page before its image arrives.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -39,6 +60,9 @@ struct Stored {
 #[derive(Default)]
 pub struct PageStore {
     inner: Mutex<Inner>,
+    /// Renders running now.
+    busy: Mutex<usize>,
+    freed: Condvar,
 }
 
 #[derive(Default)]
@@ -46,6 +70,8 @@ struct Inner {
     pages: HashMap<String, Stored>,
     clock: u64,
     png_bytes: usize,
+    /// Images being rendered, by page and scale.
+    pending: HashMap<(String, u8), Pending>,
 }
 
 impl PageStore {
@@ -88,10 +114,12 @@ impl PageStore {
     }
 
     /// The PNG of page `id` at `scale` pixels per point; `None` for an unknown page.
-    /// Rendering happens outside the lock, so pages are rendered in parallel.
+    /// Rendering happens outside the store's lock; a request for an image already
+    /// being rendered waits for it.
     pub fn png(&self, id: &str, scale: u8) -> Option<Arc<Vec<u8>>> {
         let scale = scale.clamp(*SCALES.start(), *SCALES.end());
-        let page = {
+        let key = (id.to_string(), scale);
+        let (page, pending) = {
             let mut inner = self.lock();
             inner.clock += 1;
             let clock = inner.clock;
@@ -100,14 +128,28 @@ impl PageStore {
             if let Some(png) = stored.pngs.get(&scale) {
                 return Some(png.clone());
             }
-            stored.page.clone()
+            let page = stored.page.clone();
+            let pending = inner.pending.entry(key.clone()).or_default().clone();
+            (page, pending)
         };
-        let options = typst_render::RenderOptions {
-            pixel_per_pt: typst::utils::Scalar::new(f64::from(scale)),
-            ..Default::default()
-        };
-        let png = Arc::new(typst_render::render(&page, &options).encode_png().ok()?);
+        let png = pending
+            .get_or_init(|| {
+                let _slot = self.slot();
+                RENDERS.fetch_add(1, Ordering::SeqCst);
+                crate::pipeline::page_png(&page, f64::from(scale))
+                    .ok()
+                    .map(Arc::new)
+            })
+            .clone();
         let mut inner = self.lock();
+        if inner
+            .pending
+            .get(&key)
+            .is_some_and(|p| Arc::ptr_eq(p, &pending))
+        {
+            inner.pending.remove(&key);
+        }
+        let png = png?;
         let len = png.len();
         if let Some(stored) = inner.pages.get_mut(id) {
             if stored.pngs.insert(scale, png.clone()).is_none() {
@@ -116,6 +158,26 @@ impl PageStore {
         }
         inner.trim();
         Some(png)
+    }
+
+    /// Waits for one of the [`RENDER_SLOTS`]; it is given back when the result drops.
+    fn slot(&self) -> Slot<'_> {
+        let mut busy = self.busy.lock().unwrap_or_else(|e| e.into_inner());
+        while *busy >= RENDER_SLOTS {
+            busy = self.freed.wait(busy).unwrap_or_else(|e| e.into_inner());
+        }
+        *busy += 1;
+        Slot(self)
+    }
+}
+
+/// One render running.
+struct Slot<'a>(&'a PageStore);
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        *self.0.busy.lock().unwrap_or_else(|e| e.into_inner()) -= 1;
+        self.0.freed.notify_one();
     }
 }
 
