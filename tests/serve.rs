@@ -3,8 +3,10 @@
 //! client (nothing but the standard library). Covers the list, the pages of the annex
 //! and of one objective, an update arriving as an event after a save, a diagnostic
 //! shown for a broken file and gone after the fix, downloads byte-identical to
-//! `piao build` / `preview` / `export`, and requests that try to leave the server's
-//! routes.
+//! `piao build` / `preview` / `export`, requests that try to leave the server's
+//! routes, the printed address on 127.0.0.2 and ::1, and the security headers and the
+//! token's write guard on every refusal. (The server under hostile requests, in
+//! process with short time limits, is in `tests/faults.rs`.)
 
 mod common;
 

@@ -57,12 +57,57 @@ struct Stored {
 }
 
 /// Every page currently shown by some view, with the images made of it.
-#[derive(Default)]
 pub struct PageStore {
     inner: Mutex<Inner>,
     /// Renders running now.
+    rendering: Permits,
+}
+
+impl Default for PageStore {
+    fn default() -> Self {
+        PageStore {
+            inner: Mutex::default(),
+            rendering: Permits::new(RENDER_SLOTS),
+        }
+    }
+}
+
+/// At most a number of holders at once (a counting semaphore): bounds the work that
+/// holds much memory (page renders here, layouts in the workspace).
+pub struct Permits {
     busy: Mutex<usize>,
     freed: Condvar,
+    max: usize,
+}
+
+/// One of the [`Permits`], given back when dropped.
+pub struct Permit<'a>(&'a Permits);
+
+impl Permits {
+    pub const fn new(max: usize) -> Permits {
+        Permits {
+            busy: Mutex::new(0),
+            freed: Condvar::new(),
+            max,
+        }
+    }
+
+    /// Waits until fewer than the maximum are held, and holds one.
+    pub fn take(&self) -> Permit<'_> {
+        let mut busy = self.busy.lock().unwrap_or_else(|e| e.into_inner());
+        while *busy >= self.max {
+            busy = self.freed.wait(busy).unwrap_or_else(|e| e.into_inner());
+        }
+        *busy += 1;
+        Permit(self)
+    }
+}
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        *self.0.busy.lock().unwrap_or_else(|e| e.into_inner()) -= 1;
+        self.0.freed.notify_one();
+    }
 }
 
 #[derive(Default)]
@@ -134,7 +179,7 @@ impl PageStore {
         };
         let png = pending
             .get_or_init(|| {
-                let _slot = self.slot();
+                let _slot = self.rendering.take();
                 RENDERS.fetch_add(1, Ordering::SeqCst);
                 crate::pipeline::page_png(&page, f64::from(scale))
                     .ok()
@@ -158,26 +203,6 @@ impl PageStore {
         }
         inner.trim();
         Some(png)
-    }
-
-    /// Waits for one of the [`RENDER_SLOTS`]; it is given back when the result drops.
-    fn slot(&self) -> Slot<'_> {
-        let mut busy = self.busy.lock().unwrap_or_else(|e| e.into_inner());
-        while *busy >= RENDER_SLOTS {
-            busy = self.freed.wait(busy).unwrap_or_else(|e| e.into_inner());
-        }
-        *busy += 1;
-        Slot(self)
-    }
-}
-
-/// One render running.
-struct Slot<'a>(&'a PageStore);
-
-impl Drop for Slot<'_> {
-    fn drop(&mut self) {
-        *self.0.busy.lock().unwrap_or_else(|e| e.into_inner()) -= 1;
-        self.0.freed.notify_one();
     }
 }
 

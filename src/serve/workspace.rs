@@ -11,7 +11,8 @@
 //! lock, kept across generations: its sources are `replace()`d, so Typst lays out
 //! again only what the change touched, as `piao watch` does. Each download has its own
 //! engine too. So a long layout or a PDF being built holds up only the requests for
-//! that same view or file, never the other tabs.
+//! that same view or file, never the other tabs. At most [`LAYOUT_SLOTS`] layouts and
+//! PDF builds run at once, whatever the number of requests.
 //!
 //! A view that cannot be laid out (the content has errors, a template or Typst fails)
 //! keeps the pages of its last good layout, shown beside the problems. Layouts go
@@ -31,7 +32,7 @@ use typst::introspection::Introspector;
 use typst::model::HeadingElem;
 use typst_layout::PagedDocument;
 
-use super::pages::{PageInfo, PageStore};
+use super::pages::{PageInfo, PageStore, Permits};
 use crate::check::Checked;
 use crate::diag::{self, Problem, Report, Sources};
 use crate::load::Loaded;
@@ -52,6 +53,11 @@ const EVICT_AFTER: usize = 10;
 /// looked at. Downloads (each with its engine and its bytes) likewise.
 const MAX_VIEWS: usize = 8;
 const MAX_DOWNLOADS: usize = 4;
+
+/// Layouts and PDF builds running at once, at most: each holds a laid-out document in
+/// memory, and two cores do not go faster with more. A download and a tab's layout
+/// still run side by side.
+const LAYOUT_SLOTS: usize = 3;
 
 /// The view of the whole annex, in URLs and in [`Workspace::state`].
 pub const WHOLE: &str = "tutto";
@@ -152,6 +158,9 @@ struct Snapshot {
     millis: u64,
 }
 
+/// A snapshot being built, shared by every request that waits for it.
+type Building = Arc<OnceLock<Arc<Snapshot>>>;
+
 /// One view: its engine and its layouts.
 struct View {
     engine: Engine,
@@ -247,12 +256,14 @@ pub struct Workspace {
     /// The newest snapshot built.
     latest: Mutex<Option<Arc<Snapshot>>>,
     /// The snapshot being built, shared by the requests that wait for it.
-    building: Mutex<Option<(u64, Arc<OnceLock<Arc<Snapshot>>>)>>,
+    building: Mutex<Option<(u64, Building)>>,
     views: Mutex<Slots<String, View>>,
     /// The pages each view shows (the page store keeps only these). Also the lock
     /// under which pages enter and leave the store.
     shown: Mutex<HashMap<String, Vec<String>>>,
     downloads: Mutex<Slots<(String, bool), Publication>>,
+    /// Bounds the layouts and PDF builds running at once.
+    working: Permits,
 }
 
 impl Workspace {
@@ -264,6 +275,7 @@ impl Workspace {
             views: Mutex::new(Slots::new()),
             shown: Mutex::new(HashMap::new()),
             downloads: Mutex::new(Slots::new()),
+            working: Permits::new(LAYOUT_SLOTS),
         }
     }
 
@@ -499,6 +511,7 @@ impl Workspace {
         // Layout problems name template files: they join a copy of the snapshot's.
         let mut sources = checking.sources.clone();
         let mut report = Report::default();
+        let working = self.working.take();
         let start = Instant::now();
         let engine = &view.engine;
         let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
@@ -518,6 +531,7 @@ impl Workspace {
             })
         }));
         let millis = start.elapsed().as_millis() as u64;
+        drop(working);
         let mut problems = diag::problems(&report, &sources);
         view.tried = snapshot.generation;
         match outcome {
@@ -611,6 +625,7 @@ impl Workspace {
         let output = (self.settings.naming)(checked, selection, profile);
         let mut sources = checking.sources.clone();
         let mut report = Report::default();
+        let _working = self.working.take();
         let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
             publish(
                 checked,
