@@ -22,6 +22,9 @@ use crate::diag::{Diagnostic, FileIdx, Report, Severity, Sources};
 
 /// The largest content file read (bytes).
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+/// The largest template read with `--templates` (bytes; the largest bundled one has
+/// 17 kB).
+pub const MAX_TEMPLATE_BYTES: u64 = 1024 * 1024;
 /// The longest line of a content file (characters).
 pub const MAX_LINE_CHARS: usize = 10_000;
 /// The longest text of a single field (characters): a description or a motivazione
@@ -54,12 +57,183 @@ pub const MAX_OBJECTIVES: usize = 1000;
 /// The most bytes of content files in one annex (synthetic N = 1000 takes 3.7 MB; 1 MB
 /// of long texts in one file builds in 12 s and 0.43 GB in a debug build).
 pub const MAX_CONTENT_BYTES: u64 = 8 * 1024 * 1024;
+/// The most phases (`[[fasi]]`) of one scheda.
+pub const MAX_PHASES_PER_SCHEDA: usize = 40;
+/// The most indicators of one scheda (all groups together; `[[indicatori]]` of a
+/// service).
+pub const MAX_INDICATORS_PER_SCHEDA: usize = 60;
+/// The most rows of the staff table of one scheda (`[[personale]]`).
+pub const MAX_STAFF_PER_SCHEDA: usize = 100;
+/// The most resources of one scheda (`[[risorse]]`).
+pub const MAX_RESOURCES_PER_SCHEDA: usize = 40;
+/// The most activities of one service (`[[attivita]]`).
+pub const MAX_ACTIVITIES_PER_SCHEDA: usize = 60;
+/// The most changes requested for one scheda (`[[variazioni.modifiche]]`, all
+/// variazioni together).
+pub const MAX_CHANGES_PER_SCHEDA: usize = 60;
+/// The most rows of all the tables of the annex together: phases, indicators, staff,
+/// resources, activities, requested changes and courses of every file. What a build
+/// costs grows with them, so their sum is bounded, not only each scheda's.
+pub const MAX_ROWS: usize = 20_000;
 /// The most entries looked at in one folder of the content.
 pub const MAX_ENTRIES: usize = 10_000;
 /// The most diagnostics printed for one file.
 pub const MAX_DIAGNOSTICS_PER_FILE: usize = 50;
 /// The most diagnostics printed in one run.
 pub const MAX_DIAGNOSTICS: usize = 200;
+
+/// One kind of row of a scheda, for [`check_rows`]: its key, its limit per scheda, what
+/// it is called, and where each row is written (a path for `load::path_key`).
+struct RowKind {
+    what: &'static str,
+    limit: usize,
+    rows: Vec<String>,
+}
+
+/// Counts the rows of every scheda and of the annex against the limits on rows (per
+/// scheda: phases, indicators, staff, resources, activities, changes; in all:
+/// [`MAX_ROWS`]), each error at the first row over its limit. Returns `false` when
+/// one is exceeded.
+pub fn check_rows(
+    managed: &[crate::load::Loaded<crate::model::Managed>],
+    services: &[crate::load::Loaded<crate::model::Service>],
+    training: Option<&crate::load::Loaded<crate::model::Training>>,
+    sources: &Sources,
+    report: &mut Report,
+) -> bool {
+    let before = report.errors();
+    let changes = |groups: &[crate::model::change::RawGroup]| -> Vec<String> {
+        groups
+            .iter()
+            .enumerate()
+            .flat_map(|(g, v)| {
+                (0..v.modifiche.len()).map(move |i| format!("variazioni.{g}.modifiche.{i}"))
+            })
+            .collect()
+    };
+    let mut files: Vec<(FileIdx, Vec<RowKind>)> = Vec::new();
+    for m in managed {
+        let o = &m.data;
+        let mut indicators = Vec::new();
+        for (group, list) in [
+            ("quantita", &o.indicatori.quantita),
+            ("tempo", &o.indicatori.tempo),
+            ("costo", &o.indicatori.costo),
+            ("qualita", &o.indicatori.qualita),
+        ] {
+            indicators.extend((0..list.len()).map(|i| format!("indicatori.{group}.{i}")));
+        }
+        let list = |key: &str, n: usize| (0..n).map(|i| format!("{key}.{i}")).collect();
+        files.push((
+            m.file,
+            vec![
+                RowKind {
+                    what: "troppe fasi",
+                    limit: MAX_PHASES_PER_SCHEDA,
+                    rows: list("fasi", o.fasi.len()),
+                },
+                RowKind {
+                    what: "troppi indicatori",
+                    limit: MAX_INDICATORS_PER_SCHEDA,
+                    rows: indicators,
+                },
+                RowKind {
+                    what: "troppe righe del personale",
+                    limit: MAX_STAFF_PER_SCHEDA,
+                    rows: list("personale", o.personale.len()),
+                },
+                RowKind {
+                    what: "troppe risorse",
+                    limit: MAX_RESOURCES_PER_SCHEDA,
+                    rows: list("risorse", o.risorse.len()),
+                },
+                RowKind {
+                    what: "troppe modifiche richieste",
+                    limit: MAX_CHANGES_PER_SCHEDA,
+                    rows: changes(&o.variazioni),
+                },
+            ],
+        ));
+    }
+    for s in services {
+        let o = &s.data;
+        let list = |key: &str, n: usize| (0..n).map(|i| format!("{key}.{i}")).collect();
+        files.push((
+            s.file,
+            vec![
+                RowKind {
+                    what: "troppe attività",
+                    limit: MAX_ACTIVITIES_PER_SCHEDA,
+                    rows: list("attivita", o.attivita.len()),
+                },
+                RowKind {
+                    what: "troppi indicatori",
+                    limit: MAX_INDICATORS_PER_SCHEDA,
+                    rows: list("indicatori", o.indicatori.len()),
+                },
+                RowKind {
+                    what: "troppe modifiche richieste",
+                    limit: MAX_CHANGES_PER_SCHEDA,
+                    rows: changes(&o.variazioni),
+                },
+            ],
+        ));
+    }
+    if let Some(t) = training {
+        let rows = t
+            .data
+            .tabelle
+            .iter()
+            .enumerate()
+            .flat_map(|(k, table)| {
+                (0..table.corsi.len()).map(move |i| format!("tabelle.{k}.corsi.{i}"))
+            })
+            .collect();
+        files.push((
+            t.file,
+            vec![RowKind {
+                what: "troppi corsi",
+                limit: usize::MAX,
+                rows,
+            }],
+        ));
+    }
+    let span = |file: FileIdx, path: &str| sources.spans(file).get(path).unwrap_or(0..0);
+    let mut total = 0;
+    let mut total_reported = false;
+    for (file, kinds) in &files {
+        for kind in kinds {
+            let n = kind.rows.len();
+            if n > kind.limit {
+                report.push(
+                    Diagnostic::error(format!(
+                        "{}: {n} in questa scheda, il limite è {} per scheda",
+                        kind.what, kind.limit
+                    ))
+                    .at(*file, span(*file, &kind.rows[kind.limit]))
+                    .label(format!("qui si supera il limite di {}", kind.limit))
+                    .hint(ROWS_HINT),
+                );
+            }
+            if !total_reported && total + n > MAX_ROWS {
+                total_reported = true;
+                report.push(
+                    Diagnostic::error(format!(
+                        "l'allegato ha troppe righe: {} in tutto tra fasi, indicatori, personale, risorse, attività, modifiche richieste e corsi di tutte le schede, il limite è {MAX_ROWS}",
+                        files.iter().flat_map(|(_, k)| k).map(|k| k.rows.len()).sum::<usize>()
+                    ))
+                    .at(*file, span(*file, &kind.rows[MAX_ROWS - total]))
+                    .label("qui si supera il limite")
+                    .hint(ROWS_HINT),
+                );
+            }
+            total += n;
+        }
+    }
+    report.errors() == before
+}
+
+const ROWS_HINT: &str = "un allegato così grande non si riesce a impaginare su un PC d'ufficio (serve più memoria di quanta ne abbia): forse ci sono righe ripetute per errore; altrimenti dividi la variazione in più allegati";
 
 /// `1 MB`, `512 kB`: a size for people.
 pub fn bytes(n: u64) -> String {
@@ -325,7 +499,24 @@ fn check_text(s: &str, key: &str, span: Range<usize>, file: FileIdx, report: &mu
             .label("in questo testo")
             .hint("nel PDF una parola così lunga uscirebbe dalla cella della tabella: aggiungi degli spazi (per esempio dopo le barre / di un indirizzo) o abbrevia"),
         );
-    } else if let Some(width) = column_width(key).filter(|w| chars > *w) {
+    } else if let Some(word) =
+        unbreakable(s).find(|w| crate::measure::overflows(key, w) == Some(true))
+    {
+        // Measured columns: the same measure the layout uses (`crate::measure`).
+        let chars = word.chars().count();
+        let shown: String = word.chars().take(60).collect();
+        let width = crate::measure::fitting_chars(key, word);
+        report.push(
+            Diagnostic::warning(format!(
+                "«{shown}» ({chars} caratteri) potrebbe uscire dalla sua cella: nella colonna di `{key}` entrano circa {width} caratteri per riga"
+            ))
+            .at(file, span)
+            .label("in questo testo")
+            .hint("se nel PDF esce dalla cella, abbrevia o aggiungi uno spazio"),
+        );
+    } else if let Some(width) =
+        column_width(key).filter(|w| crate::measure::column(key).is_none() && chars > *w)
+    {
         report.push(
             Diagnostic::warning(format!(
                 "«{shown}» ({chars} caratteri) potrebbe uscire dalla sua cella: nella colonna di `{key}` entrano circa {width} caratteri per riga"
@@ -500,16 +691,19 @@ mod tests {
 
     #[test]
     fn words_too_wide_for_a_narrow_column_are_warnings() {
-        let r = values("atteso = \"abcdefghijkl\"\nnote = \"abcdefghijkl\"\n");
+        let r = values("atteso = \"ABCDEFGHIJKLMNOPQR\"\nnote = \"ABCDEFGHIJKLMNOPQR\"\n");
         assert_eq!((r.errors(), r.warnings()), (0, 1));
         assert!(
             r.diagnostics[0]
                 .message
-                .contains("colonna di `atteso` entrano circa 11"),
+                .contains("colonna di `atteso` entrano circa 1"),
             "{}",
             r.diagnostics[0].message
         );
-        let r = values("storico = [\"1\", \"effettuato/Non\", \"abcdefghijkl\"]\n");
+        // An amount in millions fits: the layout may break it after a thousands point.
+        let r = values("atteso = \"1.234.567,89 €\"\n");
+        assert_eq!((r.errors(), r.warnings()), (0, 0), "{:?}", r.diagnostics);
+        let r = values("storico = [\"1\", \"effettuato/Non\", \"ABCDEFGHIJKLMN\"]\n");
         assert_eq!((r.errors(), r.warnings()), (0, 1), "{:?}", r.diagnostics);
     }
 

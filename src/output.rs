@@ -5,11 +5,32 @@
 //! itself), a file that was read as content, and anything that exists and is not a
 //! regular file (a folder, a device, a pipe, a socket). `-` means the standard output
 //! where the command allows it.
+//!
+//! A missing output folder is created when the first file is written in it (never
+//! before: a failed run leaves no trace), and the commands say so in one line on
+//! standard error (`piao: creata la cartella output`), unless `--quiet`.
 
 use std::fs;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::publish;
+
+/// Whether a folder made for an output is said on standard error.
+static SAY_NEW_FOLDERS: AtomicBool = AtomicBool::new(false);
+
+/// Has every folder made for an output said on standard error (the commands turn it
+/// on unless `--quiet`; off by default, for the library and the server).
+pub fn say_new_folders(on: bool) {
+    SAY_NEW_FOLDERS.store(on, Ordering::Relaxed);
+}
+
+/// Called when `dir` was created to receive an output.
+pub(crate) fn folder_created(dir: &Path) {
+    if SAY_NEW_FOLDERS.load(Ordering::Relaxed) {
+        crate::errln!("piao: creata la cartella {}", dir.display());
+    }
+}
 
 /// Where a command writes.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -157,12 +157,16 @@ fn publish_set(key: &Path, files: &[(&Path, &[u8])]) -> Result<(), PublishError>
         ensure_replaceable(target)?;
     }
     let dir = folder_of(key);
+    let missing = !dir.exists();
     fs::create_dir_all(&dir).map_err(|e| {
         PublishError(format!(
             "non riesco a creare la cartella `{}`: {e}",
             dir.display()
         ))
     })?;
+    if missing {
+        crate::output::folder_created(&dir);
+    }
     let name = file_name(key)?;
     let _lock = Lock::acquire(&dir, &name)?;
     settle(&dir, &name)?;
@@ -170,7 +174,7 @@ fn publish_set(key: &Path, files: &[(&Path, &[u8])]) -> Result<(), PublishError>
     // 4. Every new file, complete and synced, before anything is replaced.
     let mut temps = Vec::new();
     for (target, bytes) in files {
-        let tmp = write_temp(&dir, &name, bytes).map_err(|e| {
+        let tmp = write_temp(&dir, &name, Some(target), bytes).map_err(|e| {
             PublishError(format!(
                 "non riesco a scrivere `{}`: {e}; nessun file è stato sostituito",
                 target.display()
@@ -238,7 +242,7 @@ struct Journal {
 
 fn write_journal(dir: &Path, name: &str, path: &Path, journal: &Journal) -> io::Result<()> {
     let text = serde_json::to_vec(journal).map_err(io::Error::other)?;
-    let tmp = write_temp(dir, name, &text)?;
+    let tmp = write_temp(dir, name, None, &text)?;
     tmp.persist(path).map_err(|e| e.error)?;
     sync_dir(dir);
     Ok(())
@@ -281,11 +285,38 @@ fn is_plain_name(name: &str) -> bool {
     !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\'])
 }
 
-fn write_temp(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<tempfile::NamedTempFile> {
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}.piao-"))
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
+/// A temporary file in `dir` holding `bytes`, synced. Its mode is the one the file it
+/// will replace has (`replaces`), or, for a new file, 0666 minus the umask, as any
+/// program's new file: the mode survives the rename, so a published PDF is readable by
+/// whoever the user's settings let read it, and rebuilding over a 0644 file keeps 0644.
+fn write_temp(
+    dir: &Path,
+    name: &str,
+    replaces: Option<&Path>,
+    bytes: &[u8],
+) -> io::Result<tempfile::NamedTempFile> {
+    let prefix = format!(".{name}.piao-");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // Given to open(2), which takes the umask off.
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir)?;
+    #[cfg(unix)]
+    if let Some(old) = replaces.and_then(|p| fs::metadata(p).ok()) {
+        use std::os::unix::fs::PermissionsExt;
+        if old.is_file() {
+            // The permission bits only: never set-user-ID and the like.
+            let mode = old.permissions().mode() & 0o777;
+            tmp.as_file()
+                .set_permissions(fs::Permissions::from_mode(mode))?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = replaces;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     Ok(tmp)

@@ -52,11 +52,22 @@ impl Templates {
         }
     }
 
-    /// Reads the templates of a folder (every bundled name must be there).
+    /// Reads the templates of a folder (every bundled name must be there), as the
+    /// content files are read: regular files inside the folder, of at most
+    /// [`crate::limits::MAX_TEMPLATE_BYTES`], in UTF-8.
     pub fn from_dir(dir: &Path) -> std::io::Result<Templates> {
         let mut files = BTreeMap::new();
         for (name, _) in BUNDLED {
-            files.insert(name.to_string(), std::fs::read_to_string(dir.join(name))?);
+            let bytes = crate::load::files::read_within(
+                dir,
+                &dir.join(name),
+                crate::limits::MAX_TEMPLATE_BYTES,
+            )
+            .map_err(|why| std::io::Error::other(format!("il modello `{name}` {why}")))?;
+            let text = String::from_utf8(bytes).map_err(|_| {
+                std::io::Error::other(format!("il modello `{name}` non è testo UTF-8 valido"))
+            })?;
+            files.insert(name.to_string(), text);
         }
         Ok(Templates {
             files,

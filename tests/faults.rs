@@ -1357,3 +1357,319 @@ mod serve_faults {
         );
     }
 }
+// --- 9. Files the content names, and the modes of what is written (issue 20) ---------------
+//
+// The emblem and the templates are read as the content files are (regular files only,
+// size known before reading, no link out of their folder); every output gets the mode a
+// new file gets from the user's umask, and a replaced file keeps its own.
+
+/// A temporary copy of the Valbruna fixture (its `allegato.toml` names `stemma.svg`).
+fn valbruna() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    copy_dir(&root().join("tests/fixtures/comune-di-valbruna"), &content);
+    (dir, content)
+}
+
+/// Runs `piao` through `sh -c 'PREFIX; exec piao ARGS'` (a `ulimit` or a `umask`), with a
+/// time limit: a run that hangs fails the test instead of hanging it.
+fn run_in_shell(prefix: &str, args: &[&str], limit: Duration) -> Output {
+    let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+    let script = format!(
+        "{prefix}; exec '{}' {}",
+        env!("CARGO_BIN_EXE_piao"),
+        quoted.join(" ")
+    );
+    let mut child = Command::new("sh")
+        .args(["-c", &script])
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + limit;
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("{script} still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// 1 GB of address space: a run that tried to hold a 1 GB file would fail to allocate.
+#[cfg(target_os = "linux")]
+const ONE_GB: &str = "ulimit -v 1048576";
+
+/// `piao check` under a 1 GB address-space limit must refuse the emblem at the line of
+/// `allegato.toml` that names it, with `expected` in the message, within seconds.
+#[cfg(target_os = "linux")]
+fn assert_emblem_refused(content: &Path, expected: &str) {
+    let t = Instant::now();
+    let out = run_in_shell(
+        ONE_GB,
+        &["check", "--content", s(content)],
+        Duration::from_secs(60),
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("il file dello stemma `"), "{err}");
+    assert!(err.contains(expected), "{expected:?} not in: {err}");
+    // Shown at the line that names the file.
+    assert!(err.contains("allegato.toml:9:"), "{err}");
+    assert!(err.contains("stemma = { file ="), "{err}");
+    assert!(t.elapsed() < Duration::from_secs(30), "{:?}", t.elapsed());
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn the_emblem_is_read_like_the_content_files() {
+    let (dir, content) = valbruna();
+    let emblem = content.join("stemma.svg");
+    // The fixture's emblem is fine as it is.
+    let out = run_in_shell(
+        ONE_GB,
+        &["check", "--content", s(&content)],
+        Duration::from_secs(60),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    // A pipe: `check` must neither open it for reading nor wait on it.
+    std::fs::remove_file(&emblem).unwrap();
+    assert!(Command::new("mkfifo")
+        .arg(&emblem)
+        .status()
+        .unwrap()
+        .success());
+    assert_emblem_refused(&content, "non è un file normale");
+
+    // /dev/zero behind a link: never read (it would fill any memory).
+    std::fs::remove_file(&emblem).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &emblem).unwrap();
+    assert_emblem_refused(&content, "porta fuori dalla cartella");
+
+    // A sparse 1 GB file: refused by its size, before a byte is read.
+    std::fs::remove_file(&emblem).unwrap();
+    std::fs::File::create(&emblem)
+        .unwrap()
+        .set_len(1 << 30)
+        .unwrap();
+    assert_emblem_refused(&content, "è troppo grande");
+
+    // A link to a real image outside the content folder: never pulled into the PDF.
+    std::fs::remove_file(&emblem).unwrap();
+    let outside = dir.path().join("privato.svg");
+    std::fs::copy(
+        root().join("tests/fixtures/comune-di-valbruna/stemma.svg"),
+        &outside,
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&outside, &emblem).unwrap();
+    assert_emblem_refused(&content, "porta fuori dalla cartella");
+
+    // Nor through a linked folder on the way.
+    std::fs::remove_file(&emblem).unwrap();
+    std::os::unix::fs::symlink(dir.path(), content.join("immagini")).unwrap();
+    edit(
+        &content,
+        "allegato.toml",
+        "file = \"stemma.svg\"",
+        "file = \"immagini/privato.svg\"",
+    );
+    assert_emblem_refused(&content, "porta fuori dalla cartella");
+
+    // A missing emblem is said in the same words.
+    std::fs::remove_file(content.join("immagini")).unwrap();
+    assert_emblem_refused(&content, "non esiste");
+
+    // A link that stays inside the folder is read.
+    std::fs::create_dir(content.join("immagini")).unwrap();
+    std::fs::copy(&outside, content.join("immagini/vero.svg")).unwrap();
+    std::os::unix::fs::symlink("vero.svg", content.join("immagini/privato.svg")).unwrap();
+    let out = piao(&["check", "--content", s(&content)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn templates_are_read_like_the_content_files() {
+    let (dir, content) = workspace();
+    let templates = dir.path().join("modelli");
+    copy_dir(&root().join("templates"), &templates);
+    let style = templates.join("stile.typ");
+    let cases: [(&str, fn(&Path, &Path)); 3] = [
+        ("non è un file normale", |style, _| {
+            assert!(Command::new("mkfifo")
+                .arg(style)
+                .status()
+                .unwrap()
+                .success());
+        }),
+        ("porta fuori dalla cartella", |style, _| {
+            std::os::unix::fs::symlink("/dev/zero", style).unwrap()
+        }),
+        ("è troppo grande", |style, _| {
+            std::fs::File::create(style)
+                .unwrap()
+                .set_len(1 << 30)
+                .unwrap()
+        }),
+    ];
+    for (expected, make) in cases {
+        std::fs::remove_file(&style).unwrap();
+        make(&style, dir.path());
+        let out = run_in_shell(
+            ONE_GB,
+            &[
+                "build",
+                "--content",
+                s(&content),
+                "--templates",
+                s(&templates),
+                "--output",
+                s(&dir.path().join("out/a.pdf")),
+            ],
+            Duration::from_secs(60),
+        );
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains("il modello `stile.typ`"), "{err}");
+        assert!(err.contains(expected), "{expected:?} not in: {err}");
+        assert!(!dir.path().join("out").exists());
+    }
+}
+
+/// The permission bits of a file.
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[cfg(unix)]
+#[test]
+fn outputs_get_the_mode_of_the_umask_and_replacing_keeps_a_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, content) = workspace();
+    for (umask, expected) in [("022", 0o644), ("077", 0o600)] {
+        let out_dir = dir.path().join(format!("out-{umask}"));
+        let pdf = out_dir.join("allegato.pdf");
+        let pngs = out_dir.join("pagine");
+        let (g06, csv) = (out_dir.join("g06.pdf"), out_dir.join("variazioni.csv"));
+        let (schemas, typst) = (out_dir.join("schemi"), out_dir.join("typst"));
+        let runs: [Vec<&str>; 5] = [
+            vec!["build", "--content", s(&content), "--output", s(&pdf)],
+            vec![
+                "preview",
+                "g06",
+                "--content",
+                s(&content),
+                "--output",
+                s(&g06),
+                "--png",
+                s(&pngs),
+            ],
+            vec![
+                "export",
+                "--content",
+                s(&content),
+                "--format",
+                "csv",
+                "--output",
+                s(&csv),
+            ],
+            vec!["schema", "--output", s(&schemas)],
+            vec!["typst", "--content", s(&content), "--output", s(&typst)],
+        ];
+        for args in &runs {
+            let out = run_in_shell(&format!("umask {umask}"), args, Duration::from_secs(300));
+            assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        }
+        let mut files = vec![
+            pdf.clone(),
+            out_dir.join("allegato.pdf.sha256"),
+            out_dir.join("allegato.metadata.json"),
+            out_dir.join("g06.pdf"),
+            pngs.join("pagina-1.png"),
+            out_dir.join("variazioni.csv"),
+            out_dir.join("typst/main.typ"),
+        ];
+        files.extend(
+            std::fs::read_dir(out_dir.join("schemi"))
+                .unwrap()
+                .map(|e| e.unwrap().path()),
+        );
+        for f in &files {
+            assert_eq!(mode(f), expected, "{} under umask {umask}", f.display());
+        }
+    }
+
+    // Rebuilding over a 0644 trio under umask 077 keeps 0644; a new file there gets 0600.
+    let out_dir = dir.path().join("out-077");
+    let pdf = out_dir.join("allegato.pdf");
+    let sidecars = [
+        out_dir.join("allegato.pdf.sha256"),
+        out_dir.join("allegato.metadata.json"),
+    ];
+    for f in std::iter::once(&pdf).chain(&sidecars) {
+        std::fs::set_permissions(f, std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    let before = std::fs::read(&pdf).unwrap();
+    edit(
+        &content,
+        G06,
+        "Patto educativo",
+        "Patto educativo rinnovato",
+    );
+    let out = run_in_shell(
+        "umask 077",
+        &["build", "--content", s(&content), "--output", s(&pdf)],
+        Duration::from_secs(300),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_ne!(
+        std::fs::read(&pdf).unwrap(),
+        before,
+        "the PDF was not rebuilt"
+    );
+    for f in std::iter::once(&pdf).chain(&sidecars) {
+        assert_eq!(mode(f), 0o644, "{}", f.display());
+    }
+    // No temporary file or journal left behind.
+    assert!(
+        names(&out_dir).iter().all(|n| !n.starts_with('.')),
+        "{:?}",
+        names(&out_dir)
+    );
+}
+
+#[test]
+fn a_new_output_folder_is_said_in_one_line() {
+    let (dir, content) = workspace();
+    let out_dir = dir.path().join("nuova/uscita");
+    let pdf = out_dir.join("a.pdf");
+    let out = piao(&["schema", "--output", s(&out_dir)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    let said = format!("piao: creata la cartella {}", out_dir.display());
+    assert_eq!(err.matches(&said).count(), 1, "{err}");
+    // Not again once it exists, and not with --quiet.
+    let out = piao(&["schema", "--output", s(&out_dir)]);
+    assert!(
+        !stderr(&out).contains("creata la cartella"),
+        "{}",
+        stderr(&out)
+    );
+    let quiet_dir = dir.path().join("zitta");
+    let out = piao(&["-q", "schema", "--output", s(&quiet_dir)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(quiet_dir.is_dir());
+    assert!(!stderr(&out).contains("creata"), "{}", stderr(&out));
+    // A failed run creates no folder and says none.
+    edit(&content, G06, "numero = 6", "numero = \"sei\"");
+    let out = piao(&["build", "--content", s(&content), "--output", s(&pdf)]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("creata"), "{}", stderr(&out));
+}

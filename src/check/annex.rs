@@ -195,29 +195,17 @@ pub(super) fn check_emblem(
             report,
         );
     }
-    let bytes = match std::fs::read(dir.join(name)) {
+    // Read as the content files are: a regular file inside the content folder (no link
+    // out of it, no pipe or device), its size known before a byte is read.
+    let bytes = match crate::load::files::read_within(dir, &dir.join(name), MAX_EMBLEM_BYTES) {
         Ok(b) => b,
-        Err(err) => {
+        Err(why) => {
             return fail(
-                format!(
-                    "non riesco a leggere il file dello stemma `{}`: {err}",
-                    e.file
-                ),
+                format!("il file dello stemma `{}` {why}", e.file.trim()),
                 report,
             )
         }
     };
-    if bytes.len() > MAX_EMBLEM_BYTES {
-        return fail(
-            format!(
-                "il file dello stemma `{}` è troppo grande ({} KiB, al massimo {} KiB)",
-                e.file,
-                bytes.len() / 1024,
-                MAX_EMBLEM_BYTES / 1024
-            ),
-            report,
-        );
-    }
     let format = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
         "png"
     } else if bytes.starts_with(&[0xff, 0xd8, 0xff]) {

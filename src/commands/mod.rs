@@ -6,7 +6,7 @@ mod build;
 mod check;
 mod export;
 mod list;
-mod new;
+pub(crate) mod new;
 mod schema;
 mod serve;
 mod typst;
@@ -42,6 +42,7 @@ fn run_command(cli: Cli) -> i32 {
     let quiet = cli.quiet;
     let notes = !quiet && matches!(cli.command, Command::Check { .. });
     NOTES.store(notes, std::sync::atomic::Ordering::Relaxed);
+    crate::output::say_new_folders(!quiet);
     match cli.command {
         Command::Check { content } => check::run(&content, quiet),
         Command::Build {

@@ -63,7 +63,15 @@ impl Root {
 
 /// The error for a path that cannot be read as a content file or folder, if it cannot.
 pub(crate) fn refusal(path: &Path, kind: &Kind) -> Option<Diagnostic> {
-    let d = match kind {
+    match kind {
+        Kind::BrokenLink | Kind::Outside(_) | Kind::Special => Some(refused_kind(kind).file(path)),
+        _ => None,
+    }
+}
+
+/// The error for an entry of kind `kind` (a broken link, a link outside, a special file).
+fn refused_kind(kind: &Kind) -> Diagnostic {
+    match kind {
         Kind::BrokenLink => Diagnostic::error(
             "questo collegamento non porta a nessun file (collegamento interrotto)",
         )
@@ -77,50 +85,156 @@ pub(crate) fn refusal(path: &Path, kind: &Kind) -> Option<Diagnostic> {
             "non è un file normale (è un dispositivo, una pipe o un socket): non lo leggo",
         )
         .hint("nella cartella dei contenuti vanno solo file di testo .toml"),
-        _ => return None,
-    };
-    Some(d.file(path))
+        _ => Diagnostic::error("non riesco a leggere il file"),
+    }
 }
 
-/// Reads a regular file of at most [`limits::MAX_FILE_BYTES`]; the error is a
-/// diagnostic about the file.
-pub(crate) fn read(path: &Path) -> Result<Vec<u8>, Box<Diagnostic>> {
-    let cannot = |e: std::io::Error| {
-        Box::new(Diagnostic::error(format!("non riesco a leggere il file: {e}")).file(path))
+/// Why a file could not be read, in words for the clerk (without the file's name: the
+/// caller says which file, at the line that names it).
+#[derive(Debug)]
+pub enum Refused {
+    /// Nothing there.
+    Missing,
+    /// A link whose target does not exist.
+    BrokenLink,
+    /// The file (or a link on its way) leads outside the folder, to this place.
+    Outside(PathBuf),
+    /// A folder.
+    Folder,
+    /// A device, a pipe or a socket.
+    Special,
+    /// Over the size limit: the file's size and the limit (bytes).
+    TooBig { len: u64, max: u64 },
+    /// The system refused to open or read it.
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refused::Missing => f.write_str("non esiste"),
+            Refused::BrokenLink => {
+                f.write_str("è un collegamento che non porta a nessun file (collegamento interrotto)")
+            }
+            Refused::Outside(real) => write!(
+                f,
+                "è un collegamento che porta fuori dalla cartella da cui leggo (a `{}`): non lo leggo",
+                real.display()
+            ),
+            Refused::Folder => f.write_str("è una cartella, non un file"),
+            Refused::Special => f.write_str(
+                "non è un file normale (è un dispositivo, una pipe o un socket): non lo leggo",
+            ),
+            Refused::TooBig { len, max } => write!(
+                f,
+                "è troppo grande ({} kB, il limite è {}): non lo leggo",
+                len.div_ceil(1024),
+                limits::bytes(*max)
+            ),
+            Refused::Io(e) => write!(f, "non si può leggere ({})", io_words(e)),
+        }
+    }
+}
+
+/// An I/O error in words (the system's own text only as a last resort).
+fn io_words(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "permesso negato".into(),
+        std::io::ErrorKind::NotFound => "non esiste".into(),
+        std::io::ErrorKind::InvalidData => "contenuto non valido".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Reads `path`, which must be a regular file inside `within` (a folder: links are
+/// followed, and neither the file nor any link on its way may lead out of it), of at
+/// most `max` bytes. The size is known before anything is read, a pipe or a device is
+/// never opened for reading (on Unix it is opened without waiting, and refused by what
+/// was opened), and no more than `max` bytes are ever read, even from a file that grows.
+/// Every file `piao` reads on behalf of the content goes through here: the content
+/// files, the files they name (the emblem) and the templates.
+pub fn read_within(within: &Path, path: &Path, max: u64) -> Result<Vec<u8>, Refused> {
+    let real = match path.canonicalize() {
+        Ok(r) => r,
+        Err(e) => {
+            return Err(match fs::symlink_metadata(path) {
+                Ok(_) => Refused::BrokenLink,
+                Err(_) if e.kind() == std::io::ErrorKind::NotFound => Refused::Missing,
+                Err(_) => Refused::Io(e),
+            })
+        }
     };
-    let too_big =
-        || {
-            Box::new(Diagnostic::error(format!(
-            "il file supera il limite di {} per un file dei contenuti: non lo leggo",
-            limits::bytes(limits::MAX_FILE_BYTES)
-        ))
-        .file(path)
-        .hint("un obiettivo occupa di solito pochi kB: forse non è il file giusto, o va diviso"))
-        };
-    let meta = fs::metadata(path).map_err(cannot)?;
-    if !meta.is_file() {
-        return Err(refusal(path, &Kind::Special).map_or_else(|| cannot(other()), Box::new));
+    let within = within.canonicalize().map_err(Refused::Io)?;
+    if !real.starts_with(&within) {
+        return Err(Refused::Outside(real));
     }
-    if meta.len() > limits::MAX_FILE_BYTES {
-        return Err(too_big());
-    }
-    let file = fs::File::open(path).map_err(cannot)?;
-    // The file may have changed since it was looked at: check what was opened.
-    if !file.metadata().map_err(cannot)?.is_file() {
-        return Err(refusal(path, &Kind::Special).map_or_else(|| cannot(other()), Box::new));
-    }
-    let mut bytes = Vec::new();
-    file.take(limits::MAX_FILE_BYTES + 1)
+    let meta = fs::metadata(&real).map_err(Refused::Io)?;
+    check_meta(&meta, max)?;
+    let file = open_without_waiting(&real).map_err(Refused::Io)?;
+    // The file may have been replaced since it was looked at: check what was opened.
+    check_meta(&file.metadata().map_err(Refused::Io)?, max)?;
+    let mut bytes = Vec::with_capacity(meta.len().min(max) as usize);
+    file.take(max + 1)
         .read_to_end(&mut bytes)
-        .map_err(cannot)?;
-    if bytes.len() as u64 > limits::MAX_FILE_BYTES {
-        return Err(too_big());
+        .map_err(Refused::Io)?;
+    if bytes.len() as u64 > max {
+        return Err(Refused::TooBig {
+            len: bytes.len() as u64,
+            max,
+        });
     }
     Ok(bytes)
 }
 
-fn other() -> std::io::Error {
-    std::io::Error::other("non è un file normale")
+/// A regular file of at most `max` bytes, or why not.
+fn check_meta(meta: &fs::Metadata, max: u64) -> Result<(), Refused> {
+    if meta.is_dir() {
+        return Err(Refused::Folder);
+    }
+    if !meta.is_file() {
+        return Err(Refused::Special);
+    }
+    if meta.len() > max {
+        return Err(Refused::TooBig {
+            len: meta.len(),
+            max,
+        });
+    }
+    Ok(())
+}
+
+/// Opens a file for reading; on Unix without waiting (`O_NONBLOCK`), so that a pipe put
+/// in the file's place between the look and the open cannot hang the run.
+fn open_without_waiting(path: &Path) -> std::io::Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
+}
+
+/// Reads a content file: a regular file in the content folder `root`, of at most
+/// [`limits::MAX_FILE_BYTES`]; the error is a diagnostic about the file.
+pub(crate) fn read(root: &Root, path: &Path) -> Result<Vec<u8>, Box<Diagnostic>> {
+    read_within(&root.real, path, limits::MAX_FILE_BYTES).map_err(|why| {
+        let d = match &why {
+            Refused::TooBig { .. } => Diagnostic::error(format!(
+                "il file supera il limite di {} per un file dei contenuti: non lo leggo",
+                limits::bytes(limits::MAX_FILE_BYTES)
+            ))
+            .hint(
+                "un obiettivo occupa di solito pochi kB: forse non è il file giusto, o va diviso",
+            ),
+            Refused::Outside(real) => refused_kind(&Kind::Outside(real.clone())),
+            Refused::Special => refused_kind(&Kind::Special),
+            Refused::BrokenLink => refused_kind(&Kind::BrokenLink),
+            other => Diagnostic::error(format!("il file {other}")),
+        };
+        Box::new(d.file(path))
+    })
 }
 
 /// The entries of a folder, sorted by name; hidden files and editor backups (`~`)
@@ -233,6 +347,18 @@ mod tests {
             .message
             .contains("UTF-8"));
         assert_eq!(decode(b"a = 1").unwrap(), "a = 1");
+    }
+
+    #[test]
+    fn the_history_of_saves_and_temporary_files_are_never_read() {
+        // `crate::edit` keeps versions in `.piao-storia/` and writes through hidden
+        // temporary files: hidden entries are left out.
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join(crate::edit::HISTORY_DIR)).unwrap();
+        fs::write(dir.path().join(".g01.toml.piao-x.tmp"), "x = 1").unwrap();
+        fs::write(dir.path().join("g01.toml"), "x = 1").unwrap();
+        let (found, _) = entries(dir.path()).unwrap();
+        assert_eq!(found, [dir.path().join("g01.toml")]);
     }
 
     #[cfg(unix)]

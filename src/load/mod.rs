@@ -6,7 +6,7 @@
 //! finds every problem of a file at once) and [`messages`] (TOML's and serde's errors
 //! in Italian, at the key or value they are about).
 
-mod files;
+pub(crate) mod files;
 mod messages;
 mod parse;
 
@@ -83,12 +83,12 @@ pub fn load(dir: &Path, sources: &mut Sources, report: &mut Report) -> Result<Co
             );
             None
         }
-        kind => parse_entry::<Annex>(&annex_path, &kind, sources, report),
+        kind => parse_entry::<Annex>(&root, &annex_path, &kind, sources, report),
     };
     let training_path = dir.join(TRAINING_FILE);
     let training = match root.kind(&training_path) {
         Kind::Missing => None,
-        kind => parse_entry::<Training>(&training_path, &kind, sources, report),
+        kind => parse_entry::<Training>(&root, &training_path, &kind, sources, report),
     };
     // Every objective file is counted before any is read: too many is refused whole.
     let managed_dir = dir.join(MANAGED_DIR);
@@ -129,10 +129,13 @@ pub fn load(dir: &Path, sources: &mut Sources, report: &mut Report) -> Result<Co
         (Vec::new(), Vec::new())
     } else {
         (
-            parse_all_files::<Managed>(&managed_files, sources, report),
-            parse_all_files::<Service>(&service_files, sources, report),
+            parse_all_files::<Managed>(&root, &managed_files, sources, report),
+            parse_all_files::<Service>(&root, &service_files, sources, report),
         )
     };
+    // What the layout costs grows with the rows of the tables: bounded per scheda and
+    // in all, before anything is laid out.
+    limits::check_rows(&managed, &services, training.as_ref(), sources, report);
     // Files the annex names (its stemma) are read too: the first part of their path.
     let named: Vec<String> = annex
         .iter()
@@ -159,9 +162,10 @@ pub fn load_organisation(
     report: &mut Report,
 ) -> Option<Loaded<Organisation>> {
     let path = dir.join(ORGANISATION_FILE);
-    match files::Root::new(dir).kind(&path) {
+    let root = files::Root::new(dir);
+    match root.kind(&path) {
         Kind::Missing => None,
-        kind => parse_entry::<Organisation>(&path, &kind, sources, report),
+        kind => parse_entry::<Organisation>(&root, &path, &kind, sources, report),
     }
 }
 
@@ -180,6 +184,7 @@ pub fn toml_files(dir: &Path) -> Result<Vec<PathBuf>, IoError> {
 
 /// Parses an entry that should be a content file (`allegato.toml`, `formazione.toml`).
 fn parse_entry<T: DeserializeOwned>(
+    root: &files::Root,
     path: &Path,
     kind: &Kind,
     sources: &mut Sources,
@@ -197,7 +202,7 @@ fn parse_entry<T: DeserializeOwned>(
         );
         return None;
     }
-    parse_file::<T>(path, sources, report)
+    parse_file::<T>(root, path, sources, report)
 }
 
 /// The objective files of a folder (regular `.toml` files, links inside the content
@@ -272,13 +277,14 @@ fn objective_files(
 }
 
 fn parse_all_files<T: DeserializeOwned>(
+    root: &files::Root,
     paths: &[PathBuf],
     sources: &mut Sources,
     report: &mut Report,
 ) -> Vec<Loaded<T>> {
     paths
         .iter()
-        .filter_map(|p| parse_file::<T>(p, sources, report))
+        .filter_map(|p| parse_file::<T>(root, p, sources, report))
         .collect()
 }
 
@@ -376,12 +382,13 @@ fn warn_unknown_entries(
 /// Reads one file (a regular file within the size limit), checks its encoding and
 /// parses it. Returns `None` (with every problem of the file in `report`) when it
 /// cannot be used.
-pub fn parse_file<T: DeserializeOwned>(
+pub(crate) fn parse_file<T: DeserializeOwned>(
+    root: &files::Root,
     path: &Path,
     sources: &mut Sources,
     report: &mut Report,
 ) -> Option<Loaded<T>> {
-    match files::read(path) {
+    match files::read(root, path) {
         Ok(bytes) => parse_bytes(path, &bytes, sources, report),
         Err(d) => {
             report.push(*d);
