@@ -8,7 +8,11 @@ one of its files is edited), then:
   1. `chromium --dump-dom`: the rendered page lists the 16 objectives;
   2. `chromium --screenshot`: the image is not blank (decoded here, pixels counted);
   3. through the DevTools protocol (a minimal WebSocket client below): after a content
-     file is changed, the open page shows the change, without a reload.
+     file is changed, the open page shows the change, without a reload;
+  4. a second server on `--indirizzo 0.0.0.0` (reached on 127.0.0.1), where everything
+     but the page needs the run's token: the page still shows the list, an objective's
+     pages and their images (its script sends the token), and a request without the
+     token gets 403.
 Exits non-zero with a message on the first failure.
 """
 
@@ -22,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 import zlib
 
@@ -260,6 +265,41 @@ def main():
             fail("zooming in did not enlarge the pages (%s -> %s)" % (width, wider))
         print("browser check: the change is on the page after %.2f s, without a reload, "
               "at the same reading position; zoom works" % elapsed)
+
+        # 4. On a network address every request but the page needs this run's token:
+        # the page's script sends it (objective list, an objective's state, its images).
+        network = subprocess.Popen(
+            [piao, "serve", "--porta", "0", "--indirizzo", "0.0.0.0", "--content", content],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        try:
+            printed = network.stdout.readline().strip()
+            if not printed.startswith("http://127.0.0.1:"):
+                fail("piao serve --indirizzo 0.0.0.0 printed %r" % printed)
+            try:
+                urllib.request.urlopen(printed + "api/stato?sel=tutto", timeout=300).read()
+                fail("a request without the token was answered on a network address")
+            except urllib.error.HTTPError as e:
+                if e.code != 403:
+                    fail("a request without the token got %d, not 403" % e.code)
+            devtools.call("Page.navigate", url=printed + "#/obiettivo/g13-variante-pgt")
+            wait_for(devtools, "location.port === %s" % json.dumps(printed.rsplit(":", 1)[1].strip("/")),
+                     "the page on the network address")
+            wait_for(devtools, "document.querySelectorAll('#obiettivi a').length === 16",
+                     "the list of objectives (network address)", 300)
+            wait_for(devtools, "document.querySelectorAll('#pagine figure').length > 0",
+                     "the pages of g13 (network address)", 300)
+            wait_for(devtools, "(() => { const i = document.querySelector('#pagine img');"
+                               " return i.complete && i.naturalWidth > 0; })()",
+                     "the first image of g13, fetched with the token", 60)
+            status = devtools.call("Runtime.evaluate", expression="fetch('/api/stato').then(r => r.status)",
+                                   awaitPromise=True, returnByValue=True)["result"]["value"]
+            if status != 403:
+                fail("a fetch without the token got %s, not 403" % status)
+            print("browser check: on 0.0.0.0 the page sends its token (list, pages, images); "
+                  "a request without it gets 403")
+        finally:
+            network.kill()
+            network.wait()
     finally:
         for p in (browser, server):
             if p is not None:

@@ -86,6 +86,7 @@ impl Diagnostic {
 }
 
 /// The text of every file a diagnostic may point into.
+#[derive(Clone)]
 pub struct Sources {
     files: SimpleFiles<String, String>,
     paths: Vec<PathBuf>,
@@ -290,6 +291,112 @@ fn to_codespan(d: &Diagnostic) -> CsDiagnostic<FileIdx> {
             .map(|h| printable(&format!("aiuto: {h}")))
             .collect(),
     )
+}
+
+/// A problem as a page shows it (`piao serve`): the same message, places, hints and
+/// labels the terminal shows, with each place resolved to its line, as data.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Problem {
+    /// `errore` or `avviso`.
+    pub gravita: &'static str,
+    pub messaggio: String,
+    pub luogo: Option<Place>,
+    pub etichetta: Option<String>,
+    pub aiuti: Vec<String>,
+    /// Other places worth showing, each with its own label.
+    pub altri: Vec<Place>,
+}
+
+/// A place in a file, with the line's text and the part of it to mark.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Place {
+    pub file: String,
+    pub riga: Option<usize>,
+    pub colonna: Option<usize>,
+    /// The whole line, control characters replaced by `?`.
+    pub testo: Option<String>,
+    /// Characters of `testo` to mark: from, to (0-based, end excluded).
+    pub segno: Option<(usize, usize)>,
+    pub etichetta: Option<String>,
+}
+
+impl Problem {
+    /// An error with no place.
+    pub fn plain(message: &str) -> Problem {
+        Problem {
+            gravita: "errore",
+            messaggio: printable(message),
+            luogo: None,
+            etichetta: None,
+            aiuti: Vec::new(),
+            altri: Vec::new(),
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.gravita == "errore"
+    }
+}
+
+/// The diagnostics of a report as a page shows them. Notes (contradictions the content
+/// acknowledges) are left out, as by every command but `piao check`.
+pub fn problems(report: &Report, sources: &Sources) -> Vec<Problem> {
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity != Severity::Note)
+        .map(|d| problem(d, sources))
+        .collect()
+}
+
+fn problem(d: &Diagnostic, sources: &Sources) -> Problem {
+    let luogo = match (&d.primary, &d.path) {
+        (Some((file, span)), _) => Some(place(sources, *file, span, None)),
+        (None, Some(path)) => Some(Place {
+            file: path.display().to_string(),
+            riga: None,
+            colonna: None,
+            testo: None,
+            segno: None,
+            etichetta: None,
+        }),
+        (None, None) => None,
+    };
+    Problem {
+        gravita: if d.is_error() { "errore" } else { "avviso" },
+        messaggio: printable(&d.message),
+        luogo,
+        etichetta: d.label.as_deref().map(printable),
+        aiuti: d.hints.iter().map(|h| printable(h)).collect(),
+        altri: d
+            .secondary
+            .iter()
+            .map(|(f, s, l)| place(sources, *f, s, Some(l)))
+            .collect(),
+    }
+}
+
+fn place(sources: &Sources, file: FileIdx, span: &Range<usize>, label: Option<&String>) -> Place {
+    let text = sources.text(file);
+    let (riga, colonna) = sources.line_col(file, span.start);
+    let at = floor_char_boundary(text, span.start.min(text.len()));
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line = text[start..end].trim_end_matches('\r');
+    let width = line.chars().count();
+    let from = (colonna - 1).min(width);
+    let marked = text[at..floor_char_boundary(text, span.end.clamp(at, text.len()))]
+        .chars()
+        .take_while(|c| *c != '\n')
+        .count();
+    Place {
+        file: sources.path(file).display().to_string(),
+        riga: Some(riga),
+        colonna: Some(colonna),
+        testo: Some(printable(line)),
+        segno: Some((from, (from + marked.max(1)).min(width.max(from + 1)))),
+        etichetta: label.map(|l| printable(l)),
+    }
 }
 
 /// The closest of `candidates` to `word`, if it is close enough to be a likely typo.

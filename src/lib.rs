@@ -27,7 +27,7 @@ pub mod pipeline;
 pub mod publish;
 pub(crate) mod record;
 pub mod render;
-pub(crate) mod serve;
+pub mod serve;
 pub(crate) mod streams;
 pub mod text;
 pub mod typeset;

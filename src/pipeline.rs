@@ -14,6 +14,7 @@ use crate::load::{self, IoError};
 use crate::render::{self, Rendered, Selection, TemplateProblem, Templates};
 use crate::typeset::{Engine, PdfMeta, TypstProblem};
 use crate::view::{self, Document, Profile};
+use typst_layout::{Page, PagedDocument};
 
 /// The outcome of loading and checking a content folder.
 pub struct Checking {
@@ -59,9 +60,20 @@ pub struct Timings {
     pub pdf: Duration,
 }
 
-/// Builds the PDF of checked content. Problems go into `report` (and `sources`, so that
-/// they can be shown); `None` when there was an error.
-pub fn build_pdf(
+/// A selection laid out in pages, with what it was made from.
+pub struct LaidOut {
+    pub doc: PagedDocument,
+    pub document: Document,
+    pub rendered: Rendered,
+    /// The document's date (the PDF's too).
+    pub date: chrono::NaiveDate,
+    pub timings: Timings,
+}
+
+/// apply → view → render → typeset: the pages of `selection`, laid out by `engine`.
+/// The one layout of the library: `build`, `preview` (and its page images) and
+/// `serve` all lay out through it. Problems go into `report`; `None` on an error.
+pub fn lay_out(
     checked: &Checked,
     profile: Profile,
     selection: &Selection,
@@ -69,7 +81,7 @@ pub fn build_pdf(
     engine: &Engine,
     sources: &mut Sources,
     report: &mut Report,
-) -> Option<Built> {
+) -> Option<LaidOut> {
     let mut timings = Timings::default();
     let t = Instant::now();
     let applied = apply::apply(checked);
@@ -107,7 +119,30 @@ pub fn build_pdf(
         }
     };
     timings.typeset = t.elapsed();
+    Some(LaidOut {
+        doc,
+        document,
+        rendered,
+        date,
+        timings,
+    })
+}
 
+/// The PDF of a laid-out selection (PDF/A-2a + PDF/UA-1).
+pub fn export_pdf(
+    laid: LaidOut,
+    engine: &Engine,
+    templates: &Templates,
+    sources: &mut Sources,
+    report: &mut Report,
+) -> Option<Built> {
+    let LaidOut {
+        doc,
+        document,
+        rendered,
+        date,
+        mut timings,
+    } = laid;
     let t = Instant::now();
     let meta = PdfMeta {
         ident: format!("{} {}", document.ente, document.title),
@@ -133,6 +168,36 @@ pub fn build_pdf(
         document,
         timings,
     })
+}
+
+/// Builds the PDF of checked content: [`lay_out`], then [`export_pdf`]. Problems go
+/// into `report` (and `sources`, so that they can be shown); `None` when there was an
+/// error.
+pub fn build_pdf(
+    checked: &Checked,
+    profile: Profile,
+    selection: &Selection,
+    templates: &Templates,
+    engine: &Engine,
+    sources: &mut Sources,
+    report: &mut Report,
+) -> Option<Built> {
+    let laid = lay_out(
+        checked, profile, selection, templates, engine, sources, report,
+    )?;
+    export_pdf(laid, engine, templates, sources, report)
+}
+
+/// A page as a PNG image, `pixels_per_point` pixels per typographic point (2: 144
+/// dpi), with Typst's own renderer (`preview --png` and `serve` alike).
+pub fn page_png(page: &Page, pixels_per_point: f64) -> Result<Vec<u8>, String> {
+    let options = typst_render::RenderOptions {
+        pixel_per_pt: typst::utils::Scalar::new(pixels_per_point),
+        ..Default::default()
+    };
+    typst_render::render(page, &options)
+        .encode_png()
+        .map_err(|e| e.to_string())
 }
 
 /// Renders the Typst sources only (for `piao typst`).

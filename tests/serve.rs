@@ -3,8 +3,10 @@
 //! client (nothing but the standard library). Covers the list, the pages of the annex
 //! and of one objective, an update arriving as an event after a save, a diagnostic
 //! shown for a broken file and gone after the fix, downloads byte-identical to
-//! `piao build` / `preview` / `export`, and requests that try to leave the server's
-//! routes.
+//! `piao build` / `preview` / `export`, requests that try to leave the server's
+//! routes, the printed address on 127.0.0.2 and ::1, and the security headers and the
+//! token's write guard on every refusal. (The server under hostile requests, in
+//! process with short time limits, is in `tests/faults.rs`.)
 
 mod common;
 
@@ -42,8 +44,15 @@ impl Drop for Server {
 }
 
 fn serve(content: &Path) -> Server {
+    let (server, url) = serve_on(content, "127.0.0.1");
+    assert!(url.starts_with("http://127.0.0.1:"), "printed: {url:?}");
+    server
+}
+
+/// `piao serve --indirizzo ip`, and the address it printed.
+fn serve_on(content: &Path, ip: &str) -> (Server, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_piao"))
-        .args(["serve", "--porta", "0", "--content"])
+        .args(["serve", "--porta", "0", "--indirizzo", ip, "--content"])
         .arg(content)
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
@@ -54,14 +63,13 @@ fn serve(content: &Path) -> Server {
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
-    let url = line.trim();
-    assert!(url.starts_with("http://127.0.0.1:"), "printed: {url:?}");
+    let url = line.trim().to_string();
     let addr = url
         .trim_start_matches("http://")
         .trim_end_matches('/')
         .parse()
-        .unwrap();
-    Server { child, addr }
+        .unwrap_or_else(|e| panic!("printed {url:?}: {e}"));
+    (Server { child, addr }, url)
 }
 
 /// A response: status, headers (names lowercase), body.
@@ -629,4 +637,83 @@ fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>, std::time::SystemTime)> {
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
+}
+
+#[test]
+fn the_printed_address_works_on_other_loopback_addresses() {
+    let (_dir, content) = workspace();
+    for (ip, start) in [("127.0.0.2", "http://127.0.0.2:"), ("::1", "http://[::1]:")] {
+        if ip == "::1" && std::net::TcpListener::bind("[::1]:0").is_err() {
+            eprintln!("no IPv6 loopback here: {ip} skipped");
+            continue;
+        }
+        let (server, url) = serve_on(&content, ip);
+        assert!(url.starts_with(start), "{ip}: printed {url:?}");
+        // What a browser sends when given that address: its host and port as Host.
+        let host = url.trim_start_matches("http://").trim_end_matches('/');
+        let page = raw_get(server.addr, "/", host);
+        assert_eq!(page.status, 200, "{ip}: {}", page.text());
+        assert!(page.text().contains("piao-token"));
+        assert_eq!(raw_get(server.addr, "/api/stato", host).status, 200, "{ip}");
+    }
+}
+
+#[test]
+fn every_reply_carries_the_security_headers_and_writes_need_the_token() {
+    let (_dir, content) = workspace();
+    let before = snapshot(&content);
+    let server = serve(&content);
+    let host = server.addr.to_string();
+    let check = |r: &Reply, what: &str| {
+        assert!(
+            r.header("content-security-policy")
+                .is_some_and(|c| c.contains("default-src 'self'")),
+            "{what}"
+        );
+        assert_eq!(
+            r.header("x-content-type-options"),
+            Some("nosniff"),
+            "{what}"
+        );
+        assert_eq!(r.header("referrer-policy"), Some("no-referrer"), "{what}");
+    };
+    check(&get(&server, "/"), "200");
+    check(&get(&server, "/nessuna"), "404");
+    check(&raw_get(server.addr, "/", "esempio.invalid"), "403");
+    // The page carries this run's token; its script sends it.
+    let page = get(&server, "/").text();
+    let at = page
+        .find("name=\"piao-token\" content=\"")
+        .expect("token in the page")
+        + 27;
+    let token = &page[at..at + 48];
+    assert!(token.bytes().all(|b| b.is_ascii_hexdigit()), "{token}");
+    assert!(get(&server, "/app.js").text().contains("X-Piao-Token"));
+    let send = |method: &str, headers: &str| {
+        let mut s = TcpStream::connect(server.addr).unwrap();
+        s.set_read_timeout(Some(SLOW)).unwrap();
+        write!(
+            s,
+            "{method} /api/stato HTTP/1.1\r\nHost: {host}\r\n{headers}Content-Length: 2\r\nConnection: close\r\n\r\n{{}}"
+        )
+        .unwrap();
+        let mut raw = Vec::new();
+        s.read_to_end(&mut raw).unwrap();
+        let text = String::from_utf8_lossy(&raw).into_owned();
+        let status: u16 = text.split(' ').nth(1).unwrap().parse().unwrap();
+        (status, text.to_ascii_lowercase())
+    };
+    for method in ["POST", "PUT", "DELETE"] {
+        let (status, text) = send(method, "");
+        assert_eq!(status, 403, "{method} without token");
+        assert!(text.contains("content-security-policy:"), "{method}");
+    }
+    let ours = format!("X-Piao-Token: {token}\r\nOrigin: http://{host}\r\n");
+    let (status, text) = send("POST", &ours);
+    assert_eq!(status, 405, "{text}");
+    assert!(text.contains("\r\nallow: get, head\r\n"), "{text}");
+    assert!(text.contains("content-security-policy:"));
+    assert!(text.contains("referrer-policy: no-referrer"));
+    drop(server);
+    assert_eq!(snapshot(&content), before, "nothing written");
 }

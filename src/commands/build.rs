@@ -80,7 +80,9 @@ pub fn run(
         mut report,
         ..
     } = checking;
-    let built = pipeline::build_pdf(
+    // One layout gives the page images (when asked for) and the PDF; the images are
+    // made before anything is written, so that a failure leaves no trace.
+    let laid = pipeline::lay_out(
         &checked,
         profile,
         &selection,
@@ -89,6 +91,16 @@ pub fn run(
         &mut sources,
         &mut report,
     );
+    let pngs = match (&png, &laid) {
+        (Some(_), Some(laid)) => match render_pngs(&laid.doc) {
+            Ok(p) => Some(p),
+            Err(e) => return fail_io(&e),
+        },
+        _ => None,
+    };
+    let built = laid.and_then(|laid| {
+        pipeline::export_pdf(laid, &engine, &templates, &mut sources, &mut report)
+    });
     print_report(&report, &sources);
     let Some(built) = built else {
         crate::errln!(
@@ -96,14 +108,6 @@ pub fn run(
             summary_counts(&report)
         );
         return CONTENT_ERRORS;
-    };
-    // The images are made before anything is written, so that a failure leaves no trace.
-    let pngs = match &png {
-        Some(_) => match render_pngs(&engine, checked.annex.data.data_documento.get_ref().0) {
-            Ok(p) => Some(p),
-            Err(e) => return fail_io(&e),
-        },
-        None => None,
     };
     let shown = match &destination {
         Destination::Stdout => {
@@ -189,20 +193,13 @@ pub(super) fn default_output(
     PathBuf::from("output").join(format!("{name}.pdf"))
 }
 
-/// One PNG per page of the document the engine has just laid out (at 144 dpi), with
-/// Typst's own renderer. Compiling again costs next to nothing: the engine's sources
-/// have not changed since the PDF was made, so Typst answers from its memoized layout.
-fn render_pngs(engine: &Engine, date: chrono::NaiveDate) -> Result<Vec<Vec<u8>>, String> {
-    let (doc, _) = engine
-        .compile(date)
-        .map_err(|_| "non riesco a impaginare di nuovo l'anteprima per le immagini".to_string())?;
-    let options = typst_render::RenderOptions::default();
+/// One PNG per page of the laid-out document, at 144 dpi.
+fn render_pngs(doc: &typst_layout::PagedDocument) -> Result<Vec<Vec<u8>>, String> {
     doc.pages()
         .iter()
         .enumerate()
         .map(|(i, page)| {
-            typst_render::render(page, &options)
-                .encode_png()
+            pipeline::page_png(page, 2.0)
                 .map_err(|e| format!("non riesco a codificare la pagina {} in PNG: {e}", i + 1))
         })
         .collect()

@@ -9,14 +9,19 @@
 //! | `/pagina/HASH.png?s=1..4` | a page image (pixels per point) |
 //! | `/scarica/pdf?sel=…&profilo=completo\|albo&parte=pdf\|impronta\|registrazione` | a PDF and the files `piao build` writes with it |
 //! | `/scarica/dati?formato=json\|csv` | the open-data export |
+//!
+//! Every request passes [`super::guard::Gate::admit`] first; every request that is not
+//! `GET`/`HEAD` passes [`super::guard::Gate::admit_write`] too (and, since no route
+//! writes yet, then gets `405`). The page's script sends the token (header
+//! `X-Piao-Token`, or `t=` in addresses that cannot carry a header) on every request.
 
-use std::io::{Cursor, Write};
+use std::io::Write;
+use std::net::TcpStream;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tiny_http::{Header, Method, Request, Response, StatusCode};
-
 use super::pages;
+use super::server::{error_page, Body, Reply, Request};
 use super::workspace::{Download, Part, WHOLE};
 use super::Shared;
 
@@ -28,40 +33,34 @@ const ICON: &str = include_str!("assets/favicon.svg");
 /// How often an idle event stream sends a comment, so a closed tab is noticed.
 const HEARTBEAT: Duration = Duration::from_secs(15);
 
-type Reply = Response<Cursor<Vec<u8>>>;
+/// The methods of every route.
+const ALLOWED: &str = "GET, HEAD";
 
-pub(super) fn handle(request: Request, shared: &Arc<Shared>) {
-    if let Some(hosts) = &shared.hosts {
-        let host = request
-            .headers()
-            .iter()
-            .find(|h| h.field.equiv("Host"))
-            .map(|h| h.value.as_str().to_ascii_lowercase());
-        if !host.is_some_and(|h| hosts.contains(&h)) {
-            let _ = request.respond(page(
-                403,
-                "Richiesta rifiutata",
-                "Questo server risponde solo agli indirizzi di questo computer (127.0.0.1).",
-            ));
-            return;
-        }
+/// Answers one request: the [`super::guard::Gate`] first, then the route.
+pub(super) fn handle(request: Request, shared: &Arc<Shared>) -> Reply {
+    if let Err(refusal) = shared.gate.admit(&request) {
+        return refusal;
     }
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let _ = request.respond(page(
-            405,
-            "Operazione non consentita",
-            "Questo server si può solo leggere.",
-        ));
-        return;
+    if !request.reads() {
+        // Whatever writes passes the write guard first. No route writes yet, so a
+        // request that passes it still finds no method to serve it.
+        return match shared.gate.admit_write(&request) {
+            Err(refusal) => refusal,
+            Ok(_writing) => error_page(
+                405,
+                "Operazione non consentita",
+                "Questo indirizzo si può solo leggere.",
+            )
+            .header("Allow", ALLOWED),
+        };
     }
-    let url = request.url().to_string();
-    let (path, query) = url.split_once('?').unwrap_or((url.as_str(), ""));
-    let reply = match path {
+    let query = request.query.as_str();
+    match request.path.as_str() {
         "/" | "/index.html" => index(shared),
         "/app.js" => asset(SCRIPT, "text/javascript; charset=utf-8"),
         "/app.css" => asset(STYLE, "text/css; charset=utf-8"),
         "/favicon.svg" => asset(ICON, "image/svg+xml"),
-        "/eventi" => return events(request, shared),
+        "/eventi" => events(shared),
         "/api/stato" => {
             let sel = param(query, "sel").unwrap_or_else(|| WHOLE.to_string());
             bytes(200, state_json(shared, &sel), "application/json")
@@ -71,47 +70,36 @@ pub(super) fn handle(request: Request, shared: &Arc<Shared>) {
             let csv = match param(query, "formato").as_deref() {
                 Some("csv") => true,
                 Some("json") => false,
-                _ => return respond(request, not_found()),
+                _ => return not_found(),
             };
             let generation = shared.changes.current();
-            let result = shared
-                .workspace
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .export(generation, csv);
-            attachment(result)
+            attachment(shared.workspace.export(generation, csv))
         }
-        _ => match path.strip_prefix("/pagina/") {
+        path => match path.strip_prefix("/pagina/") {
             Some(rest) => page_image(rest, query, shared),
             None => not_found(),
         },
-    };
-    respond(request, reply);
+    }
 }
 
 /// The state of view `sel` now, as JSON.
 fn state_json(shared: &Shared, sel: &str) -> Vec<u8> {
     let generation = shared.changes.current();
-    let state = shared
-        .workspace
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .state(generation, sel, &shared.pages);
+    let state = shared.workspace.state(generation, sel, &shared.pages);
     serde_json::to_vec(&state).expect("state serializes")
 }
 
-/// The page, with the state of the whole annex already in it when that is ready: the
-/// list and the first pages then appear at once, with no second round trip (and a
-/// browser that takes a snapshot at the `load` event sees them). When the annex is
-/// still being laid out, the page comes at once without it and asks for it.
+/// The page, with this run's token and, when it is ready, the state of the whole
+/// annex already in it: the list and the first pages then appear at once, with no
+/// second round trip (and a browser that takes a snapshot at the `load` event sees
+/// them). When the annex is still being laid out, the page comes at once without it
+/// and asks for it.
 fn index(shared: &Shared) -> Reply {
     let generation = shared.changes.current();
-    let ready = shared
+    let data = match shared
         .workspace
-        .try_lock()
-        .ok()
-        .and_then(|mut w| w.ready_state(generation, WHOLE, &shared.pages));
-    let data = match ready {
+        .ready_state(generation, WHOLE, &shared.pages)
+    {
         Some(state) => {
             let json = serde_json::to_string(&state).expect("state serializes");
             // Inside a <script> element, `<` could close it: JSON allows `\u003c`.
@@ -122,66 +110,31 @@ fn index(shared: &Shared) -> Reply {
         }
         None => String::new(),
     };
-    let html = INDEX.replacen("<!--STATO-->", &data, 1);
+    // The token is hex digits: nothing to escape.
+    let token = format!(
+        "<meta name=\"piao-token\" content=\"{}\">",
+        shared.gate.token()
+    );
+    let html = INDEX
+        .replacen("<!--TOKEN-->", &token, 1)
+        .replacen("<!--STATO-->", &data, 1);
     bytes(200, html.into_bytes(), "text/html; charset=utf-8")
 }
 
-fn respond(request: Request, reply: Reply) {
-    // Every body is in memory: send its length (browsers then show a download's
-    // progress) rather than chunks.
-    let reply = reply
-        .with_chunked_threshold(usize::MAX)
-        .with_header(header("X-Content-Type-Options", "nosniff"))
-        .with_header(header("Referrer-Policy", "no-referrer"))
-        .with_header(header(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; \
-             connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
-        ));
-    // A browser that went away is not an error worth telling.
-    let _ = request.respond(reply);
-}
-
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
-}
-
 fn bytes(status: u16, body: Vec<u8>, mime: &str) -> Reply {
-    Response::from_data(body)
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", mime))
-        .with_header(header("Cache-Control", "no-store"))
+    Reply::new(status, mime, body).header("Cache-Control", "no-store")
 }
 
 fn asset(text: &'static str, mime: &str) -> Reply {
     bytes(200, text.as_bytes().to_vec(), mime)
 }
 
-/// A small page in Italian, for errors.
-fn page(status: u16, title: &str, text: &str) -> Reply {
-    let body = format!(
-        "<!doctype html><html lang=\"it\"><head><meta charset=\"utf-8\"><title>{t}</title>\
-         <link rel=\"stylesheet\" href=\"/app.css\"></head><body class=\"errore\"><main>\
-         <h1>{t}</h1><p>{x}</p><p><a href=\"/\">Torna all'allegato</a></p></main></body></html>",
-        t = escape_html(title),
-        x = escape_html(text)
-    );
-    bytes(status, body.into_bytes(), "text/html; charset=utf-8")
-}
-
 fn not_found() -> Reply {
-    page(
+    error_page(
         404,
         "Pagina non trovata",
         "Questo indirizzo non esiste. L'allegato è alla pagina principale.",
     )
-}
-
-fn escape_html(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// `/pagina/<32 hex digits>.png`.
@@ -198,10 +151,9 @@ fn page_image(rest: &str, query: &str, shared: &Shared) -> Reply {
         .unwrap_or(2);
     match shared.pages.png(id, scale) {
         // The address is the page's content: the image never changes.
-        Some(png) => Response::from_data(png.as_ref().clone())
-            .with_header(header("Content-Type", "image/png"))
-            .with_header(header("Cache-Control", "private, max-age=86400, immutable")),
-        None => page(
+        Some(png) => Reply::new(200, "image/png", png)
+            .header("Cache-Control", "private, max-age=86400, immutable"),
+        None => error_page(
             404,
             "Pagina non più disponibile",
             "L'allegato è cambiato: la pagina si aggiorna da sola.",
@@ -223,12 +175,7 @@ fn download_pdf(query: &str, shared: &Shared) -> Reply {
         _ => return not_found(),
     };
     let generation = shared.changes.current();
-    let result = shared
-        .workspace
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .publish(generation, &sel, albo, part);
-    attachment(result)
+    attachment(shared.workspace.publish(generation, &sel, albo, part))
 }
 
 fn attachment(result: Result<Download, String>) -> Reply {
@@ -240,49 +187,52 @@ fn attachment(result: Result<Download, String>) -> Reply {
                 .chars()
                 .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
                 .collect();
-            Response::from_data(d.bytes.as_ref().clone())
-                .with_header(header("Content-Type", d.mime))
-                .with_header(header(
+            Reply::new(200, d.mime, d.bytes)
+                .header(
                     "Content-Disposition",
-                    &format!("attachment; filename=\"{name}\""),
-                ))
-                .with_header(header("Cache-Control", "no-store"))
+                    format!("attachment; filename=\"{name}\""),
+                )
+                .header("Cache-Control", "no-store")
         }
-        Err(why) => page(409, "Il file non si può scaricare ora", &why),
+        Err(why) => error_page(409, "Il file non si può scaricare ora", &why),
     }
 }
 
 /// The event stream: `data: <generation>` now and at every change, a comment every
-/// [`HEARTBEAT`] otherwise. Written by hand on the raw connection, so that each event
-/// leaves at once.
-fn events(request: Request, shared: &Shared) {
-    let mut out = request.into_writer();
-    let head = "HTTP/1.1 200 OK\r\n\
-                Content-Type: text/event-stream; charset=utf-8\r\n\
-                Cache-Control: no-store\r\n\
-                X-Content-Type-Options: nosniff\r\n\
-                Connection: close\r\n\r\n\
-                retry: 1000\n\n";
-    let mut seen = shared.changes.current();
-    if write!(out, "{head}data: {seen}\n\n")
-        .and_then(|_| out.flush())
-        .is_err()
-    {
-        return;
-    }
-    loop {
-        let Some(now) = shared.changes.wait_past(seen, HEARTBEAT) else {
-            return;
-        };
-        let sent = if now == seen {
-            write!(out, ": attesa\n\n")
-        } else {
-            seen = now;
-            write!(out, "data: {now}\n\n")
-        };
-        if sent.and_then(|_| out.flush()).is_err() {
+/// [`HEARTBEAT`] otherwise, written on the open connection as each event happens.
+fn events(shared: &Arc<Shared>) -> Reply {
+    let shared = shared.clone();
+    let write = move |out: &mut TcpStream| {
+        let mut seen = shared.changes.current();
+        if write!(out, "retry: 1000\n\ndata: {seen}\n\n")
+            .and_then(|_| out.flush())
+            .is_err()
+        {
             return;
         }
+        loop {
+            let Some(now) = shared.changes.wait_past(seen, HEARTBEAT) else {
+                return;
+            };
+            let sent = if now == seen {
+                write!(out, ": attesa\n\n")
+            } else {
+                seen = now;
+                write!(out, "data: {now}\n\n")
+            };
+            if sent.and_then(|_| out.flush()).is_err() {
+                return;
+            }
+        }
+    };
+    Reply {
+        status: 200,
+        headers: vec![
+            ("Content-Type", "text/event-stream; charset=utf-8".into()),
+            ("Cache-Control", "no-store".into()),
+        ],
+        body: Body::Stream(Box::new(write)),
+        close: true,
     }
 }
 

@@ -1,6 +1,7 @@
 //! `piao serve`: the annex in the browser, updated live as its files are saved.
 //!
-//! A small HTTP server ([`tiny_http`], one thread per request) that serves one page
+//! A small HTTP server ([`server`]: std's listener, bounded in connections, sizes and
+//! times; [`guard`]: who may ask for what) that serves one page
 //! (HTML, CSS and JavaScript built into the binary: nothing comes from the internet),
 //! a JSON state per view, page images and downloads, and a stream of server-sent events
 //! that tells the open pages when the files changed.
@@ -9,6 +10,8 @@
 //! - [`workspace`]: the state of a generation, through the same pipeline as the
 //!   commands (the only module that calls it);
 //! - [`pages`]: page images, addressed by a hash of the page, rendered on demand;
+//! - [`server`]: HTTP/1.1 on std's `TcpListener`, with its limits;
+//! - [`guard`]: the Host, other-site and token checks, and the guard of writes;
 //! - [`http`]: the routes.
 //!
 //! The server reads only the content folder (and a templates folder when one is given)
@@ -17,43 +20,52 @@
 //! the list of the loaded ones, and pages by their hash.
 
 mod events;
+mod guard;
 mod http;
 mod pages;
+mod server;
 mod workspace;
 
-use std::net::{SocketAddr, TcpListener};
+use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::thread::JoinHandle;
 
+pub use pages::renders;
+pub use server::Limits;
 pub use workspace::Settings;
 
 use events::Changes;
+use guard::Gate;
 use pages::PageStore;
 use workspace::Workspace;
 
 /// What the request handlers share.
 struct Shared {
-    workspace: Mutex<Workspace>,
+    workspace: Workspace,
     pages: PageStore,
     changes: Arc<Changes>,
-    /// The `Host` headers accepted (a page of another site that resolves its name to
-    /// this machine must not read the annex); `None` accepts any (a non-local address
-    /// was asked for).
-    hosts: Option<Vec<String>>,
+    gate: Gate,
 }
 
 /// A running server.
 pub struct Running {
     addr: SocketAddr,
     stop: Arc<AtomicBool>,
-    server: Arc<tiny_http::Server>,
+    stopper: server::Stopper,
     changes: Arc<Changes>,
     threads: Vec<JoinHandle<()>>,
+    token: String,
 }
 
-/// Starts serving `settings.content` on `addr` (port 0: any free port).
+/// Starts serving `settings.content` on `addr` (port 0: any free port), within the
+/// default [`Limits`].
 pub fn start(settings: Settings, addr: SocketAddr) -> Result<Running, String> {
+    start_with(settings, addr, Limits::default())
+}
+
+/// [`start`] within other limits (tests use short times).
+pub fn start_with(settings: Settings, addr: SocketAddr, limits: Limits) -> Result<Running, String> {
     if !settings.content.is_dir() {
         return Err(format!(
             "la cartella dei contenuti `{}` non esiste: indica quella giusta con --content",
@@ -74,10 +86,6 @@ pub fn start(settings: Settings, addr: SocketAddr) -> Result<Running, String> {
     let addr = listener
         .local_addr()
         .map_err(|e| format!("non riesco a leggere l'indirizzo del server: {e}"))?;
-    let server = Arc::new(
-        tiny_http::Server::from_listener(listener, None)
-            .map_err(|e| format!("non riesco ad avviare il server: {e}"))?,
-    );
 
     let changes = Arc::new(Changes::default());
     let stop = Arc::new(AtomicBool::new(false));
@@ -85,20 +93,13 @@ pub fn start(settings: Settings, addr: SocketAddr) -> Result<Running, String> {
     watched.extend(settings.templates.clone());
     let watcher = events::watch(watched, changes.clone(), stop.clone())?;
 
-    let hosts = addr.ip().is_loopback().then(|| {
-        let port = addr.port();
-        vec![
-            format!("127.0.0.1:{port}"),
-            format!("localhost:{port}"),
-            format!("[::1]:{port}"),
-            addr.to_string(),
-        ]
-    });
+    let gate = Gate::new(addr)?;
+    let token = gate.token().to_string();
     let shared = Arc::new(Shared {
-        workspace: Mutex::new(Workspace::new(settings)),
+        workspace: Workspace::new(settings),
         pages: PageStore::default(),
         changes: changes.clone(),
-        hosts,
+        gate,
     });
     // Lay the annex out now, so that it is ready when the browser opens.
     {
@@ -109,47 +110,44 @@ pub fn start(settings: Settings, addr: SocketAddr) -> Result<Running, String> {
                 let generation = shared.changes.current();
                 shared
                     .workspace
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
                     .state(generation, workspace::WHOLE, &shared.pages);
             });
     }
-    let accept = {
-        let server = server.clone();
-        let stop = stop.clone();
-        std::thread::Builder::new()
-            .name("piao-serve".into())
-            .spawn(move || {
-                while !stop.load(Ordering::Relaxed) {
-                    let Ok(request) = server.recv() else {
-                        continue;
-                    };
-                    let shared = shared.clone();
-                    let _ = std::thread::Builder::new()
-                        .name("piao-serve-request".into())
-                        .spawn(move || http::handle(request, &shared));
-                }
-            })
-            .map_err(|e| format!("non riesco ad avviare il server: {e}"))?
-    };
+    let (accept, stopper) = server::run(listener, limits, move |request| {
+        http::handle(request, &shared)
+    })
+    .map_err(|e| format!("non riesco ad avviare il server: {e}"))?;
     Ok(Running {
         addr,
         stop,
-        server,
+        stopper,
         changes,
         threads: vec![accept, watcher],
+        token,
     })
 }
 
 impl Running {
-    /// The page's address, for people: `http://127.0.0.1:3000/`.
+    /// The page's address, for people: `http://127.0.0.1:3000/`, `http://[::1]:3000/`,
+    /// `http://127.0.0.2:3000/`. Bound to every address, the loopback one of the same
+    /// family (the address to give colleagues is this computer's own).
     pub fn url(&self) -> String {
-        let host = if self.addr.ip().is_unspecified() || self.addr.ip().is_loopback() {
-            "127.0.0.1".to_string()
-        } else {
-            self.addr.ip().to_string()
+        let ip = match self.addr.ip() {
+            IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+            IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+            ip => ip,
         };
-        format!("http://{host}:{}/", self.addr.port())
+        format!("http://{}/", SocketAddr::new(ip, self.addr.port()))
+    }
+
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// This run's token (what the page sends with its requests).
+    pub fn token(&self) -> &str {
+        &self.token
     }
 
     /// Serves until the process ends.
@@ -162,7 +160,7 @@ impl Running {
     fn shutdown(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
         self.changes.close();
-        self.server.unblock();
+        self.stopper.stop();
         for t in self.threads.drain(..) {
             let _ = t.join();
         }

@@ -5,9 +5,15 @@
 //! The hash is the page's address (`/pagina/<hash>.png`): after an edit, the pages that
 //! did not change keep their address, so the browser keeps their images and fetches
 //! only the new ones; a page below the visible area is never rendered at all.
+//!
+//! Requests for an image being rendered wait for that render rather than starting
+//! their own (sixty tabs asking for one page render it once), and at most
+//! [`RENDER_SLOTS`] pages are rendered at once, so memory stays bounded whatever the
+//! number of requests.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 
 use serde::Serialize;
 use typst_layout::Page;
@@ -18,6 +24,21 @@ pub const SCALES: std::ops::RangeInclusive<u8> = 1..=4;
 
 /// PNG bytes kept at most, over all pages (the least recently used go first).
 const PNG_BUDGET: usize = 384 * 1024 * 1024;
+
+/// Pages rendered at the same time, at most.
+pub const RENDER_SLOTS: usize = 2;
+
+/// Page images rendered since the process started (for tests and measurements: how
+/// many renders a burst of requests cost).
+static RENDERS: AtomicU64 = AtomicU64::new(0);
+
+/// How many page images this process has rendered.
+pub fn renders() -> u64 {
+    RENDERS.load(Ordering::SeqCst)
+}
+
+/// An image being rendered, shared by every request that wants it.
+type Pending = Arc<OnceLock<Option<Arc<Vec<u8>>>>>;
 
 /// What the browser needs to place a page before its image arrives.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -36,9 +57,57 @@ struct Stored {
 }
 
 /// Every page currently shown by some view, with the images made of it.
-#[derive(Default)]
 pub struct PageStore {
     inner: Mutex<Inner>,
+    /// Renders running now.
+    rendering: Permits,
+}
+
+impl Default for PageStore {
+    fn default() -> Self {
+        PageStore {
+            inner: Mutex::default(),
+            rendering: Permits::new(RENDER_SLOTS),
+        }
+    }
+}
+
+/// At most a number of holders at once (a counting semaphore): bounds the work that
+/// holds much memory (page renders here, layouts in the workspace).
+pub struct Permits {
+    busy: Mutex<usize>,
+    freed: Condvar,
+    max: usize,
+}
+
+/// One of the [`Permits`], given back when dropped.
+pub struct Permit<'a>(&'a Permits);
+
+impl Permits {
+    pub const fn new(max: usize) -> Permits {
+        Permits {
+            busy: Mutex::new(0),
+            freed: Condvar::new(),
+            max,
+        }
+    }
+
+    /// Waits until fewer than the maximum are held, and holds one.
+    pub fn take(&self) -> Permit<'_> {
+        let mut busy = self.busy.lock().unwrap_or_else(|e| e.into_inner());
+        while *busy >= self.max {
+            busy = self.freed.wait(busy).unwrap_or_else(|e| e.into_inner());
+        }
+        *busy += 1;
+        Permit(self)
+    }
+}
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        *self.0.busy.lock().unwrap_or_else(|e| e.into_inner()) -= 1;
+        self.0.freed.notify_one();
+    }
 }
 
 #[derive(Default)]
@@ -46,6 +115,8 @@ struct Inner {
     pages: HashMap<String, Stored>,
     clock: u64,
     png_bytes: usize,
+    /// Images being rendered, by page and scale.
+    pending: HashMap<(String, u8), Pending>,
 }
 
 impl PageStore {
@@ -88,10 +159,12 @@ impl PageStore {
     }
 
     /// The PNG of page `id` at `scale` pixels per point; `None` for an unknown page.
-    /// Rendering happens outside the lock, so pages are rendered in parallel.
+    /// Rendering happens outside the store's lock; a request for an image already
+    /// being rendered waits for it.
     pub fn png(&self, id: &str, scale: u8) -> Option<Arc<Vec<u8>>> {
         let scale = scale.clamp(*SCALES.start(), *SCALES.end());
-        let page = {
+        let key = (id.to_string(), scale);
+        let (page, pending) = {
             let mut inner = self.lock();
             inner.clock += 1;
             let clock = inner.clock;
@@ -100,14 +173,28 @@ impl PageStore {
             if let Some(png) = stored.pngs.get(&scale) {
                 return Some(png.clone());
             }
-            stored.page.clone()
+            let page = stored.page.clone();
+            let pending = inner.pending.entry(key.clone()).or_default().clone();
+            (page, pending)
         };
-        let options = typst_render::RenderOptions {
-            pixel_per_pt: typst::utils::Scalar::new(f64::from(scale)),
-            ..Default::default()
-        };
-        let png = Arc::new(typst_render::render(&page, &options).encode_png().ok()?);
+        let png = pending
+            .get_or_init(|| {
+                let _slot = self.rendering.take();
+                RENDERS.fetch_add(1, Ordering::SeqCst);
+                crate::pipeline::page_png(&page, f64::from(scale))
+                    .ok()
+                    .map(Arc::new)
+            })
+            .clone();
         let mut inner = self.lock();
+        if inner
+            .pending
+            .get(&key)
+            .is_some_and(|p| Arc::ptr_eq(p, &pending))
+        {
+            inner.pending.remove(&key);
+        }
+        let png = png?;
         let len = png.len();
         if let Some(stored) = inner.pages.get_mut(id) {
             if stored.pngs.insert(scale, png.clone()).is_none() {

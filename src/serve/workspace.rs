@@ -1,21 +1,29 @@
 //! The state `piao serve` shows, computed from the files through the library's own
 //! pipeline: the only module of the server that calls it.
 //!
-//! A state belongs to a generation (see [`super::events`]). When a browser asks for a
-//! generation that has not been computed yet, the content folder is loaded and checked
-//! again, and the view asked for (the whole annex or one objective) is laid out again by
-//! an [`Engine`] that lives for the whole session: its sources are `replace()`d, so
-//! Typst lays out again only what the change touched, as `piao watch` does.
+//! Each generation of the files (see [`super::events`]) becomes one immutable
+//! [`Snapshot`] (the content loaded and checked, the templates, the list, the
+//! problems), built outside any lock and shared as an `Arc`: requests that want the
+//! same generation at once wait for one build of it, and a request never holds a lock
+//! while it loads.
+//!
+//! Each view (the whole annex, one objective) has its own [`Engine`] behind its own
+//! lock, kept across generations: its sources are `replace()`d, so Typst lays out
+//! again only what the change touched, as `piao watch` does. Each download has its own
+//! engine too. So a long layout or a PDF being built holds up only the requests for
+//! that same view or file, never the other tabs. At most [`LAYOUT_SLOTS`] layouts and
+//! PDF builds run at once, whatever the number of requests.
 //!
 //! A view that cannot be laid out (the content has errors, a template or Typst fails)
-//! keeps the pages of its last good layout, shown beside the problems. Downloads are
-//! built by the same calls as `piao build` and `piao export`, so their bytes are the
-//! same.
+//! keeps the pages of its last good layout, shown beside the problems. Layouts go
+//! through [`pipeline::lay_out`] and downloads through the same calls as `piao build`
+//! and `piao export`, so their bytes are the same; problems are shown as
+//! [`diag::problems`] makes them.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Instant;
 
 use serde::Serialize;
@@ -24,9 +32,9 @@ use typst::introspection::Introspector;
 use typst::model::HeadingElem;
 use typst_layout::PagedDocument;
 
-use super::pages::{PageInfo, PageStore};
+use super::pages::{PageInfo, PageStore, Permits};
 use crate::check::Checked;
-use crate::diag::{self, Diagnostic, Report, Sources};
+use crate::diag::{self, Problem, Report, Sources};
 use crate::load::Loaded;
 use crate::model::{Action, Managed, Service};
 use crate::pipeline::{self, Checking};
@@ -42,8 +50,14 @@ pub type Naming = fn(&Checked, &Selection, Profile) -> PathBuf;
 const EVICT_AFTER: usize = 10;
 
 /// Views (and their engines) kept at most: the whole annex and the objectives last
-/// looked at.
+/// looked at. Downloads (each with its engine and its bytes) likewise.
 const MAX_VIEWS: usize = 8;
+const MAX_DOWNLOADS: usize = 4;
+
+/// Layouts and PDF builds running at once, at most: each holds a laid-out document in
+/// memory, and two cores do not go faster with more. A download and a tab's layout
+/// still run side by side.
+const LAYOUT_SLOTS: usize = 3;
 
 /// The view of the whole annex, in URLs and in [`Workspace::state`].
 pub const WHOLE: &str = "tutto";
@@ -74,32 +88,6 @@ pub struct Objective {
     pub file: String,
     /// False for a file that could not be read (its problems say why): it has no pages.
     pub leggibile: bool,
-}
-
-/// A problem, as `piao check` prints it: message, file, line, the line, hints.
-#[derive(Debug, Clone, Serialize)]
-pub struct Problem {
-    /// `errore` or `avviso`.
-    pub gravita: &'static str,
-    pub messaggio: String,
-    pub luogo: Option<Place>,
-    pub etichetta: Option<String>,
-    pub aiuti: Vec<String>,
-    /// Other places worth showing, each with its own label.
-    pub altri: Vec<Place>,
-}
-
-/// A place in a file, with the line's text and the part of it to mark.
-#[derive(Debug, Clone, Serialize)]
-pub struct Place {
-    pub file: String,
-    pub riga: Option<usize>,
-    pub colonna: Option<usize>,
-    /// The whole line, control characters replaced by `?`.
-    pub testo: Option<String>,
-    /// Characters of `testo` to mark: from, to (0-based, end excluded).
-    pub segno: Option<(usize, usize)>,
-    pub etichetta: Option<String>,
 }
 
 /// A heading of the laid-out document and the page it is on.
@@ -158,8 +146,8 @@ pub enum Part {
     Record,
 }
 
-/// The content as of one generation.
-struct Current {
+/// The content as of one generation. Never changed once built.
+struct Snapshot {
     generation: u64,
     objectives: Vec<Objective>,
     /// `None` when the folder could not be read at all.
@@ -170,13 +158,22 @@ struct Current {
     millis: u64,
 }
 
-/// One view's layouts.
+/// A snapshot being built, shared by every request that waits for it.
+type Building = Arc<OnceLock<Arc<Snapshot>>>;
+
+/// One view: its engine and its layouts.
 struct View {
-    /// The generation last laid out (or found impossible to lay out).
+    engine: Engine,
+    /// The generation last laid out (or found impossible to lay out); 0: never.
     tried: u64,
     problems: Vec<Problem>,
     good: Option<ViewState>,
-    used: u64,
+}
+
+/// One download: its engine and the files last built.
+struct Publication {
+    engine: Engine,
+    done: Option<Published>,
 }
 
 /// A PDF built for download, with the digest line and record `piao build` writes.
@@ -188,51 +185,126 @@ struct Published {
     names: [String; 3],
 }
 
-/// The server's view of the content folder.
+/// Slots (views or downloads) by name, each behind its own lock, the least recently
+/// used forgotten past a bound.
+struct Slots<K, T> {
+    slots: HashMap<K, (Arc<Mutex<T>>, u64)>,
+    clock: u64,
+}
+
+impl<K: std::hash::Hash + Eq + Clone, T> Slots<K, T> {
+    fn new() -> Self {
+        Slots {
+            slots: HashMap::new(),
+            clock: 0,
+        }
+    }
+
+    /// The slot `key` (made with `make` if new), marked as just used; then the least
+    /// recently used beyond `max`, except those `keep` says, are forgotten and
+    /// returned.
+    fn get(
+        &mut self,
+        key: &K,
+        make: impl FnOnce() -> T,
+        max: usize,
+        keep: impl Fn(&K) -> bool,
+    ) -> (Arc<Mutex<T>>, Vec<K>) {
+        self.clock += 1;
+        let clock = self.clock;
+        let slot = self
+            .slots
+            .entry(key.clone())
+            .or_insert_with(|| (Arc::new(Mutex::new(make())), clock));
+        slot.1 = clock;
+        let slot = slot.0.clone();
+        let mut forgotten = Vec::new();
+        while self.slots.len() > max {
+            let Some(oldest) = self
+                .slots
+                .iter()
+                .filter(|(k, _)| !keep(k))
+                .min_by_key(|(_, (_, used))| *used)
+                .map(|(k, _)| k.clone())
+            else {
+                break;
+            };
+            // A slot in use by a request ends with it.
+            self.slots.remove(&oldest);
+            forgotten.push(oldest);
+        }
+        (slot, forgotten)
+    }
+
+    fn peek(&self, key: &K) -> Option<Arc<Mutex<T>>> {
+        self.slots.get(key).map(|(s, _)| s.clone())
+    }
+
+    fn remove(&mut self, key: &K) {
+        self.slots.remove(key);
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The server's view of the content folder. Every method takes `&self`: the request
+/// threads call it at once.
 pub struct Workspace {
     settings: Settings,
-    current: Option<Current>,
-    views: HashMap<String, View>,
-    /// One engine per (view, albo copy), kept across generations.
-    engines: HashMap<(String, bool), (Engine, u64)>,
-    published: HashMap<(String, bool), Published>,
-    clock: u64,
+    /// The newest snapshot built.
+    latest: Mutex<Option<Arc<Snapshot>>>,
+    /// The snapshot being built, shared by the requests that wait for it.
+    building: Mutex<Option<(u64, Building)>>,
+    views: Mutex<Slots<String, View>>,
+    /// The pages each view shows (the page store keeps only these). Also the lock
+    /// under which pages enter and leave the store.
+    shown: Mutex<HashMap<String, Vec<String>>>,
+    downloads: Mutex<Slots<(String, bool), Publication>>,
+    /// Bounds the layouts and PDF builds running at once.
+    working: Permits,
 }
 
 impl Workspace {
     pub fn new(settings: Settings) -> Workspace {
         Workspace {
             settings,
-            current: None,
-            views: HashMap::new(),
-            engines: HashMap::new(),
-            published: HashMap::new(),
-            clock: 0,
+            latest: Mutex::new(None),
+            building: Mutex::new(None),
+            views: Mutex::new(Slots::new()),
+            shown: Mutex::new(HashMap::new()),
+            downloads: Mutex::new(Slots::new()),
+            working: Permits::new(LAYOUT_SLOTS),
         }
     }
 
     /// The state of view `sel` at `generation` if it needs no work (it was computed
-    /// already), so that a page can carry it without making the browser wait.
-    pub fn ready_state(&mut self, generation: u64, sel: &str, store: &PageStore) -> Option<State> {
-        let ready = self
-            .current
-            .as_ref()
-            .is_some_and(|c| c.generation == generation)
-            && self.views.get(sel).is_some_and(|v| v.tried == generation);
-        ready.then(|| self.state(generation, sel, store))
+    /// already and no layout is running on it), so that a page can carry it without
+    /// making the browser wait.
+    pub fn ready_state(&self, generation: u64, sel: &str, store: &PageStore) -> Option<State> {
+        let snapshot = lock(&self.latest).clone()?;
+        if snapshot.generation != generation {
+            return None;
+        }
+        let slot = lock(&self.views).peek(&sel.to_string())?;
+        let view = slot.try_lock().ok()?;
+        if view.tried != generation {
+            return None;
+        }
+        drop(view);
+        Some(self.state(generation, sel, store))
     }
 
     /// The state of view `sel` (`tutto` or an objective's id) at `generation`.
-    pub fn state(&mut self, generation: u64, sel: &str, store: &PageStore) -> State {
-        self.refresh(generation);
-        self.clock += 1;
-        let clock = self.clock;
-        let current = self.current.as_ref().expect("refreshed");
+    pub fn state(&self, generation: u64, sel: &str, store: &PageStore) -> State {
+        let mut snapshot = self.snapshot(generation);
+        let known = lock(&self.views).peek(&sel.to_string()).is_some();
         let mut nota = None;
         let selection = if sel == WHOLE {
             Some(Selection::All)
-        } else if current.objectives.iter().any(|o| o.id == sel)
-            || (self.views.contains_key(sel) && current.checked().is_none())
+        } else if snapshot.objectives.iter().any(|o| o.id == sel)
+            || (known && snapshot.checked().is_none())
         {
             Some(Selection::One(sel.to_string()))
         } else {
@@ -243,52 +315,49 @@ impl Workspace {
             None
         };
         let mut vista = None;
-        let mut problems = current.problems.clone();
+        let mut problems = snapshot.problems.clone();
         if let Some(selection) = selection {
-            let key = sel.to_string();
-            let stale = self
-                .views
-                .get(&key)
-                .is_none_or(|v| v.tried != current.generation);
-            if stale && current.checked().is_some() {
-                let (laid_problems, good) = self.lay_out(&key, &selection, store);
-                let generation = self.current.as_ref().expect("refreshed").generation;
-                let view = self.views.entry(key.clone()).or_insert(View {
-                    tried: generation,
+            let (slot, forgotten) = lock(&self.views).get(
+                &sel.to_string(),
+                || View {
+                    engine: Engine::new(),
+                    tried: 0,
                     problems: Vec::new(),
                     good: None,
-                    used: clock,
-                });
-                view.tried = generation;
-                view.problems = laid_problems;
-                if good.is_some() {
-                    view.good = good;
-                }
+                },
+                MAX_VIEWS,
+                |k| k == WHOLE,
+            );
+            self.forget(&forgotten, store);
+            // Only the requests for this same view wait here.
+            let mut view = lock(&slot);
+            if view.tried > snapshot.generation {
+                // Laid out meanwhile for newer files: answer with those.
+                snapshot = self.snapshot(view.tried);
             }
-            let current = self.current.as_ref().expect("refreshed");
-            if let Some(view) = self.views.get_mut(&key) {
-                view.used = clock;
-                if view.tried == current.generation {
-                    problems.extend(view.problems.iter().cloned());
-                }
-                vista = view.good.clone().map(|mut v| {
-                    v.attuale = v.generazione == current.generation && view.problems_ok();
-                    v
-                });
+            if view.tried != snapshot.generation && snapshot.checked().is_some() {
+                self.lay_out(&mut view, sel, &selection, &snapshot, store);
             }
-            self.forget_old_views(store);
+            if view.tried == snapshot.generation {
+                problems.extend(view.problems.iter().cloned());
+            }
+            let current =
+                view.tried == snapshot.generation && view.problems.iter().all(|p| !p.is_error());
+            vista = view.good.clone().map(|mut v| {
+                v.attuale = current && v.generazione == snapshot.generation;
+                v
+            });
         }
-        let current = self.current.as_ref().expect("refreshed");
-        let errori = problems.iter().filter(|p| p.gravita == "errore").count();
+        let errori = problems.iter().filter(|p| p.is_error()).count();
         State {
-            generazione: current.generation,
+            generazione: snapshot.generation,
             cartella: self.settings.content.display().to_string(),
-            obiettivi: current.objectives.clone(),
-            controllo_ms: current.millis,
+            obiettivi: snapshot.objectives.clone(),
+            controllo_ms: snapshot.millis,
             avvisi: problems.len() - errori,
             errori,
             problemi: problems,
-            scaricabile: current.checked().is_some(),
+            scaricabile: snapshot.checked().is_some(),
             vista,
             nota,
         }
@@ -298,17 +367,16 @@ impl Workspace {
     /// record, as `piao build` / `piao preview` write them. `Err` says why there is
     /// none, in Italian.
     pub fn publish(
-        &mut self,
+        &self,
         generation: u64,
         sel: &str,
         albo: bool,
         part: Part,
     ) -> Result<Download, String> {
-        self.refresh(generation);
-        let current = self.current.as_ref().expect("refreshed");
+        let snapshot = self.snapshot(generation);
         let selection = if sel == WHOLE {
             Selection::All
-        } else if current.objectives.iter().any(|o| o.id == sel) {
+        } else if snapshot.objectives.iter().any(|o| o.id == sel) {
             Selection::One(sel.to_string())
         } else {
             return Err(format!(
@@ -319,16 +387,36 @@ impl Workspace {
         if albo && selection != Selection::All {
             return Err("la copia per l'albo si genera solo per l'allegato intero".into());
         }
-        let key = (sel.to_string(), albo);
-        let fresh = self
-            .published
-            .get(&key)
-            .is_some_and(|p| p.generation == current.generation);
+        let (slot, _) = lock(&self.downloads).get(
+            &(sel.to_string(), albo),
+            || Publication {
+                engine: Engine::new(),
+                done: None,
+            },
+            MAX_DOWNLOADS,
+            |_| false,
+        );
+        // Only a second request for this same file waits here.
+        let mut publication = lock(&slot);
+        let fresh = publication
+            .done
+            .as_ref()
+            .is_some_and(|p| p.generation == snapshot.generation);
         if !fresh {
-            let published = self.build_published(&selection, albo)?;
-            self.published.insert(key.clone(), published);
+            let built = self.build_published(&publication.engine, &snapshot, &selection, albo);
+            match built {
+                Ok(p) => publication.done = Some(p),
+                Err(e) => {
+                    if e.1 {
+                        // The engine a panic happened in is not used again.
+                        drop(publication);
+                        lock(&self.downloads).remove(&(sel.to_string(), albo));
+                    }
+                    return Err(e.0);
+                }
+            }
         }
-        let p = &self.published[&key];
+        let p = publication.done.as_ref().expect("built");
         let (bytes, mime, name) = match part {
             Part::Pdf => (p.pdf.clone(), "application/pdf", &p.names[0]),
             Part::Digest => (p.digest.clone(), "text/plain; charset=utf-8", &p.names[1]),
@@ -342,10 +430,9 @@ impl Workspace {
     }
 
     /// The open-data export (`json` or `csv`), as `piao export` writes it.
-    pub fn export(&mut self, generation: u64, csv: bool) -> Result<Download, String> {
-        self.refresh(generation);
-        let current = self.current.as_ref().expect("refreshed");
-        let checked = current.checked().ok_or_else(content_has_errors)?;
+    pub fn export(&self, generation: u64, csv: bool) -> Result<Download, String> {
+        let snapshot = self.snapshot(generation);
+        let checked = snapshot.checked().ok_or_else(content_has_errors)?;
         let (text, mime, name) = if csv {
             (
                 crate::export::to_csv(checked),
@@ -366,33 +453,244 @@ impl Workspace {
         })
     }
 
-    /// Loads and checks the content again, unless `generation` is already loaded.
-    fn refresh(&mut self, generation: u64) {
-        if self
-            .current
-            .as_ref()
-            .is_some_and(|c| c.generation == generation)
+    /// The snapshot of `generation` (or a newer one already built). Requests that ask
+    /// for the same generation at once share one build, made outside every lock.
+    fn snapshot(&self, generation: u64) -> Arc<Snapshot> {
+        if let Some(s) = lock(&self.latest).as_ref() {
+            if s.generation >= generation {
+                return s.clone();
+            }
+        }
+        let cell = {
+            let mut building = lock(&self.building);
+            match building.as_ref() {
+                Some((g, cell)) if *g == generation => cell.clone(),
+                _ => {
+                    let cell = Arc::new(OnceLock::new());
+                    *building = Some((generation, cell.clone()));
+                    cell
+                }
+            }
+        };
+        let snapshot = cell
+            .get_or_init(|| Arc::new(Snapshot::build(&self.settings, generation)))
+            .clone();
         {
+            let mut latest = lock(&self.latest);
+            if latest
+                .as_ref()
+                .is_none_or(|l| l.generation < snapshot.generation)
+            {
+                *latest = Some(snapshot.clone());
+            }
+        }
+        let mut building = lock(&self.building);
+        if building
+            .as_ref()
+            .is_some_and(|(_, c)| Arc::ptr_eq(c, &cell))
+        {
+            *building = None;
+        }
+        snapshot
+    }
+
+    /// Lays out `selection` of `snapshot` with the view's engine, and records the
+    /// outcome in the view. A panic inside the pipeline becomes a problem to show; the
+    /// engine it happened in is replaced.
+    fn lay_out(
+        &self,
+        view: &mut View,
+        key: &str,
+        selection: &Selection,
+        snapshot: &Snapshot,
+        store: &PageStore,
+    ) {
+        let checking = snapshot.checking.as_ref().expect("checked content");
+        let checked = checking.checked.as_ref().expect("checked content");
+        let templates = snapshot.templates.as_ref().expect("templates read");
+        // Layout problems name template files: they join a copy of the snapshot's.
+        let mut sources = checking.sources.clone();
+        let mut report = Report::default();
+        let working = self.working.take();
+        let start = Instant::now();
+        let engine = &view.engine;
+        let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            let laid = pipeline::lay_out(
+                checked,
+                Profile::Complete,
+                selection,
+                templates,
+                engine,
+                &mut sources,
+                &mut report,
+            );
+            Engine::evict(EVICT_AFTER);
+            laid.map(|l| {
+                let sections = sections(&l.doc);
+                (l.doc, sections)
+            })
+        }));
+        let millis = start.elapsed().as_millis() as u64;
+        drop(working);
+        let mut problems = diag::problems(&report, &sources);
+        view.tried = snapshot.generation;
+        match outcome {
+            Ok(Some((doc, sezioni))) => {
+                let pagine = self.show(key, &doc, store);
+                let titolo = match selection {
+                    Selection::All => "Allegato intero".to_string(),
+                    Selection::One(id) => snapshot
+                        .objectives
+                        .iter()
+                        .find(|o| &o.id == id)
+                        .map(|o| format!("{} — {}", o.breve, o.titolo))
+                        .unwrap_or_else(|| id.clone()),
+                };
+                view.good = Some(ViewState {
+                    sel: key.to_string(),
+                    titolo,
+                    pagine,
+                    sezioni,
+                    generazione: snapshot.generation,
+                    attuale: true,
+                    millisecondi: millis,
+                });
+            }
+            Ok(None) => {}
+            Err(_) => {
+                view.engine = Engine::new();
+                problems.push(internal_error());
+            }
+        }
+        view.problems = problems;
+    }
+
+    /// Puts the pages of view `key` in the store, in place of those it showed, and
+    /// forgets the pages no view shows any more.
+    fn show(&self, key: &str, doc: &PagedDocument, store: &PageStore) -> Vec<PageInfo> {
+        let mut shown = lock(&self.shown);
+        let pages = store.insert(doc.pages());
+        shown.insert(
+            key.to_string(),
+            pages.iter().map(|p| p.id.clone()).collect(),
+        );
+        store.retain(&shown.values().flatten().map(String::as_str).collect());
+        pages
+    }
+
+    /// Forgets the pages (and the downloads) of views no longer kept.
+    fn forget(&self, views: &[String], store: &PageStore) {
+        if views.is_empty() {
             return;
         }
-        let dir = &self.settings.content;
-        let templates = match &self.settings.templates {
+        {
+            let mut downloads = lock(&self.downloads);
+            for v in views {
+                downloads.remove(&(v.clone(), false));
+            }
+        }
+        let mut shown = lock(&self.shown);
+        for v in views {
+            shown.remove(v);
+        }
+        store.retain(&shown.values().flatten().map(String::as_str).collect());
+    }
+
+    /// The PDF, digest and record of `selection`, built with `engine`. `Err`: why not,
+    /// and whether a panic happened (the engine is then dropped).
+    fn build_published(
+        &self,
+        engine: &Engine,
+        snapshot: &Snapshot,
+        selection: &Selection,
+        albo: bool,
+    ) -> Result<Published, (String, bool)> {
+        let checking = snapshot
+            .checking
+            .as_ref()
+            .ok_or_else(|| (content_has_errors(), false))?;
+        let checked = checking
+            .checked
+            .as_ref()
+            .ok_or_else(|| (content_has_errors(), false))?;
+        let templates = snapshot
+            .templates
+            .as_ref()
+            .map_err(|e| (e.clone(), false))?;
+        let profile = if albo {
+            Profile::Albo
+        } else {
+            Profile::Complete
+        };
+        let output = (self.settings.naming)(checked, selection, profile);
+        let mut sources = checking.sources.clone();
+        let mut report = Report::default();
+        let _working = self.working.take();
+        let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            publish(
+                checked,
+                profile,
+                selection,
+                templates,
+                engine,
+                &output,
+                &mut sources,
+                &mut report,
+            )
+        }));
+        Engine::evict(EVICT_AFTER);
+        match outcome {
+            Ok(Some((pdf, digest, record))) => {
+                let (digest_path, record_path) = crate::record::sidecar_paths(&output);
+                let name = |p: &Path| {
+                    p.file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default()
+                };
+                Ok(Published {
+                    generation: snapshot.generation,
+                    pdf: Arc::new(pdf),
+                    digest: Arc::new(digest),
+                    record: Arc::new(record),
+                    names: [name(&output), name(&digest_path), name(&record_path)],
+                })
+            }
+            Ok(None) => Err((
+                format!(
+                    "il PDF non si può generare: {}",
+                    diag::problems(&report, &sources)
+                        .first()
+                        .map(|p| p.messaggio.clone())
+                        .unwrap_or_else(|| "errore di composizione".into())
+                ),
+                false,
+            )),
+            Err(_) => Err((internal_error().messaggio, true)),
+        }
+    }
+}
+
+impl Snapshot {
+    /// Loads and checks the content folder as it is now.
+    fn build(settings: &Settings, generation: u64) -> Snapshot {
+        let dir = &settings.content;
+        let templates = match &settings.templates {
             None => Ok(Templates::bundled()),
             Some(t) => Templates::from_dir(t)
                 .map_err(|e| format!("non riesco a leggere i modelli in `{}`: {e}", t.display())),
         };
         let start = Instant::now();
         let mut problems = Vec::new();
-        let strict = self.settings.strict;
+        let strict = settings.strict;
         let loaded =
             std::panic::catch_unwind(AssertUnwindSafe(|| pipeline::load_and_check(dir, strict)));
         let mut checking = match loaded {
             Ok(Ok(c)) => {
-                problems.extend(problems_of(&c.report, &c.sources));
+                problems.extend(diag::problems(&c.report, &c.sources));
                 Some(c)
             }
             Ok(Err(e)) => {
-                problems.push(Problem::plain(e.0));
+                problems.push(Problem::plain(&e.0));
                 None
             }
             Err(_) => {
@@ -401,7 +699,7 @@ impl Workspace {
             }
         };
         if let Err(e) = &templates {
-            problems.push(Problem::plain(e.clone()));
+            problems.push(Problem::plain(e));
         }
         // Checked content has every file parsed: the list comes from it. Otherwise the
         // files are read again without checking, so that the list still shows them.
@@ -419,190 +717,16 @@ impl Workspace {
                 c.checked = None;
             }
         }
-        self.current = Some(Current {
+        Snapshot {
             generation,
             objectives,
             checking,
             templates,
             problems,
             millis: start.elapsed().as_millis() as u64,
-        });
-    }
-
-    /// Lays out `selection` with its engine: the problems met, and the view when the
-    /// layout succeeded. A panic inside the pipeline becomes a problem to show; the
-    /// engine it happened in is dropped.
-    fn lay_out(
-        &mut self,
-        key: &str,
-        selection: &Selection,
-        store: &PageStore,
-    ) -> (Vec<Problem>, Option<ViewState>) {
-        let engine_key = (key.to_string(), false);
-        let clock = self.clock;
-        let engine = &self
-            .engines
-            .entry(engine_key.clone())
-            .or_insert_with(|| (Engine::new(), clock))
-            .0;
-        let current = self.current.as_mut().expect("refreshed");
-        let generation = current.generation;
-        let checking = current.checking.as_mut().expect("checked content");
-        let checked = checking.checked.as_ref().expect("checked content");
-        let templates = current.templates.as_ref().expect("templates read");
-        let mut report = Report::default();
-        let start = Instant::now();
-        let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            let doc = lay_out(
-                checked,
-                selection,
-                templates,
-                engine,
-                &mut checking.sources,
-                &mut report,
-            );
-            doc.map(|doc| (store.insert(doc.pages()), sections(&doc)))
-        }));
-        let millis = start.elapsed().as_millis() as u64;
-        let problems = problems_of(&report, &checking.sources);
-        match outcome {
-            Ok(Some((pagine, sezioni))) => {
-                let titolo = match selection {
-                    Selection::All => "Allegato intero".to_string(),
-                    Selection::One(id) => current
-                        .objectives
-                        .iter()
-                        .find(|o| &o.id == id)
-                        .map(|o| format!("{} — {}", o.breve, o.titolo))
-                        .unwrap_or_else(|| id.clone()),
-                };
-                self.engines.get_mut(&engine_key).expect("engine").1 = clock;
-                let view = ViewState {
-                    sel: key.to_string(),
-                    titolo,
-                    pagine,
-                    sezioni,
-                    generazione: generation,
-                    attuale: true,
-                    millisecondi: millis,
-                };
-                (problems, Some(view))
-            }
-            Ok(None) => (problems, None),
-            Err(_) => {
-                self.engines.remove(&engine_key);
-                let mut problems = problems;
-                problems.push(internal_error());
-                (problems, None)
-            }
         }
     }
 
-    fn build_published(&mut self, selection: &Selection, albo: bool) -> Result<Published, String> {
-        let key = (
-            match selection {
-                Selection::All => WHOLE.to_string(),
-                Selection::One(id) => id.clone(),
-            },
-            albo,
-        );
-        let clock = self.clock;
-        let engine = &self
-            .engines
-            .entry(key.clone())
-            .or_insert_with(|| (Engine::new(), clock))
-            .0;
-        let current = self.current.as_mut().expect("refreshed");
-        let generation = current.generation;
-        let checking = current.checking.as_mut().ok_or_else(content_has_errors)?;
-        let checked = checking.checked.as_ref().ok_or_else(content_has_errors)?;
-        let templates = current.templates.as_ref().map_err(|e| e.clone())?;
-        let profile = if albo {
-            Profile::Albo
-        } else {
-            Profile::Complete
-        };
-        let output = (self.settings.naming)(checked, selection, profile);
-        let mut report = Report::default();
-        let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            publish(
-                checked,
-                profile,
-                selection,
-                templates,
-                engine,
-                &output,
-                &mut checking.sources,
-                &mut report,
-            )
-        }));
-        Engine::evict(EVICT_AFTER);
-        match outcome {
-            Ok(Some((pdf, digest, record))) => {
-                let (digest_path, record_path) = crate::record::sidecar_paths(&output);
-                let name = |p: &Path| {
-                    p.file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default()
-                };
-                Ok(Published {
-                    generation,
-                    pdf: Arc::new(pdf),
-                    digest: Arc::new(digest),
-                    record: Arc::new(record),
-                    names: [name(&output), name(&digest_path), name(&record_path)],
-                })
-            }
-            Ok(None) => Err(format!(
-                "il PDF non si può generare: {}",
-                problems_of(&report, &checking.sources)
-                    .first()
-                    .map(|p| p.messaggio.clone())
-                    .unwrap_or_else(|| "errore di composizione".into())
-            )),
-            Err(_) => {
-                self.engines.remove(&key);
-                Err(internal_error().messaggio)
-            }
-        }
-    }
-
-    /// Keeps the views last looked at (the whole annex always) and, in the page store,
-    /// only the pages they show.
-    fn forget_old_views(&mut self, store: &PageStore) {
-        while self.views.len() > MAX_VIEWS {
-            let Some(oldest) = self
-                .views
-                .iter()
-                .filter(|(k, _)| k.as_str() != WHOLE)
-                .min_by_key(|(_, v)| v.used)
-                .map(|(k, _)| k.clone())
-            else {
-                break;
-            };
-            self.views.remove(&oldest);
-            self.engines.remove(&(oldest.clone(), false));
-            self.engines.remove(&(oldest.clone(), true));
-            self.published.remove(&(oldest, false));
-        }
-        let keep: HashSet<&str> = self
-            .views
-            .values()
-            .filter_map(|v| v.good.as_ref())
-            .flat_map(|v| v.pagine.iter().map(|p| p.id.as_str()))
-            .collect();
-        store.retain(&keep);
-    }
-}
-
-impl View {
-    /// Whether the last layout attempt met no error.
-    fn problems_ok(&self) -> bool {
-        self.problems.iter().all(|p| p.gravita != "errore")
-    }
-}
-
-impl Current {
     fn checked(&self) -> Option<&Checked> {
         self.checking.as_ref()?.checked.as_ref()
     }
@@ -615,60 +739,8 @@ fn content_has_errors() -> String {
 fn internal_error() -> Problem {
     Problem::plain(
         "errore interno di piao durante l'impaginazione; le pagine mostrate sono le ultime \
-         riuscite. Salva di nuovo il file per riprovare e, se si ripete, segnala il problema"
-            .into(),
+         riuscite. Salva di nuovo il file per riprovare e, se si ripete, segnala il problema",
     )
-}
-
-impl Problem {
-    fn plain(message: String) -> Problem {
-        Problem {
-            gravita: "errore",
-            messaggio: diag::printable(&message),
-            luogo: None,
-            etichetta: None,
-            aiuti: Vec::new(),
-            altri: Vec::new(),
-        }
-    }
-}
-
-/// view → render → typeset, without the PDF: what `pipeline::build_pdf` does up to
-/// the layout, with the same diagnostics.
-fn lay_out(
-    checked: &Checked,
-    selection: &Selection,
-    templates: &Templates,
-    engine: &Engine,
-    sources: &mut Sources,
-    report: &mut Report,
-) -> Option<PagedDocument> {
-    let rendered = pipeline::typst_sources(
-        checked,
-        Profile::Complete,
-        selection,
-        templates,
-        sources,
-        report,
-    )?;
-    engine.update(&rendered.files);
-    let date = checked.annex.data.data_documento.get_ref().0;
-    let result = engine.compile(date);
-    Engine::evict(EVICT_AFTER);
-    match result {
-        Ok((doc, warnings)) => {
-            for w in &warnings {
-                report.push(pipeline::typst_diagnostic(w, &rendered, templates, sources));
-            }
-            Some(doc)
-        }
-        Err(problems) => {
-            for p in &problems {
-                report.push(pipeline::typst_diagnostic(p, &rendered, templates, sources));
-            }
-            None
-        }
-    }
 }
 
 /// The PDF, digest line and record of a selection, as `piao build` writes them.
@@ -817,74 +889,4 @@ fn objectives_of<'a>(
     }
     out.sort_by(|a, b| (a.tipo, a.numero).cmp(&(b.tipo, b.numero)));
     out
-}
-
-/// The diagnostics of a report, with their places resolved to lines. Notes
-/// (contradictions the content acknowledges) are left out, as by every command but
-/// `piao check`.
-fn problems_of(report: &Report, sources: &Sources) -> Vec<Problem> {
-    report
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity != diag::Severity::Note)
-        .map(|d| problem(d, sources))
-        .collect()
-}
-
-fn problem(d: &Diagnostic, sources: &Sources) -> Problem {
-    let place = |file: usize, span: &std::ops::Range<usize>, label: Option<&String>| {
-        let text = sources.text(file);
-        let (riga, colonna) = sources.line_col(file, span.start);
-        let start = text[..floor(text, span.start.min(text.len()))]
-            .rfind('\n')
-            .map_or(0, |i| i + 1);
-        let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-        let line = text[start..end].trim_end_matches('\r');
-        let width = line.chars().count();
-        let from = (colonna - 1).min(width);
-        let marked = text[floor(text, span.start.min(text.len()))
-            ..floor(text, span.end.clamp(span.start, text.len()))]
-            .chars()
-            .take_while(|c| *c != '\n')
-            .count();
-        Place {
-            file: sources.path(file).display().to_string(),
-            riga: Some(riga),
-            colonna: Some(colonna),
-            testo: Some(diag::printable(line)),
-            segno: Some((from, (from + marked.max(1)).min(width.max(from + 1)))),
-            etichetta: label.map(|l| diag::printable(l)),
-        }
-    };
-    let luogo = match (&d.primary, &d.path) {
-        (Some((file, span)), _) => Some(place(*file, span, None)),
-        (None, Some(path)) => Some(Place {
-            file: path.display().to_string(),
-            riga: None,
-            colonna: None,
-            testo: None,
-            segno: None,
-            etichetta: None,
-        }),
-        (None, None) => None,
-    };
-    Problem {
-        gravita: if d.is_error() { "errore" } else { "avviso" },
-        messaggio: diag::printable(&d.message),
-        luogo,
-        etichetta: d.label.as_deref().map(diag::printable),
-        aiuti: d.hints.iter().map(|h| diag::printable(h)).collect(),
-        altri: d
-            .secondary
-            .iter()
-            .map(|(f, s, l)| place(*f, s, Some(l)))
-            .collect(),
-    }
-}
-
-fn floor(s: &str, mut i: usize) -> usize {
-    while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }

@@ -18,6 +18,25 @@ const ui = {
 
 const $ = (id) => document.getElementById(id);
 
+// This run's secret, put in the page by the server. Every request carries it: in the
+// X-Piao-Token header when the page makes the request itself (`api`), in the address
+// (`t=`) for images, downloads and the event stream, which cannot carry a header.
+// The server requires it for every write, and for everything when it listens on a
+// network address.
+const TOKEN = (document.querySelector('meta[name="piao-token"]') || {}).content || "";
+
+function withToken(url) {
+  return url + (url.includes("?") ? "&" : "?") + "t=" + encodeURIComponent(TOKEN);
+}
+
+// fetch() for the server's own routes, with the token. Writes (method other than GET)
+// go through here too: the server refuses them without it.
+function api(url, options) {
+  const o = Object.assign({ cache: "no-store", credentials: "same-origin" }, options || {});
+  o.headers = Object.assign({}, o.headers || {}, { "X-Piao-Token": TOKEN });
+  return fetch(url, o);
+}
+
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
@@ -59,7 +78,7 @@ async function refresh() {
     do {
       ui.again = false;
       const sel = ui.sel;
-      const r = await fetch("/api/stato?sel=" + encodeURIComponent(sel), { cache: "no-store" });
+      const r = await api("/api/stato?sel=" + encodeURIComponent(sel));
       if (!r.ok) throw new Error("risposta " + r.status);
       const state = await r.json();
       if (sel !== ui.sel) { ui.again = true; continue; }
@@ -172,7 +191,7 @@ function showProblems(problems) {
 
 function downloadLink(text, query, enabled) {
   if (!enabled) return el("li", {}, el("span", { class: "spento", "aria-disabled": "true", text }));
-  return el("li", {}, el("a", { href: query }, text));
+  return el("li", {}, el("a", { href: withToken(query) }, text));
 }
 
 function showDownloads(s) {
@@ -205,7 +224,7 @@ function scale() {
 }
 
 function pageUrl(p) {
-  return "/pagina/" + p.id + ".png?s=" + scale();
+  return withToken("/pagina/" + p.id + ".png?s=" + scale());
 }
 
 function showView(v, s) {
@@ -327,7 +346,7 @@ function start() {
   if (initial && ui.sel === "tutto") {
     try { apply(JSON.parse(initial.textContent)); fresh = true; } catch (e) { fresh = false; }
   }
-  const events = new EventSource("/eventi");
+  const events = new EventSource(withToken("/eventi"));
   events.onmessage = (e) => {
     if (Number(e.data) !== ui.generation) refresh();
   };
