@@ -5,7 +5,7 @@
 //! schede, as typed data) → [`view`] (formatted, derived figures) → [`render`]
 //! (MiniJinja → Typst sources) → [`typeset`] (Typst in-process → PDF) → [`publish`]
 //! (atomic write, digest). [`pipeline`] sequences the stages; [`commands`] implements
-//! the command line on top of it.
+//! the command line on top of it. [`edit`] writes the content from the browser's forms.
 
 pub mod apply;
 pub(crate) mod change;
@@ -13,11 +13,13 @@ pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod diag;
+pub mod edit;
 pub mod export;
 pub mod fonts;
 pub mod format;
 pub mod limits;
 pub mod load;
+pub mod measure;
 pub mod model;
 pub(crate) mod names;
 pub(crate) mod output;

@@ -515,7 +515,24 @@ fn check_text(s: &str, key: &str, span: Range<usize>, file: FileIdx, report: &mu
             .label("in questo testo")
             .hint("nel PDF una parola così lunga uscirebbe dalla cella della tabella: aggiungi degli spazi (per esempio dopo le barre / di un indirizzo) o abbrevia"),
         );
-    } else if let Some(width) = column_width(key).filter(|w| chars > *w) {
+    } else if let Some(word) =
+        unbreakable(s).find(|w| crate::measure::overflows(key, w) == Some(true))
+    {
+        // Measured columns: the same measure the layout uses (`crate::measure`).
+        let chars = word.chars().count();
+        let shown: String = word.chars().take(60).collect();
+        let width = crate::measure::fitting_chars(key, word);
+        report.push(
+            Diagnostic::warning(format!(
+                "«{shown}» ({chars} caratteri) potrebbe uscire dalla sua cella: nella colonna di `{key}` entrano circa {width} caratteri per riga"
+            ))
+            .at(file, span)
+            .label("in questo testo")
+            .hint("se nel PDF esce dalla cella, abbrevia o aggiungi uno spazio"),
+        );
+    } else if let Some(width) =
+        column_width(key).filter(|w| crate::measure::column(key).is_none() && chars > *w)
+    {
         report.push(
             Diagnostic::warning(format!(
                 "«{shown}» ({chars} caratteri) potrebbe uscire dalla sua cella: nella colonna di `{key}` entrano circa {width} caratteri per riga"
@@ -690,16 +707,19 @@ mod tests {
 
     #[test]
     fn words_too_wide_for_a_narrow_column_are_warnings() {
-        let r = values("atteso = \"abcdefghijkl\"\nnote = \"abcdefghijkl\"\n");
+        let r = values("atteso = \"ABCDEFGHIJKLMNOPQR\"\nnote = \"ABCDEFGHIJKLMNOPQR\"\n");
         assert_eq!((r.errors(), r.warnings()), (0, 1));
         assert!(
             r.diagnostics[0]
                 .message
-                .contains("colonna di `atteso` entrano circa 11"),
+                .contains("colonna di `atteso` entrano circa 1"),
             "{}",
             r.diagnostics[0].message
         );
-        let r = values("storico = [\"1\", \"effettuato/Non\", \"abcdefghijkl\"]\n");
+        // An amount in millions fits: the layout may break it after a thousands point.
+        let r = values("atteso = \"1.234.567,89 €\"\n");
+        assert_eq!((r.errors(), r.warnings()), (0, 0), "{:?}", r.diagnostics);
+        let r = values("storico = [\"1\", \"effettuato/Non\", \"ABCDEFGHIJKLMN\"]\n");
         assert_eq!((r.errors(), r.warnings()), (0, 1), "{:?}", r.diagnostics);
     }
 

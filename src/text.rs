@@ -146,12 +146,17 @@ fn inline(text: &str) -> Paragraph {
 /// The words of `new` compared with `old`: unchanged words plain, removed words
 /// `Deleted`, added words `Inserted`. With `show_deleted = false` removed words are left
 /// out (the request shows only the new wording, with its new words in bold).
+///
+/// Words and the punctuation around them are compared as separate tokens (see
+/// [`diff_tokens`]): "accertamento," against "accertamento" marks only the comma.
 pub fn word_diff(old: &str, new: &str, show_deleted: bool) -> Vec<Segment> {
     let old = collapse(old);
     let new = collapse(new);
+    let old_tokens = diff_tokens(&old);
+    let new_tokens = diff_tokens(&new);
     let diff = similar::TextDiff::configure()
         .algorithm(similar::Algorithm::Patience)
-        .diff_words(&old, &new);
+        .diff_slices(&old_tokens, &new_tokens);
     let mut out: Vec<Segment> = Vec::new();
     for change in diff.iter_all_changes() {
         let k = match change.tag() {
@@ -162,9 +167,7 @@ pub fn word_diff(old: &str, new: &str, show_deleted: bool) -> Vec<Segment> {
         };
         let t = change.value();
         // Whitespace between two marked words belongs to the mark, so runs stay whole.
-        let k = if t.trim().is_empty() && k != Mark::Plain {
-            k
-        } else if t.trim().is_empty() {
+        let k = if t.trim().is_empty() && k == Mark::Plain {
             match out.last() {
                 Some(last) => last.k,
                 None => Mark::Plain,
@@ -178,6 +181,52 @@ pub fn word_diff(old: &str, new: &str, show_deleted: bool) -> Vec<Segment> {
         }
     }
     requote(tidy(out))
+}
+
+/// The tokens a rewording is compared by: runs of whitespace, words, and each
+/// punctuation character before or after a word on its own ("(accertamento)," is `(`,
+/// `accertamento`, `)`, `,`). Punctuation inside a word keeps it whole ("s@c",
+/// "l'Ente", "1.000,00", "on_line"). The tokens joined are the text.
+pub fn diff_tokens(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        let is_space = c.is_whitespace();
+        let end = rest
+            .char_indices()
+            .find(|&(_, d)| d.is_whitespace() != is_space)
+            .map_or(rest.len(), |(i, _)| i);
+        let (run, tail) = rest.split_at(end);
+        rest = tail;
+        if is_space {
+            out.push(run);
+            continue;
+        }
+        let core_start = run
+            .char_indices()
+            .find(|&(_, d)| d.is_alphanumeric())
+            .map_or(run.len(), |(i, _)| i);
+        let core_end = run
+            .char_indices()
+            .rev()
+            .find(|&(_, d)| d.is_alphanumeric())
+            .map_or(core_start, |(i, d)| i + d.len_utf8());
+        out.extend(
+            run[..core_start]
+                .char_indices()
+                .map(|(i, d)| &run[i..i + d.len_utf8()]),
+        );
+        if core_end > core_start {
+            out.push(&run[core_start..core_end]);
+        }
+        let after = &run[core_end.max(core_start)..];
+        out.extend(
+            after
+                .char_indices()
+                .map(|(i, d)| &after[i..i + d.len_utf8()]),
+        );
+    }
+    out
 }
 
 /// Moves the spaces at the edges of marked runs into the neighbouring plain text, so
@@ -386,13 +435,33 @@ fn is_markup(c: char) -> bool {
 }
 
 /// Straight quotes become typographic ones: `'` is an apostrophe (’) unless it opens a
-/// quotation (‘); `"` opens (“) at the start, after a space, a bracket, a dash or an
-/// apostrophe and closes (”) elsewhere. Emphasis marks (`*`, `_`) are looked past: in
-/// `l'"*etica*"` the first quote follows the apostrophe and the second the word. After
-/// a digit, `'` and `"` are minutes and seconds and stay straight.
+/// quotation (‘). A `"` closes (”) the quotation a previous `"` of the same text opened
+/// (pairing, whatever precedes it: “Rischio idraulico 2025”); with none open it opens (“)
+/// at the start, after a space, a bracket, a dash or an apostrophe, and closes elsewhere.
+/// Emphasis marks (`*`, `_`) are looked past: in `l'"*etica*"` the first quote follows the
+/// apostrophe and the second the word. `'` after a digit is a minute mark (or feet) and
+/// stays straight; `"` stays straight only as the seconds of a time or an angle
+/// (`06' 29"`, `45°12'30"`).
 fn quotes(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     quote_chars(&chars).into_iter().collect()
+}
+
+/// Whether the `"` at `i` is the seconds mark of a time or an angle: digits before it,
+/// and before them (a space allowed) a minute mark after digits.
+fn is_seconds_mark(chars: &[char], i: usize) -> bool {
+    let mut j = i;
+    let digits_end = j;
+    while j > 0 && chars[j - 1].is_ascii_digit() {
+        j -= 1;
+    }
+    if j == digits_end {
+        return false;
+    }
+    if j > 0 && chars[j - 1] == ' ' {
+        j -= 1;
+    }
+    j >= 2 && matches!(chars[j - 1], '\'' | '′') && chars[j - 2].is_ascii_digit()
 }
 
 /// [`quotes`] on characters: one character out for each character in.
@@ -406,16 +475,26 @@ fn quote_chars(chars: &[char]) -> Vec<char> {
         Some(n) => n.is_whitespace() || ".,;:!?)]}>»".contains(n),
     };
     let mut out = Vec::with_capacity(chars.len());
+    let mut open = false;
     for (i, &c) in chars.iter().enumerate() {
+        match c {
+            '“' => open = true,
+            '”' => open = false,
+            _ => {}
+        }
         if c != '\'' && c != '"' {
             out.push(c);
             continue;
         }
         let raw_prev = i.checked_sub(1).map(|p| chars[p]);
         let raw_next = chars.get(i + 1).copied();
-        // After a number, ' and " are minutes and seconds (or feet and inches): kept.
-        let prime = raw_prev.is_some_and(|p| p.is_ascii_digit())
-            && raw_next.is_none_or(|n| !n.is_alphabetic());
+        // After a number, ' is a minute mark (or feet), " the seconds of a time or an angle.
+        let prime = if c == '\'' {
+            raw_prev.is_some_and(|p| p.is_ascii_digit())
+                && raw_next.is_none_or(|n| !n.is_alphabetic())
+        } else {
+            is_seconds_mark(chars, i)
+        };
         if prime {
             out.push(c);
             continue;
@@ -431,7 +510,11 @@ fn quote_chars(chars: &[char]) -> Vec<char> {
             } else {
                 '’'
             }
+        } else if open {
+            open = false;
+            '”'
         } else if opens_after(prev) && !ends(next) {
+            open = true;
             '“'
         } else {
             '”'
@@ -517,11 +600,49 @@ fn is_long_token(t: &str) -> bool {
             || (t.chars().count() >= 25 && t.chars().any(|c| SEPARATORS.contains(c))))
 }
 
+/// An amount in millions or more written the Italian way ("1.234.567,89"), split after
+/// each thousands point ("1.", "234.", "567,89"): where a narrow column may break it.
+/// `None` for anything else, and for amounts under a million ("30.000" stays whole).
+pub fn amount_groups(t: &str) -> Option<Vec<&str>> {
+    let int = match t.split_once(',') {
+        Some((i, f)) if !f.is_empty() && f.chars().all(|c| c.is_ascii_digit()) => i,
+        Some(_) => return None,
+        None => t,
+    };
+    let parts: Vec<&str> = int.split('.').collect();
+    let ok = parts.len() >= 3
+        && (1..=3).contains(&parts[0].len())
+        && parts[1..].iter().all(|p| p.len() == 3)
+        && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()));
+    if !ok {
+        return None;
+    }
+    let mut groups = Vec::new();
+    let mut start = 0;
+    for p in &parts[..parts.len() - 1] {
+        let end = start + p.len() + 1;
+        groups.push(&t[start..end]);
+        start = end;
+    }
+    groups.push(&t[start..]);
+    Some(groups)
+}
+
 /// The pieces of one token. Break places go inside long tokens only: before a separator
 /// ("\share", "/cartella", "@ente", ".it"), after a double one ("https://"), never inside
 /// a run of separators nor between digits ("30.000"). In any token a run of slashes is
 /// unkerned and a `\\` is kept whole with the name after it.
 fn token_pieces(t: &str, out: &mut Pieces) {
+    // An amount in millions may break after a thousands point, and nowhere else.
+    if let Some(groups) = amount_groups(t) {
+        for (i, g) in groups.iter().enumerate() {
+            if i > 0 {
+                out.push(Piece::Break);
+            }
+            out.text(g);
+        }
+        return;
+    }
     let long = is_long_token(t);
     let chars: Vec<char> = t.chars().collect();
     let is_sep = |c: char| SEPARATORS.contains(c);
@@ -692,6 +813,108 @@ mod tests {
     }
 
     #[test]
+    fn a_quote_closes_the_one_opened_before_it() {
+        // After a digit, a `"` closes the quotation it pairs with, not a seconds mark.
+        assert_eq!(
+            quotes("\"Rischio idraulico 2025\""),
+            "“Rischio idraulico 2025”"
+        );
+        assert_eq!(quotes("piano \"2023-2025\", poi"), "piano “2023-2025”, poi");
+        // Seconds only in a time or an angle.
+        assert_eq!(quotes("durata 06' 29\""), "durata 06' 29\"");
+        assert_eq!(quotes("45°12'30\" nord"), "45°12'30\" nord");
+        assert_eq!(quotes("\"durata 06' 29\"\""), "“durata 06' 29\"”");
+        // A lone `"` after a number with no minutes is a quote, decided by its place.
+        assert_eq!(quotes("schermo da 24\""), "schermo da 24”");
+    }
+
+    #[test]
+    fn amounts_in_millions_break_only_after_a_thousands_point() {
+        assert_eq!(
+            amount_groups("1.234.567,89"),
+            Some(vec!["1.", "234.", "567,89"])
+        );
+        assert_eq!(
+            amount_groups("12.345.678"),
+            Some(vec!["12.", "345.", "678"])
+        );
+        assert_eq!(amount_groups("30.000"), None);
+        assert_eq!(amount_groups("1.000,00"), None);
+        assert_eq!(amount_groups("31.12.2023"), None);
+        assert_eq!(amount_groups("1.234.567,"), None);
+        assert_eq!(
+            pieces("1.234.567,89 €"),
+            vec![
+                Piece::Text("1.".into()),
+                Piece::Break,
+                Piece::Text("234.".into()),
+                Piece::Break,
+                Piece::Text(format!("567,89{NO_BREAK_SPACE}€")),
+            ]
+        );
+    }
+
+    #[test]
+    fn rewordings_compare_words_and_punctuation_apart() {
+        assert_eq!(
+            diff_tokens("(accertamento), s@c, l'Ente 1.000,00 €."),
+            vec![
+                "(",
+                "accertamento",
+                ")",
+                ",",
+                " ",
+                "s@c",
+                ",",
+                " ",
+                "l'Ente",
+                " ",
+                "1.000,00",
+                " ",
+                "€",
+                "."
+            ]
+        );
+        assert_eq!(diff_tokens("a  b, (c)").concat(), "a  b, (c)");
+        // Only the comma is new.
+        let segs = word_diff(
+            "verifica accertamento e riscossione",
+            "verifica accertamento, e riscossione",
+            false,
+        );
+        assert_eq!(
+            segs,
+            vec![
+                Segment::plain("verifica accertamento"),
+                Segment::marked(",", Mark::Inserted),
+                Segment::plain(" e riscossione"),
+            ]
+        );
+        // A word that only lost its comma is not new.
+        let segs = word_diff(
+            "servizio s@c, storico, dati",
+            "servizio s@c storico dati nuovi",
+            false,
+        );
+        assert_eq!(
+            segs,
+            vec![
+                Segment::plain("servizio s@c storico dati "),
+                Segment::marked("nuovi", Mark::Inserted),
+            ]
+        );
+        let segs = word_diff("a s@c, b", "a s@c b", true);
+        assert_eq!(
+            segs,
+            vec![
+                Segment::plain("a s@c"),
+                Segment::marked(",", Mark::Deleted),
+                Segment::plain(" b"),
+            ]
+        );
+    }
+
+    #[test]
     fn a_quote_opens_after_an_apostrophe() {
         assert_eq!(quotes("l’\"etica\""), "l’“etica”");
         assert_eq!(quotes("dell'\"Ente\""), "dell’“Ente”");
@@ -772,7 +995,8 @@ mod tests {
         assert_eq!(segs[3], Segment::marked("“", Mark::Inserted));
         let segs = word_diff("corsi \"a\" x", "corsi \"b c\" x", false);
         assert_eq!(flatten(&segs), "corsi “b c” x");
-        assert_eq!(segs[1], Segment::marked("“b c”", Mark::Inserted));
+        // The quotes did not change: only the words between them are new.
+        assert_eq!(segs[1], Segment::marked("b c", Mark::Inserted));
     }
 
     /// Text with balanced quotations: words, and phrases between `"` after a space, an

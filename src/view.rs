@@ -53,17 +53,38 @@ pub struct Document {
     /// or the deliberation's date already says it.
     pub cover_date: Option<String>,
     pub deliberation: Option<DeliberationView>,
+    /// The deliberation the footer of every page names, when the content gives its
+    /// number and date ("Allegato alla deliberazione della Giunta Comunale n. 118 del
+    /// 21.10.2025"); never with blanks.
+    pub footer: Option<String>,
     pub plan_label: String,
     pub first_year: i32,
     pub months: Vec<String>,
     pub later_years: Vec<i32>,
     pub monitoring: Vec<Monitoring>,
+    /// Widths (em) of the narrow columns, from the measure `check` uses
+    /// (`crate::measure`).
+    pub columns: ColumnsView,
     pub profile: Profile,
     pub managed_list: Vec<ListRow>,
     pub managed: Vec<ManagedView>,
     pub services_list: Vec<ListRow>,
     pub services: Vec<ServiceView>,
     pub training: Option<TrainingView>,
+}
+
+/// The widths of the narrow columns of the schede, in tenths of an em of their text
+/// (integers: the templates write `90em / 10`).
+#[derive(Debug, Clone, Serialize)]
+pub struct ColumnsView {
+    pub atteso: u32,
+    pub raggiunto: u32,
+    pub target: u32,
+    pub um: u32,
+}
+
+fn tenths(em: f64) -> u32 {
+    (em * 10.0).round() as u32
 }
 
 /// The deliberation on the cover: what the content does not give is a blank to fill in.
@@ -240,6 +261,9 @@ pub struct ManagedView {
     pub phase_rows: Vec<[TrackedRow; 2]>,
     pub indicators: Vec<IndicatorGroupView>,
     pub schedule: Vec<ScheduleRow>,
+    /// Notes under the cronoprogramma: shares whose month the approved plan does not let
+    /// read (`non_leggibile`), by phase.
+    pub schedule_notes: Vec<String>,
     pub staff: Vec<StaffRow>,
     pub staff_total: String,
     pub staff_redacted: bool,
@@ -319,6 +343,14 @@ pub fn build(checked: &Checked, applied: &Applied, profile: Profile) -> Document
             .unwrap_or_else(|| BLANK_DATE.to_string()),
     });
     let deliberation_date = a.delibera.as_ref().and_then(|d| d.data).map(|d| d.0);
+    let footer = a.delibera.as_ref().and_then(|d| {
+        let numero = d.numero.as_deref().map(clean).filter(|n| !n.is_empty())?;
+        let data = d.data.map(|dt| format::date_dotted(dt.0))?;
+        Some(format!(
+            "Allegato alla deliberazione della {} n. {numero} del {data}",
+            clean(&d.organo)
+        ))
+    });
     let cover_date = (!a.data_documento_provvisoria && deliberation_date != Some(date))
         .then(|| format::date_long(date));
     let has_performance = !checked.managed.is_empty() || !checked.services.is_empty();
@@ -415,6 +447,7 @@ pub fn build(checked: &Checked, applied: &Applied, profile: Profile) -> Document
         date_day: date.day(),
         cover_date,
         deliberation,
+        footer,
         plan_label,
         first_year: plan.first,
         months: (0..12).map(format::month_title).collect(),
@@ -427,6 +460,12 @@ pub fn build(checked: &Checked, applied: &Applied, profile: Profile) -> Document
                 abbr: format::day_month_abbr(*d),
             })
             .collect(),
+        columns: ColumnsView {
+            atteso: tenths(crate::measure::ATTESO.width_em),
+            raggiunto: tenths(crate::measure::RAGGIUNTO.width_em),
+            target: tenths(crate::measure::TARGET.width_em),
+            um: tenths(crate::measure::UM.width_em),
+        },
         profile,
         managed_list: managed_views
             .iter()
@@ -558,7 +597,7 @@ fn new_wording(approved: &str, new: &str) -> Vec<Segment> {
 /// "> 3% < 2%" would read as a range).
 fn revised_value(approved: Option<&String>, amended: Option<&String>) -> Vec<Segment> {
     match (approved, amended) {
-        (Some(a), Some(n)) if a == n => text::plain(a),
+        (Some(a), Some(n)) if clean(a) == clean(n) => text::plain(a),
         (Some(a), Some(n)) => vec![
             Segment::marked(clean(a), Mark::Deleted),
             Segment::marked("", Mark::Break),
@@ -869,14 +908,12 @@ fn managed_view(
             },
         })
         .collect();
-    let resources_total = o
-        .risorse
-        .iter()
-        .filter_map(|r| match r.costo.as_ref().map(|c| *c.get_ref()) {
-            Some(Cost::Amount(a)) => Some(a),
-            _ => None,
-        })
-        .fold(Decimal::ZERO, |acc, v| acc.saturating_add(v));
+    let resources_total = resources_total(
+        &o.risorse
+            .iter()
+            .map(|r| r.costo.as_ref().map(|c| *c.get_ref()))
+            .collect::<Vec<_>>(),
+    );
 
     ManagedView {
         id: m.source.stem.clone(),
@@ -919,13 +956,39 @@ fn managed_view(
         request: request(&m.groups, &cx),
         phase_rows,
         indicators,
+        schedule_notes: illegible_notes(&scheda.schedule, checked),
         schedule,
         staff,
         staff_total: format::percent2(staff_total),
         staff_redacted,
         resources,
-        resources_total: format::money(resources_total),
+        resources_total,
         has_changes: scheda.has_changes(),
+    }
+}
+
+/// The COSTO RISORSE total: the sum of the amounts, and when some resource is still
+/// "da determinare" the total says so ("8.750,00 € + da determinare"; only "da
+/// determinare" when no resource has an amount), so that a known part never reads as
+/// the whole cost.
+pub fn resources_total(costs: &[Option<Cost>]) -> String {
+    let unknown = costs
+        .iter()
+        .any(|c| matches!(c, Some(Cost::ToBeDetermined)));
+    let sum = costs
+        .iter()
+        .filter_map(|c| match c {
+            Some(Cost::Amount(a)) => Some(*a),
+            _ => None,
+        })
+        .fold(Decimal::ZERO, |acc, v| acc.saturating_add(v));
+    let tbd = crate::model::values::TO_BE_DETERMINED;
+    if !unknown {
+        format::money(sum)
+    } else if sum.is_zero() {
+        tbd.to_string()
+    } else {
+        format!("{} + {tbd}", format::money(sum))
     }
 }
 
@@ -935,6 +998,52 @@ fn pct_cell(v: Decimal) -> String {
     } else {
         format::percent(v)
     }
+}
+
+/// The mark after the number of a phase whose cronoprogramma has a share in a month the
+/// approved plan does not let read; the note under the cronoprogramma says it.
+const ILLEGIBLE_MARK: &str = "*";
+
+/// The notes under a cronoprogramma for the shares whose month cannot be read: one per
+/// share, naming the phases ("* Fasi 3 e 5: il 50% del cronoprogramma approvato è in un
+/// mese non leggibile nel piano approvato; …").
+fn illegible_notes(rows: &[crate::model::amended::ScheduleRow], checked: &Checked) -> Vec<String> {
+    let mut shares: Vec<(Decimal, Vec<u32>)> = Vec::new();
+    for r in rows {
+        let Some(g) = r.grid.approved.as_ref().or(r.grid.amended.as_ref()) else {
+            continue;
+        };
+        if g.illegible.is_zero() {
+            continue;
+        }
+        match shares.iter_mut().find(|(v, _)| *v == g.illegible) {
+            Some((_, phases)) => phases.push(r.numero),
+            None => shares.push((g.illegible, vec![r.numero])),
+        }
+    }
+    let year_end = checked
+        .monitoring
+        .iter()
+        .find(|d| d.month() == 12 && d.day() == 31)
+        .map(|d| format!(" ed è contato nel target al {}", format::date_dotted(*d)))
+        .unwrap_or_default();
+    shares
+        .into_iter()
+        .map(|(share, phases)| {
+            let which = match phases.as_slice() {
+                [one] => format!("Fase {one}"),
+                [rest @ .., last] => format!(
+                    "Fasi {} e {last}",
+                    rest.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
+                ),
+                [] => String::new(),
+            };
+            format!(
+                "{ILLEGIBLE_MARK} {which}: il {} del cronoprogramma approvato è in un mese non leggibile nel piano approvato; non è riportato fra i mesi{year_end}.",
+                format::percent(share)
+            )
+        })
+        .collect()
 }
 
 /// The APPROVATA row of changed phases whose approved schedule the content does not give:
@@ -973,7 +1082,12 @@ fn unknown_approved_row(numbers: &[u32], checked: &Checked) -> ScheduleRow {
 
 fn schedule_row(n: u32, state: &'static str, g: &Grid, checked: &Checked) -> ScheduleRow {
     ScheduleRow {
-        numero: n.to_string(),
+        // A share whose month cannot be read is marked, and said in a note below.
+        numero: if g.illegible.is_zero() {
+            n.to_string()
+        } else {
+            format!("{n}{ILLEGIBLE_MARK}")
+        },
         state,
         previous: pct_cell(g.previous),
         months: g.months.iter().map(|m| pct_cell(*m)).collect(),

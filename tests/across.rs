@@ -182,7 +182,7 @@ warning!(cost_indicator_without_resources: false,
     "l'indicatore di costo vale 12.000,00 € ma la scheda non ha risorse");
 warning!(resources_unlike_the_cost_indicator: false,
     [(G21, "[[risorse]]\ntipologia = \"Formazione\"",
-        "[[indicatori.costo]]\ndescrizione = \"corsi\"\natteso = \"1.500,00 €\"\n\n[[risorse]]\ntipologia = \"Formazione\"")],
+        "[[indicatori.costo]]\ndescrizione = \"costo totale dei corsi\"\natteso = \"1.500,00 €\"\n\n[[risorse]]\ntipologia = \"Formazione\"")],
     "le risorse sommano a 1.000,00 €, l'indicatore di costo dice 1.500,00 €");
 
 #[test]
@@ -193,6 +193,64 @@ fn cost_indicators_equal_to_the_resources_or_without_an_amount_are_fine() {
             G21,
             "[[risorse]]\ntipologia = \"Formazione\"",
             "[[indicatori.costo]]\ndescrizione = \"corsi\"\natteso = \"€ 1.000\"\n\n[[indicatori.costo]]\ndescrizione = \"risparmio\"\natteso = \"10%\"\n\n[[risorse]]\ntipologia = \"Formazione\"",
+        )],
+    );
+    let (out, errors) = check_dir(dir.path(), true);
+    assert_eq!(errors, 0, "{out}");
+}
+
+/// The fictional annex holds a cost indicator of one item among several resources and
+/// an amount in millions in ATTESO: `check --strict` accepts it. A cost indicator that
+/// says it is the total, and does not match the resources, is still an error there.
+#[test]
+fn valbruna_strict_accepts_one_item_costs_and_millions_but_not_a_wrong_total() {
+    let valbruna = common::root().join("tests/fixtures/comune-di-valbruna");
+    let g03 =
+        std::fs::read_to_string(valbruna.join("gestionali/g03-archivio-digitale.toml")).unwrap();
+    let g05 = std::fs::read_to_string(valbruna.join("gestionali/g05-sue-online.toml")).unwrap();
+    assert!(
+        g03.contains("atteso = \"18.500,00 €\""),
+        "the one-item cost indicator is gone"
+    );
+    assert!(
+        g05.contains("atteso = \"1.234.567,89 €\""),
+        "the amount in millions is gone"
+    );
+    let (out, errors) = check_dir(&valbruna, true);
+    assert_eq!(errors, 0, "{out}");
+    assert!(out.ends_with("0 errori, 0 avvisi, 0 note\n"), "{out}");
+
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(&valbruna, dir.path());
+    let path = dir.path().join("gestionali/g05-sue-online.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let from = "[[indicatori.qualita]]";
+    assert_eq!(text.matches(from).count(), 1);
+    std::fs::write(
+        &path,
+        text.replacen(
+            from,
+            "[[indicatori.costo]]\ndescrizione = \"costo totale delle risorse\"\natteso = \"5.000,00 €\"\n\n[[indicatori.qualita]]",
+            1,
+        ),
+    )
+    .unwrap();
+    let (out, errors) = check_dir(dir.path(), true);
+    assert_eq!(errors, 1, "{out}");
+    assert!(
+        out.contains("le risorse sommano a 4.200,00 €, l'indicatore di costo dice 5.000,00 €"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_cost_indicator_of_one_item_is_not_compared_with_all_the_resources() {
+    let dir = seeded(
+        false,
+        &[(
+            G21,
+            "[[risorse]]\ntipologia = \"Formazione\"",
+            "[[indicatori.costo]]\ndescrizione = \"Spesa per l'aggiornamento cartografico\"\natteso = \"9.760,00 €\"\n\n[[risorse]]\ntipologia = \"Formazione\"",
         )],
     );
     let (out, errors) = check_dir(dir.path(), true);
@@ -334,7 +392,7 @@ fn bundled_content_passes_strict_with_its_acknowledged_contradictions_as_notes()
     let out = common::piao(&["check", "--strict", "--content", "content"]);
     let err = common::stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
-    assert!(err.contains("(0 errori, 0 avvisi, 4 note)"), "{err}");
+    assert!(err.contains("(0 errori, 0 avvisi, 8 note)"), "{err}");
 }
 
 #[test]

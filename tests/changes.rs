@@ -164,7 +164,7 @@ fn totals_are_derived() {
     let o = &doc.managed[0];
     assert_eq!(o.staff_total, "100,00%");
     assert_eq!(o.staff[0].partecipazione, "62,50%");
-    assert_eq!(o.resources_total, "1.200,50 €");
+    assert_eq!(o.resources_total, "1.200,50 € + da determinare");
     assert_eq!(o.resources[1].costo, "da determinare");
     assert_eq!(o.responsabile, "VERDI");
     assert_eq!(doc.managed_list[0].azione, "MODIFICARE");

@@ -339,7 +339,7 @@ mutation!(schedule_total: G06,
     "il cronoprogramma della fase 1 somma a 90% invece di 100%");
 mutation!(schedule_month_typo: G06,
     "cronoprogramma = { febbraio = 50, marzo = 50 }" => "cronoprogramma = { febbraio = 50, marzio = 50 }",
-    "`marzio` non è un mese, un anno o `precedenti`");
+    "`marzio` non è un mese, un anno, `precedenti` o `non_leggibile`");
 mutation!(schedule_year_outside_plan: G06,
     "cronoprogramma = { 2024 = 100 }" => "cronoprogramma = { 2027 = 100 }",
     "l'anno 2027 è fuori dal piano 2023-2025");

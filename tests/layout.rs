@@ -44,10 +44,13 @@ struct Glyph {
     color: [f32; 3],
 }
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 struct Page {
+    width: f32,
     height: f32,
     glyphs: Vec<Glyph>,
+    /// Rectangles filled with the highlight colour of new words (x0, y0, x1, y1).
+    highlights: Vec<[f32; 4]>,
 }
 
 type Matrix = [f32; 6];
@@ -276,6 +279,7 @@ fn read_stream(
     resources: Option<&Dictionary>,
     start: Matrix,
     out: &mut Vec<Glyph>,
+    highlights: &mut Vec<[f32; 4]>,
     depth: usize,
 ) {
     let Ok(content) = Content::decode(bytes) else {
@@ -305,6 +309,14 @@ fn read_stream(
     let (mut tc, mut tw, mut th, mut tl, mut rise) = (0.0f32, 0.0f32, 1.0f32, 0.0f32, 0.0f32);
     let mut cur_font: Option<Vec<u8>> = None;
     let mut size = 0.0f32;
+    // The points of the path being built (page space).
+    let mut path: Vec<(f32, f32)> = Vec::new();
+    let at = |ctm: &Matrix, x: f32, y: f32| {
+        (
+            ctm[0] * x + ctm[2] * y + ctm[4],
+            ctm[1] * x + ctm[3] * y + ctm[5],
+        )
+    };
 
     for op in &content.operations {
         let o = &op.operands;
@@ -328,6 +340,33 @@ fn read_stream(
                 if let Some(c) = color_of(&v) {
                     st.color = c;
                 }
+            }
+            "m" | "l" if o.len() == 2 => {
+                let v = nums(o);
+                path.push(at(&st.ctm, v[0], v[1]));
+            }
+            "c" if o.len() == 6 => {
+                let v = nums(o);
+                path.push(at(&st.ctm, v[4], v[5]));
+            }
+            "re" if o.len() == 4 => {
+                let v = nums(o);
+                path.push(at(&st.ctm, v[0], v[1]));
+                path.push(at(&st.ctm, v[0] + v[2], v[1] + v[3]));
+            }
+            "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" | "n" | "S" | "s" => {
+                let filled = op.operator != "n" && op.operator != "S" && op.operator != "s";
+                if filled && close(st.color, HIGHLIGHT) && !path.is_empty() {
+                    let xs = path.iter().map(|p| p.0);
+                    let ys = path.iter().map(|p| p.1);
+                    highlights.push([
+                        xs.clone().fold(f32::MAX, f32::min),
+                        ys.clone().fold(f32::MAX, f32::min),
+                        xs.fold(f32::MIN, f32::max),
+                        ys.fold(f32::MIN, f32::max),
+                    ]);
+                }
+                path.clear();
             }
             "BT" => {
                 tm = IDENTITY;
@@ -440,7 +479,15 @@ fn read_stream(
                 let data = s
                     .decompressed_content()
                     .unwrap_or_else(|_| s.content.clone());
-                read_stream(doc, &data, res, mul(&m, &st.ctm), out, depth + 1);
+                read_stream(
+                    doc,
+                    &data,
+                    res,
+                    mul(&m, &st.ctm),
+                    out,
+                    highlights,
+                    depth + 1,
+                );
             }
             _ => {}
         }
@@ -460,10 +507,21 @@ fn read_pdf(path: &Path) -> Vec<Page> {
         let resources = page.get(b"Resources").ok().and_then(|r| dict(&doc, r));
         let bytes = doc.get_page_content(id).expect("page content");
         let mut glyphs = Vec::new();
-        read_stream(&doc, &bytes, resources, IDENTITY, &mut glyphs, 0);
+        let mut highlights = Vec::new();
+        read_stream(
+            &doc,
+            &bytes,
+            resources,
+            IDENTITY,
+            &mut glyphs,
+            &mut highlights,
+            0,
+        );
         pages.push(Page {
+            width: media[2] - media[0],
             height: media[3] - media[1],
             glyphs,
+            highlights,
         });
     }
     pages
@@ -516,12 +574,23 @@ impl Line {
 /// The body lines of a page (header and footer left out), top to bottom.
 fn body_lines(page: &Page) -> Vec<Line> {
     let top = page.height - TOP_MARGIN;
-    let mut glyphs: Vec<Glyph> = page
-        .glyphs
-        .iter()
-        .filter(|g| g.y < top && g.y > BOTTOM_MARGIN)
-        .cloned()
-        .collect();
+    lines_of(
+        page.glyphs
+            .iter()
+            .filter(|g| g.y < top && g.y > BOTTOM_MARGIN)
+            .cloned()
+            .collect(),
+    )
+}
+
+/// The lines of the running header of a page.
+fn header_lines(page: &Page) -> Vec<Line> {
+    let top = page.height - TOP_MARGIN;
+    lines_of(page.glyphs.iter().filter(|g| g.y >= top).cloned().collect())
+}
+
+/// Glyphs grouped in lines (top to bottom) and pieces (left to right).
+fn lines_of(mut glyphs: Vec<Glyph>) -> Vec<Line> {
     glyphs.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x.total_cmp(&b.x)));
     let mut lines: Vec<Vec<Glyph>> = Vec::new();
     for g in glyphs {
@@ -558,6 +627,10 @@ fn body_lines(page: &Page) -> Vec<Line> {
 // --- The checks -----------------------------------------------------------------------------
 
 const HEADING_BLUE: [f32; 3] = [11.0 / 255.0, 79.0 / 255.0, 138.0 / 255.0];
+/// The ground of new words (`fondo-nuovo` in `templates/stile.typ`).
+const HIGHLIGHT: [f32; 3] = [1.0, 241.0 / 255.0, 168.0 / 255.0];
+/// The grey of struck approved text (`grigio`).
+const STRUCK_GREY: [f32; 3] = [95.0 / 255.0; 3];
 
 fn close(a: [f32; 3], b: [f32; 3]) -> bool {
     a.iter().zip(b).all(|(x, y)| (x - y).abs() < 0.02)
@@ -656,6 +729,312 @@ fn audit(pages: &[Page]) -> Audit {
         }
     }
     a
+}
+
+// --- Type size, running headers, highlights, quotes -----------------------------------------
+
+/// Nothing in the annex is set below 7 pt (headers and footers included).
+const MIN_GLYPH_SIZE: f32 = 6.99;
+
+/// Pages with glyphs under [`MIN_GLYPH_SIZE`], with a sample of what is set so small.
+fn small_glyphs(pages: &[Page]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, page) in pages.iter().enumerate() {
+        let small: Vec<&Glyph> = page
+            .glyphs
+            .iter()
+            .filter(|g| !g.text.trim().is_empty() && g.size < MIN_GLYPH_SIZE)
+            .collect();
+        if let Some(first) = small.first() {
+            let sample: String = small.iter().take(30).map(|g| g.text.as_str()).collect();
+            out.push(format!(
+                "p. {}: {} glifi sotto 7 pt (il primo a {:.2} pt): «{sample}»",
+                i + 1,
+                small.len(),
+                first.size
+            ));
+        }
+    }
+    out
+}
+
+/// Upper case, no-break spaces as spaces, whitespace runs as one space.
+fn normalized(text: &str) -> String {
+    text.replace('\u{a0}', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_uppercase()
+}
+
+/// A scheda as its title band names it: "OBIETTIVO GESTIONALE MODIFICATO – SCHEDA N. 6: …".
+#[derive(Debug, Clone, PartialEq)]
+struct SchedaName {
+    kind: String,
+    state: String,
+    number: String,
+}
+
+fn scheda_name(text: &str) -> Option<SchedaName> {
+    let t = normalized(text);
+    let kind = ["OBIETTIVO GESTIONALE", "OBIETTIVO ISTITUZIONALE"]
+        .into_iter()
+        .find(|k| t.starts_with(k))?;
+    let state = ["MODIFICATO", "ELIMINATO"]
+        .into_iter()
+        .find(|s| t[kind.len()..].trim_start().starts_with(s))?;
+    let at = t.find("SCHEDA N. ")? + "SCHEDA N. ".len();
+    let number: String = t[at..].chars().take_while(char::is_ascii_digit).collect();
+    (!number.is_empty()).then(|| SchedaName {
+        kind: kind.to_string(),
+        state: state.to_string(),
+        number,
+    })
+}
+
+/// Pages of a scheda whose running header does not name it: kind, n. scheda, state, and
+/// "(segue)" on every page after its first. A scheda starts at its title band (white
+/// on blue) and goes on over the following landscape pages until the next scheda or a
+/// section heading.
+fn unnamed_scheda_pages(pages: &[Page]) -> (Vec<String>, usize) {
+    let mut out = Vec::new();
+    let mut current: Option<SchedaName> = None;
+    let mut named = 0;
+    for (i, page) in pages.iter().enumerate() {
+        let lines = body_lines(page);
+        let band = lines.iter().find_map(|l| {
+            let visible: Vec<&Glyph> = l.pieces.iter().flat_map(|p| p.visible()).collect();
+            let white = !visible.is_empty() && visible.iter().all(|g| close(g.color, [1.0; 3]));
+            white.then(|| scheda_name(&l.text())).flatten()
+        });
+        let section = page
+            .glyphs
+            .iter()
+            .any(|g| close(g.color, HEADING_BLUE) && g.size >= 9.4);
+        let landscape = page.width > page.height;
+        let first = band.is_some();
+        match band {
+            Some(name) => current = Some(name),
+            None if section || !landscape => current = None,
+            None => {}
+        }
+        let Some(name) = &current else { continue };
+        named += 1;
+        let header = normalized(
+            &header_lines(page)
+                .iter()
+                .map(Line::text)
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+        let says = |w: &str| header.contains(w);
+        let ok = says(&name.kind)
+            && says(&name.state)
+            && says(&format!("SCHEDA N. {}", name.number))
+            && says("(SEGUE)") != first;
+        if !ok {
+            out.push(format!(
+                "p. {}: la pagina è della scheda n. {} ({} {}{}), l'intestazione dice «{header}»",
+                i + 1,
+                name.number,
+                name.kind,
+                name.state,
+                if first { "" } else { ", segue" }
+            ));
+        }
+    }
+    (out, named)
+}
+
+/// Words and punctuation as separate tokens: "accertamento," is `accertamento`, `,`;
+/// punctuation inside a word keeps it whole ("s@c", "l'Ente", "1.000,00").
+fn tokens(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for word in text.split_whitespace() {
+        let chars: Vec<char> = word.chars().collect();
+        let first = chars.iter().position(|c| c.is_alphanumeric());
+        let last = chars.iter().rposition(|c| c.is_alphanumeric());
+        match (first, last) {
+            (Some(a), Some(b)) => {
+                out.extend(chars[..a].iter().map(char::to_string));
+                out.push(chars[a..=b].iter().collect());
+                out.extend(chars[b + 1..].iter().map(char::to_string));
+            }
+            _ => out.extend(chars.iter().map(char::to_string)),
+        }
+    }
+    out
+}
+
+/// Whether a glyph lies on a highlight (its middle, half-way up its x-height).
+fn highlighted(g: &Glyph, rects: &[[f32; 4]]) -> bool {
+    let (x, y) = (g.x + g.w / 2.0, g.y + 0.3 * g.size);
+    rects
+        .iter()
+        .any(|r| x >= r[0] - 0.5 && x <= r[2] + 0.5 && y >= r[1] - 0.5 && y <= r[3] + 0.5)
+}
+
+/// Highlighted words that did not change: a highlighted token next to a plain one on
+/// its line, the two in the same order in the struck approved text of the page ("verifica
+/// accertamento" approved, "verifica **accertamento,**" new: only the comma is new).
+fn unchanged_highlights(pages: &[Page]) -> (Vec<String>, usize) {
+    let mut out = Vec::new();
+    let mut seen = 0;
+    for (i, page) in pages.iter().enumerate() {
+        if page.highlights.is_empty() {
+            continue;
+        }
+        let lines = body_lines(page);
+        let approved: Vec<String> = lines
+            .iter()
+            .flat_map(|l| &l.pieces)
+            .map(|p| {
+                p.glyphs
+                    .iter()
+                    .filter(|g| close(g.color, STRUCK_GREY))
+                    .map(|g| g.text.as_str())
+                    .collect::<String>()
+            })
+            .filter(|t| !t.trim().is_empty())
+            .collect();
+        let approved = tokens(&approved.join(" "));
+        let pairs: std::collections::HashSet<(&str, &str)> = approved
+            .windows(2)
+            .map(|w| (w[0].as_str(), w[1].as_str()))
+            .collect();
+        for line in &lines {
+            // The line's new text as tokens, each highlighted or not.
+            let mut words: Vec<(String, bool)> = Vec::new();
+            let mut word = String::new();
+            let mut lit = true;
+            let glyphs: Vec<&Glyph> = line
+                .pieces
+                .iter()
+                .flat_map(|p| &p.glyphs)
+                .filter(|g| !close(g.color, STRUCK_GREY))
+                .collect();
+            for (k, g) in glyphs.iter().enumerate() {
+                let gap = k > 0 && g.x - (glyphs[k - 1].x + glyphs[k - 1].w) > 0.15 * g.size;
+                if (g.text.trim().is_empty() || gap) && !word.is_empty() {
+                    words.push((std::mem::take(&mut word), lit));
+                    lit = true;
+                }
+                if !g.text.trim().is_empty() {
+                    let on = highlighted(g, &page.highlights);
+                    // A word that is part highlighted splits into its tokens below.
+                    if word.is_empty() {
+                        lit = on;
+                    } else if on != lit {
+                        words.push((std::mem::take(&mut word), lit));
+                        lit = on;
+                    }
+                    word.push_str(&g.text);
+                }
+            }
+            if !word.is_empty() {
+                words.push((word, lit));
+            }
+            let toks: Vec<(String, bool)> = words
+                .iter()
+                .flat_map(|(w, on)| tokens(w).into_iter().map(move |t| (t, *on)))
+                .collect();
+            seen += toks.iter().filter(|(_, on)| *on).count();
+            for (k, (t, on)) in toks.iter().enumerate() {
+                if !on || !t.chars().any(char::is_alphanumeric) {
+                    continue;
+                }
+                let before = k
+                    .checked_sub(1)
+                    .map(|j| &toks[j])
+                    .filter(|(_, on)| !on)
+                    .is_some_and(|(p, _)| pairs.contains(&(p.as_str(), t.as_str())));
+                let after = toks
+                    .get(k + 1)
+                    .filter(|(_, on)| !on)
+                    .is_some_and(|(n, _)| pairs.contains(&(t.as_str(), n.as_str())));
+                if before || after {
+                    out.push(format!(
+                        "p. {}: «{t}» evidenziato come nuovo, ma è nel testo approvato accanto alle stesse parole ({})",
+                        i + 1,
+                        line.text()
+                    ));
+                }
+            }
+        }
+    }
+    (out, seen)
+}
+
+/// Quotes that do not pair: a “ before the previous one closed, a ” that closes none,
+/// a “ never closed, a straight " that is not the seconds of a time or an angle
+/// (06' 29"). Read column by column (pieces by their left edge), top to bottom.
+fn unpaired_quotes(pages: &[Page]) -> (Vec<String>, usize) {
+    let mut out = Vec::new();
+    let mut seen = 0;
+    for (i, page) in pages.iter().enumerate() {
+        let mut columns: std::collections::BTreeMap<i32, Vec<String>> = Default::default();
+        for line in body_lines(page).iter().chain(&header_lines(page)) {
+            for p in &line.pieces {
+                let x = p.glyphs[0].x.round() as i32;
+                columns.entry(x).or_default().push(p.text());
+            }
+        }
+        for texts in columns.values() {
+            let mut open: Option<String> = None;
+            for t in texts {
+                let chars: Vec<char> = t.chars().collect();
+                for (k, &c) in chars.iter().enumerate() {
+                    match c {
+                        '“' => {
+                            seen += 1;
+                            if let Some(o) = &open {
+                                out.push(format!(
+                                    "p. {}: «{t}» apre una virgoletta mentre «{o}» è ancora aperta",
+                                    i + 1
+                                ));
+                            }
+                            open = Some(t.clone());
+                        }
+                        '”' => {
+                            seen += 1;
+                            if open.take().is_none() {
+                                out.push(format!(
+                                    "p. {}: «{t}» chiude una virgoletta mai aperta",
+                                    i + 1
+                                ));
+                            }
+                        }
+                        '"' => {
+                            let digits = chars[..k]
+                                .iter()
+                                .rev()
+                                .take_while(|c| c.is_ascii_digit())
+                                .count();
+                            let mut j = k - digits;
+                            if j > 0 && chars[j - 1] == ' ' {
+                                j -= 1;
+                            }
+                            let seconds = digits > 0
+                                && j >= 2
+                                && matches!(chars[j - 1], '\'' | '′')
+                                && chars[j - 2].is_ascii_digit();
+                            if !seconds {
+                                out.push(format!("p. {}: «{t}» ha una virgoletta diritta", i + 1));
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            if let Some(o) = open {
+                out.push(format!(
+                    "p. {}: «{o}» apre una virgoletta che non si chiude",
+                    i + 1
+                ));
+            }
+        }
+    }
+    (out, seen)
 }
 
 // --- Tables broken across pages ------------------------------------------------------------
@@ -1042,6 +1421,12 @@ fn build(content: &Path) -> Result<Built, String> {
     }
 }
 
+thread_local! {
+    /// What the running-header, highlight and quote audits read, summed over the annexes
+    /// audited on this thread: scheda pages, highlighted words, curly quotes.
+    static SEEN: std::cell::RefCell<(usize, usize, usize)> = const { std::cell::RefCell::new((0, 0, 0)) };
+}
+
 /// Every problem of an annex except the tag size (see `change_tags_are_readable`).
 fn problems(name: &str, content: &Path, pdf: &Path) -> (Vec<String>, Audit) {
     let pages = read_pdf(pdf);
@@ -1055,12 +1440,32 @@ fn problems(name: &str, content: &Path, pdf: &Path) -> (Vec<String>, Audit) {
         "{name}: poche tabelle lette dall'albero di struttura: {tables:?}"
     );
     let lone = lone_rows(&tables);
+    let small = small_glyphs(&pages);
+    let (unnamed, scheda_pages) = unnamed_scheda_pages(&pages);
+    let (unchanged, highlighted) = unchanged_highlights(&pages);
+    let (quotes, quote_marks) = unpaired_quotes(&pages);
+    eprintln!(
+        "{name}: {scheda_pages} pagine di scheda, {highlighted} parole evidenziate, {quote_marks} virgolette curve lette"
+    );
+    SEEN.with(|s| {
+        let mut s = s.borrow_mut();
+        s.0 += scheda_pages;
+        s.1 += highlighted;
+        s.2 += quote_marks;
+    });
     let mut all = Vec::new();
     for (kind, list) in [
         ("tabella spezzata", &lone),
         ("pagina quasi vuota", &a.sparse),
         ("titolo o etichetta a fondo pagina", &a.title_at_foot),
         ("comparatore a fine riga", &a.comparator_at_end),
+        ("testo sotto 7 pt", &small),
+        (
+            "pagina di scheda senza il suo nome nell'intestazione",
+            &unnamed,
+        ),
+        ("parola evidenziata ma non cambiata", &unchanged),
+        ("virgolette spaiate", &quotes),
     ] {
         all.extend(list.iter().map(|p| format!("{name}: {kind}: {p}")));
     }
@@ -1153,6 +1558,12 @@ fn every_page_is_one_to_sign() {
         );
         all.extend(problems);
     }
+    // The new audits read what they check: running headers of scheda pages, highlights
+    // under glyphs, typographic quotes (so that passing is not for want of seeing).
+    let (scheda_pages, highlighted, quote_marks) = SEEN.with(|s| *s.borrow());
+    assert!(scheda_pages > 30, "{scheda_pages} pagine di scheda lette");
+    assert!(highlighted > 50, "{highlighted} parole evidenziate lette");
+    assert!(quote_marks > 10, "{quote_marks} virgolette lette");
     assert!(
         all.is_empty(),
         "{} problemi:\n{}",
@@ -1256,11 +1667,13 @@ fn glyphs(text: &str, x: f32, y: f32, size: f32, color: [f32; 3]) -> Vec<Glyph> 
 fn page(lines: &[(&str, f32, f32, [f32; 3])]) -> Page {
     let height = 842.0;
     Page {
+        width: 595.0,
         height,
         glyphs: lines
             .iter()
             .flat_map(|(t, y, size, c)| glyphs(t, 40.0, height - *y, *size, *c))
             .collect(),
+        highlights: Vec::new(),
     }
 }
 
@@ -1302,6 +1715,109 @@ fn the_audit_finds_each_kind_of_problem() {
     assert_eq!(a.small_tags.len(), 1);
     // The last page may be short and end as it likes.
     assert!(a.title_at_foot.iter().all(|p| !p.starts_with("p. 3")));
+}
+
+#[test]
+fn the_audit_finds_small_type_unnamed_pages_false_highlights_and_lone_quotes() {
+    let black = [0.0; 3];
+    let white = [1.0; 3];
+    // Type under 7 pt, wherever it is.
+    let small = page(&[("testo", 100.0, 9.0, black), ("Gennaio", 120.0, 6.4, black)]);
+    assert_eq!(small_glyphs(&[small]).len(), 1);
+    assert!(small_glyphs(&[page(&[("testo", 100.0, 7.0, black)])]).is_empty());
+
+    // A scheda over three landscape pages: the second's header lacks "(segue)", the
+    // third's names another scheda; a page after a section heading is not the scheda's.
+    let landscape = |lines: &[(&str, f32, f32, [f32; 3])]| {
+        let mut p = page(lines);
+        p.width = 842.0;
+        p.height = 595.0;
+        for g in &mut p.glyphs {
+            g.y -= 842.0 - 595.0;
+        }
+        p
+    };
+    let band = "OBIETTIVO GESTIONALE MODIFICATO – SCHEDA N. 6: PATTO";
+    let pages = vec![
+        landscape(&[
+            (
+                "Comune – OBIETTIVO GESTIONALE MODIFICATO – scheda n.\u{a0}6",
+                20.0,
+                7.5,
+                black,
+            ),
+            (band, 80.0, 9.0, white),
+        ]),
+        landscape(&[
+            (
+                "Comune – OBIETTIVO GESTIONALE MODIFICATO – scheda n. 6",
+                20.0,
+                7.5,
+                black,
+            ),
+            ("CRONOPROGRAMMA", 80.0, 9.0, HEADING_BLUE),
+        ]),
+        landscape(&[
+            (
+                "Comune – OBIETTIVO GESTIONALE MODIFICATO – scheda n. 7 (segue)",
+                20.0,
+                7.5,
+                black,
+            ),
+            ("RISORSE", 80.0, 9.0, HEADING_BLUE),
+        ]),
+        landscape(&[
+            ("Comune", 20.0, 7.5, black),
+            ("OBIETTIVI ISTITUZIONALI", 80.0, 10.5, HEADING_BLUE),
+        ]),
+    ];
+    let (unnamed, named) = unnamed_scheda_pages(&pages);
+    assert_eq!(named, 3);
+    assert_eq!(unnamed.len(), 2, "{unnamed:?}");
+    assert!(unnamed[0].starts_with("p. 2") && unnamed[1].starts_with("p. 3"));
+
+    // "accertamento," highlighted where only the comma is new; then only the comma.
+    let grey = STRUCK_GREY;
+    let mut false_mark = page(&[
+        ("verifica accertamento e riscossione", 100.0, 9.0, grey),
+        ("verifica accertamento, e riscossione", 112.0, 9.0, black),
+    ]);
+    let y = false_mark.height - 112.0;
+    let w = 4.5;
+    let rect = |from: usize, to: usize| {
+        [
+            40.0 + from as f32 * w,
+            y - 2.0,
+            40.0 + to as f32 * w,
+            y + 7.0,
+        ]
+    };
+    false_mark.highlights = vec![rect(9, 22)];
+    let (found, seen) = unchanged_highlights(&[false_mark]);
+    assert!(seen > 0);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains("«accertamento»"), "{found:?}");
+    let mut comma = page(&[
+        ("verifica accertamento e riscossione", 100.0, 9.0, grey),
+        ("verifica accertamento, e riscossione", 112.0, 9.0, black),
+    ]);
+    comma.highlights = vec![rect(21, 22)];
+    assert_eq!(unchanged_highlights(&[comma]), (Vec::new(), 1));
+
+    // “Rischio idraulico 2025" does not pair; 06' 29" is a time.
+    let (found, _) = unpaired_quotes(&[page(&[
+        ("“Rischio idraulico 2025\"", 100.0, 9.0, black),
+        ("durata 06' 29\" e “piano” chiuso", 112.0, 9.0, black),
+    ])]);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found.iter().any(|f| f.contains("diritta")));
+    assert!(found.iter().any(|f| f.contains("ancora aperta")));
+    let (found, seen) = unpaired_quotes(&[page(&[
+        ("“Rischio idraulico", 100.0, 9.0, black),
+        ("2025” e durata 06' 29\"", 112.0, 9.0, black),
+    ])]);
+    assert!(found.is_empty(), "{found:?}");
+    assert_eq!(seen, 2);
 }
 
 #[test]

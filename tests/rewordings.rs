@@ -17,6 +17,14 @@ fn normal(s: &str) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+        // pdf-extract puts a space where a highlighted word ends right before its
+        // punctuation ("corso" in its box, then ","), or after a "(": the page and poppler's pdftotext
+        // read "corso,". The comparison is about whole words, not that gap.
+        .replace(" ,", ",")
+        .replace(" ;", ";")
+        .replace(" .", ".")
+        .replace(" :", ":")
+        .replace("( ", "(")
 }
 
 /// (approved, new) of every reworded text of a scheda.

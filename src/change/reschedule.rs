@@ -94,12 +94,12 @@ impl Kind for Reschedule {
             Field::optional(
                 "cronoprogramma",
                 "il nuovo cronoprogramma, uguale per tutte le fasi (oppure `cronoprogrammi`)",
-                "{ novembre = 50, dicembre = 50 }",
+                "{ novembre = 50, dicembre = 25, 2024 = 25 }",
             ),
             Field::optional(
                 "cronoprogrammi",
                 "un nuovo cronoprogramma per ciascuna fase (al posto di `cronoprogramma`)",
-                "{ 5 = { novembre = 100 }, 6 = { novembre = 50, dicembre = 50 } }",
+                "{ 5 = { novembre = 50, 2024 = 50 }, 6 = { dicembre = 50, 2024 = 50 } }",
             ),
         ],
         example: "\"PROLUNGARE AL 31.1.2024\", \"POSTICIPARE A 1.11 - 31.12\"",

@@ -4,6 +4,7 @@
 //! the indicator, the request quotes it as reworded (the new target is the new text's).
 
 use super::parse::{target_lines, ParseCx};
+use super::year_label;
 use super::{Context, Exported, Field, Kind, Line, Scope, Section, Spec, Target, Verb};
 use crate::model::amended::{Amended, State};
 
@@ -76,10 +77,7 @@ impl Kind for Retarget {
             lines.push(Line::value(old, approved.join(" / ")));
             lines.push(Line::value(new, self.targets.join(" / ")));
         } else {
-            for (label, value) in target_lines(old, &approved, cx) {
-                lines.push(Line::value(label, value));
-            }
-            for (label, value) in target_lines(new, &self.targets, cx) {
+            for (label, value) in changed_target_lines(old, new, &approved, &self.targets, cx) {
                 lines.push(Line::value(label, value));
             }
         }
@@ -110,6 +108,65 @@ impl Kind for Retarget {
             amended: joined(&self.targets),
         }
     }
+}
+
+/// The request lines of a per-year target change: only the years whose target changes,
+/// the approved targets first, then the new ones. Years that change the same way share a
+/// line ("Nuovo target 2026/2027: ≥ 30 h"); when every year changes to one value the
+/// lines are those of [`target_lines`] ("Nuovo target 2025/2026/2027:"). With nothing
+/// changed (a change `check` reports) the lines say the whole plan.
+pub fn changed_target_lines(
+    old_label: &str,
+    new_label: &str,
+    approved: &[String],
+    amended: &[String],
+    cx: &Context,
+) -> Vec<(String, String)> {
+    let years: Vec<i32> = (cx.plan.first..=cx.plan.last).collect();
+    let at = |v: &[String], i: usize| -> String {
+        let value = if v.len() == 1 { v.first() } else { v.get(i) };
+        value
+            .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+            .unwrap_or_default()
+    };
+    let changed: Vec<usize> = (0..years.len())
+        .filter(|&i| at(approved, i) != at(amended, i))
+        .collect();
+    if changed.is_empty() || changed.len() == years.len() {
+        let mut lines = target_lines(old_label, approved, cx);
+        lines.extend(target_lines(new_label, amended, cx));
+        return lines;
+    }
+    // The changed years grouped by (approved, new), in the order of their first year.
+    let mut groups: Vec<((String, String), Vec<i32>)> = Vec::new();
+    for &i in &changed {
+        let key = (at(approved, i), at(amended, i));
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, ys)) => ys.push(years[i]),
+            None => groups.push((key, vec![years[i]])),
+        }
+    }
+    let named = |ys: &[i32]| -> String {
+        if cx.school_years {
+            let spans: Vec<String> = ys.iter().map(|y| format!("{}/{y}", y - 1)).collect();
+            format!("a.s. {}", spans.join(", "))
+        } else {
+            ys.iter()
+                .map(|y| year_label(*y, false))
+                .collect::<Vec<_>>()
+                .join("/")
+        }
+    };
+    let mut lines: Vec<(String, String)> = groups
+        .iter()
+        .map(|((old, _), ys)| (format!("{old_label} {}:", named(ys)), old.clone()))
+        .collect();
+    lines.extend(
+        groups
+            .iter()
+            .map(|((_, new), ys)| (format!("{new_label} {}:", named(ys)), new.clone())),
+    );
+    lines
 }
 
 /// The indicator whose target changes, as it will read: the new target belongs to the

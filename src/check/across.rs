@@ -10,8 +10,9 @@
 //!   `assessore`, `sezioni_del_responsabile`);
 //! - one name written two ways: case, accents, apostrophes, spaces, a word left out
 //!   (`grafia`, see [`crate::names`]);
-//! - a cost indicator with an amount and no resource, or resources whose total is not
-//!   the indicator's amount (`costo`).
+//! - a cost indicator with an amount and no resource, or one that says it is the total
+//!   (see [`says_total`]) when the resources sum to another amount (`costo`); an
+//!   indicator of one item among several resources is not compared.
 //!
 //! The organisation file, when there is one, is the first word on every fact: a scheda
 //! that says otherwise is the one reported. Without it the value most schede agree on
@@ -71,24 +72,26 @@ struct Facts {
 }
 
 /// A problem found, before exceptions are applied.
-struct Finding {
-    kind: CheckKind,
+pub(super) struct Finding {
+    pub(super) kind: CheckKind,
     /// What an exception must name to acknowledge it.
-    subjects: Vec<String>,
-    diagnostic: Diagnostic,
+    pub(super) subjects: Vec<String>,
+    pub(super) diagnostic: Diagnostic,
 }
 
 /// Runs every check across schede; findings acknowledged by the organisation file's
-/// exceptions become notes.
+/// exceptions become notes, and so do `earlier` findings of the single schede that an
+/// exception may acknowledge (`orizzonte`).
 pub(super) fn check_across(
     content: &Content,
     filled: &Filled,
+    earlier: Vec<Finding>,
     sources: &Sources,
     report: &mut Report,
 ) {
     let facts = gather(content, filled);
     let org = content.organisation.as_ref();
-    let mut findings = Vec::new();
+    let mut findings = earlier;
     spellings("la persona", &facts.persons, sources, &mut findings);
     spellings("la sezione", &facts.sections, sources, &mut findings);
     spellings("la direzione", &facts.directions, sources, &mut findings);
@@ -658,8 +661,24 @@ pub fn cost_amount(text: &str) -> Option<Decimal> {
     parse_decimal(number.trim_end_matches(['.', ',']))
 }
 
-/// A cost indicator with an amount and no resource; resources whose total is not the
-/// amount.
+/// Whether a cost indicator's text says it is the whole cost of the objective, the
+/// figure the COSTO RISORSE total must equal ("costo totale", "spesa complessiva",
+/// "costo risorse", "costo dell'obiettivo").
+pub fn says_total(text: &str) -> bool {
+    let t = text.to_lowercase().replace('’', "'");
+    [
+        "total",
+        "complessiv",
+        "costo risorse",
+        "costo dell'obiettivo",
+        "costo obiettivo",
+    ]
+    .iter()
+    .any(|w| t.contains(w))
+}
+
+/// A cost indicator with an amount and no resource; a cost indicator that says it is the
+/// total, and resources whose sum is not its amount.
 fn costs(content: &Content, sources: &Sources, findings: &mut Vec<Finding>) {
     for m in &content.managed {
         let o = &m.data;
@@ -701,6 +720,20 @@ fn costs(content: &Content, sources: &Sources, findings: &mut Vec<Finding>) {
             });
             continue;
         }
+        // With resources, only an indicator that says it is the total is compared with
+        // their sum: one that measures one item ("Spesa per l'aggiornamento
+        // cartografico") is not contradicted by other items (a rental, a leaflet).
+        let Some(&(first, expected)) = amounts
+            .iter()
+            .find(|(i, _)| says_total(&o.indicatori.costo[*i].descrizione))
+        else {
+            continue;
+        };
+        let indicator = place(
+            sources,
+            m.file,
+            path!["indicatori", "costo", first, "atteso"],
+        );
         let mut total = Decimal::ZERO;
         let mut known = true;
         for r in &o.risorse {

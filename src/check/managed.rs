@@ -190,7 +190,95 @@ pub(super) fn check_managed(
         source: m.clone(),
         grids,
         groups: typed.groups,
+        spans: typed.spans,
     })
+}
+
+/// The years an `orizzonte_temporale` names ("2023 Annuale_ciclico" → 2023, "2023 -
+/// 2025" → 2023 and 2025).
+pub(crate) fn horizon_years(text: &str) -> Vec<i32> {
+    text.split(|c: char| !c.is_ascii_digit())
+        .filter(|w| w.len() == 4)
+        .filter_map(|w| w.parse().ok())
+        .collect()
+}
+
+/// The last year in which a cronoprogramma has work: a later year with a percentage, or
+/// the plan's first year for its months.
+fn last_year_of(grid: &Grid, plan: Plan) -> Option<i32> {
+    let later = grid
+        .later
+        .iter()
+        .filter(|(_, v)| !v.is_zero())
+        .map(|(y, _)| *y)
+        .max();
+    later.or_else(|| {
+        grid.months
+            .iter()
+            .any(|m| !m.is_zero())
+            .then_some(plan.first)
+    })
+}
+
+/// Changes that move phases past the scheda's orizzonte temporale: a warning at the
+/// change (the scheda would still say "Orizzonte temporale 2023" for work in 2024),
+/// suggesting to change the horizon in the same request. An `[[eccezioni]]` entry
+/// (`controllo = "orizzonte"`, the scheda as `nome`) makes it a note.
+pub(super) fn check_horizon(m: &CheckedManaged, plan: Plan) -> Vec<across::Finding> {
+    let o = &m.source.data;
+    let mut out = Vec::new();
+    let Some(horizon) = horizon_years(&o.orizzonte_temporale).into_iter().max() else {
+        return out;
+    };
+    let approved = crate::apply::managed(&CheckedManaged {
+        source: m.source.clone(),
+        grids: m.grids.clone(),
+        groups: Vec::new(),
+        spans: Vec::new(),
+    });
+    let horizon_text = o
+        .orizzonte_temporale
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for (group, spans) in m.groups.iter().zip(&m.spans) {
+        for (change, span) in group.changes.iter().zip(spans) {
+            let mut scheda = approved.clone();
+            change.apply(&mut scheda);
+            let beyond: Vec<(u32, i32)> = scheda
+                .schedule
+                .iter()
+                .filter(|r| r.state != crate::model::amended::State::Unchanged)
+                .filter_map(|r| {
+                    let year = last_year_of(r.grid.amended.as_ref()?, plan)?;
+                    (year > horizon).then_some((r.numero, year))
+                })
+                .collect();
+            let Some(last) = beyond.iter().map(|(_, y)| *y).max() else {
+                continue;
+            };
+            let phases: Vec<String> = beyond.iter().map(|(n, _)| n.to_string()).collect();
+            let which = match phases.as_slice() {
+                [one] => format!("la fase {one}"),
+                [rest @ .., last] => format!("le fasi {} e {last}", rest.join(", ")),
+                [] => continue,
+            };
+            let diagnostic = Diagnostic::warning(format!(
+                "questa modifica porta {which} fino al {last}, oltre l'orizzonte temporale della scheda («{horizon_text}»)"
+            ))
+            .at(m.source.file, span.clone())
+            .label(format!("fasi nel {last}"))
+            .hint(format!(
+                "chiedi nella stessa richiesta di cambiare l'orizzonte temporale (fino al {last}): la scheda non può dire «{horizon_text}» per fasi che finiscono nel {last}"
+            ));
+            out.push(across::Finding {
+                kind: crate::model::organisation::CheckKind::Orizzonte,
+                subjects: vec![format!("g{:02}", o.numero.get_ref()), m.source.stem.clone()],
+                diagnostic,
+            });
+        }
+    }
+    out
 }
 
 pub(super) fn check_staff(m: &Loaded<Managed>, report: &mut Report) {

@@ -43,6 +43,8 @@ pub struct CheckedManaged {
     /// Approved cronoprogramma of each phase that has one, by phase number.
     pub grids: BTreeMap<u32, Grid>,
     pub groups: Vec<CheckedGroup>,
+    /// The span of each change's `tipo`, by group (for diagnostics at the change).
+    pub spans: Vec<Vec<Range<usize>>>,
 }
 
 /// A service with its typed changes.
@@ -177,9 +179,14 @@ pub fn check(content: &Content, sources: &Sources, report: &mut Report) -> Optio
 
     let mut managed = Vec::new();
     let mut numbers: HashMap<u32, (FileIdx, Range<usize>)> = HashMap::new();
+    let mut acknowledgeable = Vec::new();
     for m in &content.managed {
         unique_number(&m.data.numero, m.file, &mut numbers, "gestionale", report);
-        managed.push(check_managed(m, plan, &monitoring, sources, report));
+        let checked = check_managed(m, plan, &monitoring, sources, report);
+        if let Some(c) = &checked {
+            acknowledgeable.extend(managed::check_horizon(c, plan));
+        }
+        managed.push(checked);
     }
     let mut services = Vec::new();
     let mut numbers: HashMap<u32, (FileIdx, Range<usize>)> = HashMap::new();
@@ -194,7 +201,7 @@ pub fn check(content: &Content, sources: &Sources, report: &mut Report) -> Optio
         services.push(check_service(s, plan, sources, report));
     }
     organisation::check_categories(content, sources, report);
-    across::check_across(content, &filled, sources, report);
+    across::check_across(content, &filled, acknowledgeable, sources, report);
     if content.managed.is_empty() && content.services.is_empty() {
         report.push(Diagnostic::warning(
             "nessun obiettivo: le cartelle `gestionali/` e `istituzionali/` sono vuote",

@@ -6,7 +6,7 @@ mod build;
 mod check;
 mod export;
 mod list;
-mod new;
+pub(crate) mod new;
 mod schema;
 mod serve;
 mod typst;

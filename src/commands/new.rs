@@ -118,7 +118,7 @@ pub fn run(
 /// The template with its `sezione` written and, when the organisation file knows the
 /// sezione, the facts it gives left out (shown commented, to restate only on purpose).
 /// The second value says why nothing could be taken from the organisation.
-fn with_section(text: &str, dir: &Path, name: &str) -> (String, Option<String>) {
+pub(crate) fn with_section(text: &str, dir: &Path, name: &str) -> (String, Option<String>) {
     let mut sources = crate::diag::Sources::default();
     let mut report = crate::diag::Report::default();
     let org = load::load_organisation(dir, &mut sources, &mut report);
@@ -235,7 +235,7 @@ fn create_new(path: &Path, text: &str) -> Result<(), String> {
 
 /// The N. scheda of each file of a folder: its `numero`, or else the digits of its name
 /// (a file being written may not parse yet, but its number is taken all the same).
-fn used_numbers(folder: &Path) -> Result<Vec<(u32, std::path::PathBuf)>, String> {
+pub(crate) fn used_numbers(folder: &Path) -> Result<Vec<(u32, std::path::PathBuf)>, String> {
     let files = load::toml_files(folder).map_err(|e| e.0)?;
     Ok(files
         .into_iter()
@@ -260,7 +260,7 @@ fn used_numbers(folder: &Path) -> Result<Vec<(u32, std::path::PathBuf)>, String>
         .collect())
 }
 
-fn next_free(used: &[(u32, std::path::PathBuf)]) -> u32 {
+pub(crate) fn next_free(used: &[(u32, std::path::PathBuf)]) -> u32 {
     used.iter().map(|(n, _)| n + 1).max().unwrap_or(1)
 }
 
@@ -304,7 +304,11 @@ fn change_catalogue(managed: bool, skip: &str) -> String {
     out
 }
 
-fn managed_template(number: u32, title: &str, schema_file: &schema::SchemaFile) -> String {
+pub(crate) fn managed_template(
+    number: u32,
+    title: &str,
+    schema_file: &schema::SchemaFile,
+) -> String {
     format!(
         r##"{directive}
 
@@ -400,7 +404,11 @@ testo = ""
     )
 }
 
-fn service_template(number: u32, title: &str, schema_file: &schema::SchemaFile) -> String {
+pub(crate) fn service_template(
+    number: u32,
+    title: &str,
+    schema_file: &schema::SchemaFile,
+) -> String {
     format!(
         r##"{directive}
 

@@ -349,6 +349,18 @@ mod tests {
         assert_eq!(decode(b"a = 1").unwrap(), "a = 1");
     }
 
+    #[test]
+    fn the_history_of_saves_and_temporary_files_are_never_read() {
+        // `crate::edit` keeps versions in `.piao-storia/` and writes through hidden
+        // temporary files: hidden entries are left out.
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join(crate::edit::HISTORY_DIR)).unwrap();
+        fs::write(dir.path().join(".g01.toml.piao-x.tmp"), "x = 1").unwrap();
+        fs::write(dir.path().join("g01.toml"), "x = 1").unwrap();
+        let (found, _) = entries(dir.path()).unwrap();
+        assert_eq!(found, [dir.path().join("g01.toml")]);
+    }
+
     #[cfg(unix)]
     #[test]
     fn links_and_special_files_are_told_apart() {

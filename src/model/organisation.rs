@@ -120,6 +120,8 @@ pub enum CheckKind {
     Grafia,
     /// Un indicatore di costo che non corrisponde alle risorse della scheda.
     Costo,
+    /// Una modifica che porta delle fasi oltre l'orizzonte temporale della scheda.
+    Orizzonte,
 }
 
 impl CheckKind {
@@ -135,6 +137,7 @@ impl CheckKind {
             CheckKind::SezioniDelResponsabile => "sezioni_del_responsabile",
             CheckKind::Grafia => "grafia",
             CheckKind::Costo => "costo",
+            CheckKind::Orizzonte => "orizzonte",
         }
     }
 }

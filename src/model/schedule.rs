@@ -27,6 +27,10 @@ impl Plan {
 
 /// The key for "% raggiunta anni precedenti".
 pub const PREVIOUS_KEY: &str = "precedenti";
+/// The key for a share of the first year whose month the approved plan does not let
+/// read ("non leggibile nel piano approvato"): counted in the total and in the target at
+/// the end of the year, never placed in a month.
+pub const ILLEGIBLE_KEY: &str = "non_leggibile";
 
 /// A parsed cronoprogramma.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -34,6 +38,9 @@ pub struct Grid {
     pub previous: Decimal,
     pub months: [Decimal; 12],
     pub later: BTreeMap<i32, Decimal>,
+    /// A share of the first year in a month the approved plan does not let read
+    /// (`non_leggibile`): printed as such, never as a month.
+    pub illegible: Decimal,
 }
 
 /// A problem with one key or value of a schedule, with its span.
@@ -75,6 +82,8 @@ impl Grid {
             seen.push(key.clone());
             if key == PREVIOUS_KEY {
                 grid.previous = value;
+            } else if key == ILLEGIBLE_KEY {
+                grid.illegible = value;
             } else if let Some(m) = format::month_names().iter().position(|n| *n == key) {
                 grid.months[m] = value;
             } else if let Ok(year) = key.parse::<i32>() {
@@ -105,10 +114,15 @@ impl Grid {
                     });
                 }
             } else {
-                let names = format::month_names().iter().copied().chain([PREVIOUS_KEY]);
+                let names = format::month_names()
+                    .iter()
+                    .copied()
+                    .chain([PREVIOUS_KEY, ILLEGIBLE_KEY]);
                 problems.push(GridProblem {
                     span: entry.key.span(),
-                    message: format!("`{key}` non è un mese, un anno o `precedenti`"),
+                    message: format!(
+                        "`{key}` non è un mese, un anno, `precedenti` o `non_leggibile`"
+                    ),
                     hint: crate::diag::suggest(&key, names).map(|s| format!("forse `{s}`?")),
                 });
             }
@@ -125,13 +139,20 @@ impl Grid {
     pub fn total(&self) -> Decimal {
         sum(std::iter::once(&self.previous)
             .chain(&self.months)
+            .chain([&self.illegible])
             .chain(self.later.values()))
     }
 
-    /// % target at a monitoring date: the sum of the first year's months up to it.
+    /// % target at a monitoring date: the sum of the first year's months up to it; at
+    /// the end of the year (31 December) also the share whose month cannot be read.
     pub fn target_at(&self, date: NaiveDate) -> Decimal {
         let upto = (date.month0() as usize).min(11);
-        sum(&self.months[..=upto])
+        let months = sum(&self.months[..=upto]);
+        if date.month() == 12 && date.day() == 31 {
+            months.saturating_add(self.illegible)
+        } else {
+            months
+        }
     }
 
     /// The first and last month (0-based) with a share, if any.
@@ -244,6 +265,17 @@ mod tests {
         assert_eq!(g.total(), Decimal::MAX);
         let dec31 = NaiveDate::from_ymd_opt(2023, 12, 31).unwrap();
         assert_eq!(g.target_at(dec31), Decimal::MAX);
+    }
+
+    #[test]
+    fn an_illegible_share_counts_in_the_total_and_at_the_end_of_the_year() {
+        let g = grid("{ giugno = 50, non_leggibile = 50 }").unwrap();
+        assert_eq!(g.total(), dec("100"));
+        assert_eq!(g.months.iter().filter(|m| !m.is_zero()).count(), 1);
+        let july = NaiveDate::from_ymd_opt(2023, 7, 31).unwrap();
+        let dec31 = NaiveDate::from_ymd_opt(2023, 12, 31).unwrap();
+        assert_eq!(g.target_at(july), dec("50"));
+        assert_eq!(g.target_at(dec31), dec("100"));
     }
 
     #[test]

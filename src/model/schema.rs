@@ -207,6 +207,10 @@ impl JsonSchema for Schedule {
             crate::model::schedule::PREVIOUS_KEY.into(),
             with_doc("% raggiunta negli anni precedenti il piano.".into()),
         );
+        properties.insert(
+            crate::model::schedule::ILLEGIBLE_KEY.into(),
+            with_doc("% del primo anno in un mese che il piano approvato non permette di leggere: la scheda la stampa come «non leggibile nel piano approvato», con una nota, e la conta nel totale e nel target al 31 dicembre.".into()),
+        );
         for month in crate::format::month_names() {
             properties.insert(
                 month.to_string(),
@@ -216,7 +220,7 @@ impl JsonSchema for Schedule {
             );
         }
         json_schema!({
-            "description": "Il cronoprogramma: percentuali per mese del primo anno (gennaio … dicembre), per `precedenti` e per gli anni successivi del piano (es. `{ marzo = 50, aprile = 50 }`, `{ precedenti = 40, novembre = 30, 2024 = 30 }`). Il totale deve fare 100.",
+            "description": "Il cronoprogramma: percentuali per mese del primo anno (gennaio … dicembre), per `precedenti`, per gli anni successivi del piano e `non_leggibile` per una quota il cui mese non si legge nel piano approvato (es. `{ marzo = 50, aprile = 50 }`, `{ precedenti = 40, novembre = 30, 2024 = 30 }`). Il totale deve fare 100.",
             "type": "object",
             "properties": properties,
             "patternProperties": {
