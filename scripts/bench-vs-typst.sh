@@ -58,6 +58,10 @@ CONTENT[segrate]=$ROOT/content
 SETS=(segrate n100)
 "$SYNTH" --schede 100 --output "$WORK/n100" 2>/dev/null
 CONTENT[n100]=$WORK/n100
+# N = 1000 is over the limit of objectives since issue 20 (limits::MAX_OBJECTIVES = 150):
+# `piao build` refuses it. Kept for the record; run with SKIP_N1000= (empty) only with a
+# piao whose limits admit it.
+SKIP_N1000=${SKIP_N1000-1}
 if [[ -z ${SKIP_N1000:-} ]]; then
   "$SYNTH" --schede 1000 --output "$WORK/n1000" 2>/dev/null
   CONTENT[n1000]=$WORK/n1000

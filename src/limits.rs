@@ -4,10 +4,17 @@
 //! so every dimension that costs time or memory is bounded, and going over a bound is a
 //! content error that names the bound, at the line where it is exceeded. The figures
 //! are far above what a real annex needs (the bundled one: files of at most 7 kB, the
-//! longest text 1,448 characters, the longest word 27, 16 objectives, 136 kB in all)
-//! and low enough that a refused input never costs more than a fraction of a second
-//! and a few tens of MB, and an accepted one builds within about 1.5 GB. They are fixed, not settings: content that needs more is almost certainly a
-//! mistake.
+//! longest text 1,448 characters, the longest word 27, 16 objectives, 136 kB in all,
+//! 10 phases, 8 indicators and 7 staff rows at most in a scheda) and low enough that a
+//! refused input never costs more than a fraction of a second and a few tens of MB,
+//! and an accepted one builds within 2 GB: the largest content accepted in each
+//! dimension (objectives, phases, indicators, staff rows, bytes of text) was built by
+//! `examples/largest.rs` with a peak of at most 1.75 GB (figures in BENCHMARKS.md,
+//! "The largest content `check` accepts"). Laying out costs about 5 MB of memory per
+//! page, a page being about half an objective of the usual kind; what makes pages is
+//! bounded per scheda (phases, indicators, staff, resources, activities, changes) and
+//! in all ([`MAX_ROWS`], [`MAX_OBJECTIVES`], [`MAX_CONTENT_BYTES`]). They are fixed,
+//! not settings: content that needs more is almost certainly a mistake.
 //!
 //! The checks on values run while loading, on the TOML tree the loader has already
 //! parsed (so they see every string with its place), before anything else reads it;
@@ -52,31 +59,34 @@ pub const NARROW_FIELDS: &[(&str, usize)] = &[
 /// How deep tables and lists may nest in a file (the content files need 5).
 pub const MAX_NESTING: usize = 16;
 /// The most objective files (management objectives and services together) in one
-/// annex: the largest annex measured in BENCHMARKS.md (synthetic N = 1000, 1964 pages:
-/// 19 s and 5 GB in a release build, as much as `typst compile` of the same source).
-/// 5,000 objectives are refused at once instead of exhausting memory.
-pub const MAX_OBJECTIVES: usize = 1000;
-/// The most bytes of content files in one annex (synthetic N = 1000 takes 3.7 MB; 1 MB
-/// of long texts in one file builds in 12 s and 0.43 GB in a debug build).
-pub const MAX_CONTENT_BYTES: u64 = 8 * 1024 * 1024;
+/// annex. 150 of the usual kind (synthetic, 306 pages) build with a peak of 1.57 GB;
+/// 1,000 took 10 GB (BENCHMARKS.md). 5,000 objectives are refused at once instead of
+/// exhausting memory.
+pub const MAX_OBJECTIVES: usize = 150;
+/// The most bytes of content files in one annex (150 synthetic objectives take 555 kB).
+/// At 1 MB the largest content accepted peaks at 1.75 GB (30 phases per scheda, the
+/// limits of rows and bytes reached together); at 1.5 MB it took 2.04 GB.
+pub const MAX_CONTENT_BYTES: u64 = 1024 * 1024;
 /// The most phases (`[[fasi]]`) of one scheda.
-pub const MAX_PHASES_PER_SCHEDA: usize = 40;
+pub const MAX_PHASES_PER_SCHEDA: usize = 30;
 /// The most indicators of one scheda (all groups together; `[[indicatori]]` of a
 /// service).
-pub const MAX_INDICATORS_PER_SCHEDA: usize = 60;
+pub const MAX_INDICATORS_PER_SCHEDA: usize = 40;
 /// The most rows of the staff table of one scheda (`[[personale]]`).
-pub const MAX_STAFF_PER_SCHEDA: usize = 100;
+pub const MAX_STAFF_PER_SCHEDA: usize = 60;
 /// The most resources of one scheda (`[[risorse]]`).
-pub const MAX_RESOURCES_PER_SCHEDA: usize = 40;
+pub const MAX_RESOURCES_PER_SCHEDA: usize = 20;
 /// The most activities of one service (`[[attivita]]`).
-pub const MAX_ACTIVITIES_PER_SCHEDA: usize = 60;
+pub const MAX_ACTIVITIES_PER_SCHEDA: usize = 40;
 /// The most changes requested for one scheda (`[[variazioni.modifiche]]`, all
 /// variazioni together).
-pub const MAX_CHANGES_PER_SCHEDA: usize = 60;
+pub const MAX_CHANGES_PER_SCHEDA: usize = 40;
 /// The most rows of all the tables of the annex together: phases, indicators, staff,
 /// resources, activities, requested changes and courses of every file. What a build
-/// costs grows with them, so their sum is bounded, not only each scheda's.
-pub const MAX_ROWS: usize = 20_000;
+/// costs grows with them, so their sum is bounded, not only each scheda's. Measured at
+/// the limit (BENCHMARKS.md): schede of 30 phases 1.44 GB, of 40 indicators 1.16 GB, of
+/// 60 staff rows 1.13 GB (the bundled annex has 266 rows).
+pub const MAX_ROWS: usize = 3_000;
 /// The most entries looked at in one folder of the content.
 pub const MAX_ENTRIES: usize = 10_000;
 /// The most diagnostics printed for one file.
@@ -200,7 +210,13 @@ pub fn check_rows(
             }],
         ));
     }
-    let span = |file: FileIdx, path: &str| sources.spans(file).get(path).unwrap_or(0..0);
+    // The paths above are written with dots; the index joins segments with U+001F.
+    let span = |file: FileIdx, path: &str| {
+        sources
+            .spans(file)
+            .get(&path.replace('.', "\u{1f}"))
+            .unwrap_or(0..0)
+    };
     let mut total = 0;
     let mut total_reported = false;
     for (file, kinds) in &files {

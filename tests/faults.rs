@@ -518,8 +518,9 @@ fn refused_inputs_stay_under_a_gigabyte() {
     let (_dir, content) = workspace();
     let path = content.join(G06);
     let text = std::fs::read_to_string(&path).unwrap();
-    // Just under the file limit, all in one text: refused for its length.
-    let long = "parola ".repeat(1000 * 1024 / 7);
+    // Most of the file limit (and, with the other files, just under the limit of all
+    // the content), all in one text: refused for its length.
+    let long = "parola ".repeat(900 * 1024 / 7);
     std::fs::write(
         &path,
         text.replacen(
@@ -1499,18 +1500,19 @@ fn templates_are_read_like_the_content_files() {
     let templates = dir.path().join("modelli");
     copy_dir(&root().join("templates"), &templates);
     let style = templates.join("stile.typ");
-    let cases: [(&str, fn(&Path, &Path)); 3] = [
-        ("non è un file normale", |style, _| {
+    type Make = fn(&Path);
+    let cases: [(&str, Make); 3] = [
+        ("non è un file normale", |style| {
             assert!(Command::new("mkfifo")
                 .arg(style)
                 .status()
                 .unwrap()
                 .success());
         }),
-        ("porta fuori dalla cartella", |style, _| {
+        ("porta fuori dalla cartella", |style| {
             std::os::unix::fs::symlink("/dev/zero", style).unwrap()
         }),
-        ("è troppo grande", |style, _| {
+        ("è troppo grande", |style| {
             std::fs::File::create(style)
                 .unwrap()
                 .set_len(1 << 30)
@@ -1519,7 +1521,7 @@ fn templates_are_read_like_the_content_files() {
     ];
     for (expected, make) in cases {
         std::fs::remove_file(&style).unwrap();
-        make(&style, dir.path());
+        make(&style);
         let out = run_in_shell(
             ONE_GB,
             &[
@@ -1672,4 +1674,74 @@ fn a_new_output_folder_is_said_in_one_line() {
     let out = piao(&["build", "--content", s(&content), "--output", s(&pdf)]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(!stderr(&out).contains("creata"), "{}", stderr(&out));
+}
+
+/// `text` with phases numbered from `from` appended, up to `to`.
+fn with_phases(text: &str, from: usize, to: usize) -> String {
+    let mut text = text.to_string();
+    for n in from..=to {
+        text.push_str(&format!(
+            "\n[[fasi]]\nnumero = {n}\ndescrizione = \"fase aggiunta {n}\"\ncronoprogramma = {{ dicembre = 100 }}\n"
+        ));
+    }
+    text
+}
+
+#[test]
+fn rows_are_bounded_per_scheda_and_in_all() {
+    use piao::limits::{MAX_PHASES_PER_SCHEDA, MAX_ROWS};
+    let (_dir, content) = workspace();
+    let path = content.join(G06);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let phases = text.matches("[[fasi]]").count();
+    // At the limit: accepted (the phases over ten are a warning).
+    std::fs::write(&path, with_phases(&text, phases + 1, MAX_PHASES_PER_SCHEDA)).unwrap();
+    let out = piao(&["check", "--content", s(&content)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // One more: refused at the phase over the limit.
+    std::fs::write(
+        &path,
+        with_phases(&text, phases + 1, MAX_PHASES_PER_SCHEDA + 1),
+    )
+    .unwrap();
+    let out = piao(&["check", "--content", s(&content)]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "troppe fasi: {} in questa scheda, il limite è {MAX_PHASES_PER_SCHEDA} per scheda",
+            MAX_PHASES_PER_SCHEDA + 1
+        )),
+        "{err}"
+    );
+    // At the header of the phase over the limit.
+    let written = std::fs::read_to_string(&path).unwrap();
+    let line = written
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| *l == "[[fasi]]")
+        .nth(MAX_PHASES_PER_SCHEDA)
+        .unwrap()
+        .0
+        + 1;
+    assert!(
+        err.contains(&format!("g06-patto-educativo.toml:{line}:1")),
+        "{err}"
+    );
+    // Many schede each within their limits, too many rows in all.
+    let full = with_phases(&text, phases + 1, MAX_PHASES_PER_SCHEDA);
+    std::fs::write(&path, &full).unwrap();
+    let copies = MAX_ROWS / MAX_PHASES_PER_SCHEDA + 1;
+    for i in 0..copies {
+        std::fs::write(
+            content.join(format!("gestionali/g{}-copia.toml", 100 + i)),
+            full.replacen("numero = 6", &format!("numero = {}", 100 + i), 1),
+        )
+        .unwrap();
+    }
+    let out = piao(&["check", "--content", s(&content)]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("l'allegato ha troppe righe"), "{err}");
+    assert!(err.contains(&format!("il limite è {MAX_ROWS}")), "{err}");
 }

@@ -18,6 +18,42 @@ use std::path::{Path, PathBuf};
 /// The first line of a generated `allegato.toml`: marks a folder that may be rewritten.
 pub const MARKER: &str = "# Contenuto sintetico generato da `cargo run --example synth`";
 
+/// Sizes that override the usual random ones, to build the largest content `check`
+/// accepts in one dimension (`examples/largest.rs`). `None`: the usual mix. The random
+/// draws are made all the same, so the default shape gives the same bytes as before.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Shape {
+    /// Phases of every gestionale.
+    pub phases: Option<usize>,
+    /// Indicators of every gestionale and of every service.
+    pub indicators: Option<usize>,
+    /// Staff rows of every gestionale.
+    pub staff: Option<usize>,
+    /// Characters of every phase description (a long text of words).
+    pub phase_chars: Option<usize>,
+    /// Only gestionali (no services), e.g. to reach a total of rows with fewer schede.
+    pub only_managed: bool,
+}
+
+thread_local! {
+    static SHAPE: std::cell::Cell<Shape> = const { std::cell::Cell::new(Shape {
+        phases: None,
+        indicators: None,
+        staff: None,
+        phase_chars: None,
+        only_managed: false,
+    }) };
+}
+
+/// Sets the shape of what [`synthesize`] writes next on this thread.
+pub fn set_shape(shape: Shape) {
+    SHAPE.with(|s| s.set(shape));
+}
+
+fn shape() -> Shape {
+    SHAPE.with(|s| s.get())
+}
+
 /// What was generated.
 #[derive(Debug, Default, Clone)]
 pub struct Summary {
@@ -466,6 +502,16 @@ fn phrase(r: &mut Rng) -> String {
     s
 }
 
+/// `start` followed by phrases until it is about `chars` characters long.
+fn long_text(r: &mut Rng, start: &str, chars: usize) -> String {
+    let mut s = start.to_string();
+    while s.chars().count() + 80 < chars {
+        s.push_str(", ");
+        s.push_str(&phrase(r));
+    }
+    s
+}
+
 fn sentence(r: &mut Rng) -> String {
     let mut s = capitalize(&phrase(r));
     if r.chance(50) {
@@ -780,9 +826,14 @@ fn managed(
 
     // Phases.
     let n_phases = r.range(5, 10);
+    let n_phases = shape().phases.unwrap_or(n_phases);
     let mut phases = Vec::new();
     for i in 1..=n_phases {
         let text = phrase(r);
+        let text = match shape().phase_chars {
+            Some(chars) => long_text(r, &text, chars),
+            None => text,
+        };
         let (sched, _, end) = approved_sched(r, FIRST_YEAR);
         let _ = writeln!(
             s,
@@ -795,6 +846,7 @@ fn managed(
 
     // Indicators: 3-8 across the four groups, the first of "tempo" the usual one.
     let n_ind = r.range(3, 8);
+    let n_ind = shape().indicators.unwrap_or(n_ind).max(2);
     let groups = ["quantita", "tempo", "costo", "qualita"];
     let mut per_group = [0usize; 4];
     per_group[0] = 1;
@@ -830,6 +882,7 @@ fn managed(
 
     // Staff: 2-7 people, 100% in all.
     let n_staff = r.range(2, 7);
+    let n_staff = shape().staff.unwrap_or(n_staff);
     let shares = split(r, 100, n_staff, 5);
     let mut named: Vec<String> = Vec::new();
     for (i, share) in shares.iter().enumerate() {
@@ -1138,6 +1191,7 @@ fn service(r: &mut Rng, numero: usize, counter: &mut Counter) -> (String, usize,
         acts.push((id, text));
     }
     let n_ind = r.range(3, 8);
+    let n_ind = shape().indicators.unwrap_or(n_ind);
     let mut inds = Vec::new();
     for i in 0..n_ind {
         let id = format!("i{}", i + 1);
@@ -1267,7 +1321,11 @@ fn service_add_activity(r: &mut Rng, s: &mut String, acts: &[(String, String)]) 
 /// The content for `n` objectives, in memory.
 pub fn synthesize(n: usize) -> Synth {
     let mut r = Rng::new(n as u64);
-    let n_managed = if n <= 1 { n } else { ((n * 56) / 100).max(1) };
+    let n_managed = if n <= 1 || shape().only_managed {
+        n
+    } else {
+        ((n * 56) / 100).max(1)
+    };
     let n_services = n - n_managed;
     let mut counter = Counter {
         kinds: [0; 11],

@@ -355,41 +355,59 @@ fn spellings(what: &str, said: &[Said], sources: &Sources, findings: &mut Vec<Fi
             findings.push(spelling(what, s, p, Likeness::Spelling, sources));
         }
     }
-    // A word left out: only names starting with the same word can be compared.
-    let mut by_first: HashMap<String, Vec<usize>> = HashMap::new();
+    // A word left out: `short` is `long` with some words left out, the first kept. Each
+    // name is compared only with the names that start with its first word and contain
+    // the rarest of its other words (found through an index of (first word, other
+    // word)), not with every name that starts the same: linear in the names, not
+    // quadratic, however many start with "Sezione" or one surname.
     let words: Vec<Vec<String>> = preferred.iter().map(|p| names::words(&p.text)).collect();
+    let mut containing: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    let mut first_of: HashMap<&str, usize> = HashMap::new();
     for (i, w) in words.iter().enumerate() {
-        by_first.entry(w[0].clone()).or_default().push(i);
-    }
-    let mut buckets: Vec<&Vec<usize>> = by_first.values().filter(|b| b.len() > 1).collect();
-    buckets.sort();
-    for bucket in buckets {
-        for (x, &a) in bucket.iter().enumerate() {
-            for &b in &bucket[x + 1..] {
-                let (short, long) = if names::missing_words(&words[a], &words[b]) {
-                    (a, b)
-                } else if names::missing_words(&words[b], &words[a]) {
-                    (b, a)
-                } else {
-                    continue;
-                };
-                // The organisation's writing is the reference; else the one written
-                // more often; else the longer one.
-                let org = |g: usize| groups[g].1.iter().any(|s| s.at.org);
-                let count = |g: usize| groups[g].1.len();
-                let short_wins = if org(short) != org(long) {
-                    org(short)
-                } else {
-                    count(short) > count(long)
-                };
-                let (wrong, right) = if short_wins {
-                    (preferred[long], preferred[short])
-                } else {
-                    (preferred[short], preferred[long])
-                };
-                findings.push(spelling(what, wrong, right, Likeness::MissingWord, sources));
+        first_of.entry(w[0].as_str()).or_insert(i);
+        let mut seen: Vec<&str> = Vec::new();
+        for x in &w[1..] {
+            if !seen.contains(&x.as_str()) {
+                seen.push(x);
+                containing.entry((&w[0], x)).or_default().push(i);
             }
         }
+    }
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    for (short, w) in words.iter().enumerate() {
+        if w.len() < 2 {
+            continue;
+        }
+        let candidates = w[1..]
+            .iter()
+            .map(|x| containing.get(&(w[0].as_str(), x.as_str())))
+            .min_by_key(|c| c.map_or(0, |c| c.len()))
+            .flatten();
+        for &long in candidates.into_iter().flatten() {
+            if names::missing_words(w, &words[long]) {
+                pairs.push((short, long));
+            }
+        }
+    }
+    // In the order of the names' first writings (as a comparison of every pair would
+    // find them): by the first name with the same first word, then by the pair.
+    pairs.sort_by_key(|&(a, b)| (first_of[words[a][0].as_str()], a.min(b), a.max(b)));
+    for (short, long) in pairs {
+        // The organisation's writing is the reference; else the one written more
+        // often; else the longer one.
+        let org = |g: usize| groups[g].1.iter().any(|s| s.at.org);
+        let count = |g: usize| groups[g].1.len();
+        let short_wins = if org(short) != org(long) {
+            org(short)
+        } else {
+            count(short) > count(long)
+        };
+        let (wrong, right) = if short_wins {
+            (preferred[long], preferred[short])
+        } else {
+            (preferred[short], preferred[long])
+        };
+        findings.push(spelling(what, wrong, right, Likeness::MissingWord, sources));
     }
 }
 
