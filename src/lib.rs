@@ -17,6 +17,7 @@ pub mod edit;
 pub mod export;
 pub mod fonts;
 pub mod format;
+pub mod launch;
 pub mod limits;
 pub mod load;
 pub mod measure;

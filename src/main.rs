@@ -1,8 +1,13 @@
-//! The `piao` binary: parses the command line and runs the command.
+//! The `piao` binary: parses the command line and runs the command. Started with a
+//! double-click (no arguments, no terminal), it opens the annex in the browser instead
+//! (see `piao::launch`).
 
 use clap::Parser;
 
 fn main() {
+    if let Some(code) = piao::launch::double_click() {
+        std::process::exit(code);
+    }
     let cli = match piao::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
