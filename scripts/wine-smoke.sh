@@ -56,7 +56,7 @@ echo "$v"
 grep -q '^piao ' <<<"$v" || { echo "wine-smoke: --version non stampa la versione" >&2; exit 1; }
 
 echo "== wine: check"
-wine_piao check --content content >/dev/null
+wine_piao check --quiet --content content >/dev/null
 
 echo "== wine: build"
 wine_piao build --content content --output out/allegato.pdf >/dev/null

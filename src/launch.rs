@@ -10,7 +10,7 @@
 //! as before.
 
 use std::ffi::OsString;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
 /// The folder names looked for beside the program, in this order.
@@ -104,6 +104,7 @@ pub fn started_without_terminal() -> bool {
 /// `piao` with no arguments there still prints its help).
 #[cfg(not(windows))]
 pub fn started_without_terminal() -> bool {
+    use std::io::IsTerminal;
     let desktop =
         std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
     desktop
