@@ -985,25 +985,6 @@ mod serve_faults {
         a
     }
 
-    /// A response: status, headers (names lowercase), body.
-    struct Reply {
-        status: u16,
-        headers: Vec<(String, String)>,
-        body: Vec<u8>,
-    }
-
-    impl Reply {
-        fn header(&self, name: &str) -> Option<&str> {
-            self.headers
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, v)| v.as_str())
-        }
-        fn text(&self) -> String {
-            String::from_utf8_lossy(&self.body).into_owned()
-        }
-    }
-
     /// Sends `raw` as is on a new connection and reads the reply to the end.
     fn exchange(addr: SocketAddr, raw: &[u8]) -> Reply {
         let mut s = TcpStream::connect(addr).unwrap();
@@ -1012,33 +993,7 @@ mod serve_faults {
         let _ = s.write_all(raw);
         let mut out = Vec::new();
         let _ = s.read_to_end(&mut out);
-        parse(&out)
-    }
-
-    fn parse(raw: &[u8]) -> Reply {
-        let split = raw
-            .windows(4)
-            .position(|w| w == b"\r\n\r\n")
-            .unwrap_or_else(|| panic!("no reply head in {:?}", String::from_utf8_lossy(raw)));
-        let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-        let mut lines = head.split("\r\n");
-        let status = lines
-            .next()
-            .unwrap()
-            .split(' ')
-            .nth(1)
-            .unwrap()
-            .parse()
-            .unwrap();
-        let headers = lines
-            .filter_map(|l| l.split_once(':'))
-            .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
-            .collect();
-        Reply {
-            status,
-            headers,
-            body: raw[split + 4..].to_vec(),
-        }
+        Reply::parse(&out)
     }
 
     fn request(addr: SocketAddr, method: &str, target: &str, headers: &[(&str, &str)]) -> Reply {
@@ -1276,14 +1231,14 @@ mod serve_faults {
             }
         }
         let _ = s.read_to_end(&mut out);
-        assert_eq!(parse(&out).status, 408);
+        assert_eq!(Reply::parse(&out).status, 408);
         // A kept-alive connection idles out after its request.
         let mut s = TcpStream::connect(addr).unwrap();
         s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
         write!(s, "GET /favicon.svg HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
         let mut out = Vec::new();
         s.read_to_end(&mut out).unwrap();
-        assert_eq!(parse(&out).status, 200);
+        assert_eq!(Reply::parse(&out).status, 200);
     }
 
     #[test]

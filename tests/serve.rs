@@ -72,29 +72,6 @@ fn serve_on(content: &Path, ip: &str) -> (Server, String) {
     (Server { child, addr }, url)
 }
 
-/// A response: status, headers (names lowercase), body.
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
-    }
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-}
-
 /// Sends `target` exactly as written (no normalisation of `..`, as a hostile client
 /// would), with `host` as the Host header.
 fn raw_get(addr: SocketAddr, target: &str, host: &str) -> Reply {
@@ -107,36 +84,14 @@ fn raw_get(addr: SocketAddr, target: &str, host: &str) -> Reply {
     .unwrap();
     let mut raw = Vec::new();
     s.read_to_end(&mut raw).unwrap();
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("end of headers");
-    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-    let mut lines = head.split("\r\n");
-    let status = lines
-        .next()
-        .unwrap()
-        .split(' ')
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
-        .collect();
-    let mut body = raw[split + 4..].to_vec();
-    if headers
-        .iter()
-        .any(|(n, v)| n == "transfer-encoding" && v.contains("chunked"))
+    let mut reply = Reply::parse(&raw);
+    if reply
+        .header("transfer-encoding")
+        .is_some_and(|v| v.contains("chunked"))
     {
-        body = dechunk(&body);
+        reply.body = dechunk(&reply.body);
     }
-    Reply {
-        status,
-        headers,
-        body,
-    }
+    reply
 }
 
 fn dechunk(mut data: &[u8]) -> Vec<u8> {
