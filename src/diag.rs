@@ -399,6 +399,12 @@ fn place(sources: &Sources, file: FileIdx, span: &Range<usize>, label: Option<&S
     }
 }
 
+/// A text as it is typed as a value in a content file (`"…"`, escaped where needed):
+/// for the "scrivi: campo = …" of a hint.
+pub fn typed(text: &str) -> String {
+    toml::Value::String(text.to_string()).to_string()
+}
+
 /// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates

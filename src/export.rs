@@ -1,6 +1,6 @@
 //! Open data: the variations as one row per change, in JSON (with a versioned schema,
 //! `docs/variazioni.schema.json`) or CSV (UTF-8, RFC 4180), for publication next to the
-//! PDF (D.Lgs. 33/2013). Built from the checked content, like the PDF, so the two agree.
+//! PDF (D.Lgs. 33/2013). Built from the checked content, like the PDF, so they agree.
 
 use serde::Serialize;
 
@@ -57,6 +57,33 @@ pub const COLUMNS: [&str; 11] = [
     "valore_nuovo",
     "motivazione",
 ];
+
+/// One cell of a row: a text, or a number (the N. scheda).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cell<'a> {
+    Text(&'a str),
+    Number(u32),
+}
+
+impl Row {
+    /// The row's cells, in the order of [`COLUMNS`].
+    pub fn cells(&self) -> [Cell<'_>; 11] {
+        use Cell::{Number, Text};
+        [
+            Text(self.tipo_obiettivo),
+            Number(self.numero_scheda),
+            Text(&self.titolo),
+            Text(&self.direzione),
+            Text(&self.sezione),
+            Text(self.azione),
+            Text(self.tipo_modifica),
+            Text(&self.oggetto),
+            Text(&self.valore_precedente),
+            Text(&self.valore_nuovo),
+            Text(&self.motivazione),
+        ]
+    }
+}
 
 fn clean(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -199,21 +226,10 @@ pub fn to_csv(checked: &Checked) -> String {
     // Writing to memory cannot fail.
     let _ = writer.write_record(COLUMNS);
     for r in rows(checked, &applied) {
-        let number = r.numero_scheda.to_string();
-        let fields = [
-            r.tipo_obiettivo,
-            number.as_str(),
-            &r.titolo,
-            &r.direzione,
-            &r.sezione,
-            r.azione,
-            r.tipo_modifica,
-            &r.oggetto,
-            &r.valore_precedente,
-            &r.valore_nuovo,
-            &r.motivazione,
-        ];
-        let _ = writer.write_record(fields.iter().map(|f| csv_cell(f).into_owned()));
+        let _ = writer.write_record(r.cells().map(|c| match c {
+            Cell::Text(t) => csv_cell(t).into_owned(),
+            Cell::Number(n) => n.to_string(),
+        }));
     }
     let bytes = writer.into_inner().unwrap_or_default();
     String::from_utf8(bytes).unwrap_or_default()

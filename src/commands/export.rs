@@ -1,5 +1,5 @@
 //! `piao export`: the variations as open data (JSON or CSV), to a file or to the
-//! standard output (no `--output`, or `-`).
+//! standard output (no `--uscita`, or `-`).
 
 use std::path::Path;
 
@@ -29,12 +29,12 @@ pub fn run(arg: &ContentArg, format: ExportFormat, output: Option<&Path>, quiet:
         return CONTENT_ERRORS;
     };
     let text = match format {
-        ExportFormat::Json => export::to_json(checked),
-        ExportFormat::Csv => export::to_csv(checked),
+        ExportFormat::Json => export::to_json(checked).into_bytes(),
+        ExportFormat::Csv => export::to_csv(checked).into_bytes(),
     };
     match destination {
         Destination::File(path) => {
-            if let Err(e) = publish::write_atomic(&path, text.as_bytes()) {
+            if let Err(e) = publish::write_atomic(&path, &text) {
                 return fail_io(&e);
             }
             if !quiet {

@@ -68,7 +68,7 @@ pub fn start(settings: Settings, addr: SocketAddr) -> Result<Running, String> {
 pub fn start_with(settings: Settings, addr: SocketAddr, limits: Limits) -> Result<Running, String> {
     if !settings.content.is_dir() {
         return Err(format!(
-            "la cartella dei contenuti `{}` non esiste: indica quella giusta con --content",
+            "la cartella dei contenuti `{}` non esiste: indica quella giusta con --contenuti",
             settings.content.display()
         ));
     }
