@@ -199,8 +199,12 @@ fn render_pngs(doc: &typst_layout::PagedDocument) -> Result<Vec<Vec<u8>>, String
         .iter()
         .enumerate()
         .map(|(i, page)| {
-            pipeline::page_png(page, 2.0)
-                .map_err(|_| format!("non riesco a comporre l'immagine PNG della pagina {}", i + 1))
+            pipeline::page_png(page, 2.0).map_err(|_| {
+                format!(
+                    "non riesco a comporre l'immagine PNG della pagina {}",
+                    i + 1
+                )
+            })
         })
         .collect()
 }
