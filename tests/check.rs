@@ -288,7 +288,7 @@ fn text_that_is_not_toml() {
         "text_that_is_not_toml",
         "Caro collega,\nti mando il testo della scheda:\nfasi: una, due, tre\n\nSaluti\n"
             .as_bytes(),
-        "dopo il nome della chiave serve `=` seguito dal valore",
+        "dopo il nome del campo serve `=` seguito dal valore",
     );
 }
 
@@ -899,11 +899,15 @@ fn unwritable_output_folder_exits_with_2() {
     assert_eq!(code, 2, "{err}");
     assert!(
         err.contains(&format!(
-            "non posso scrivere nella cartella `{}`",
+            "non riesco a scrivere nella cartella `{}`: non hai il permesso di farlo",
             folder.display()
         )),
         "{err}"
     );
+    // The system's English words and the names of piao's own probe files stay out.
+    for english in ["Permission", "denied", "os error", ".piao-"] {
+        assert!(!err.contains(english), "`{english}` in {err}");
+    }
     assert!(!target.exists());
 }
 
@@ -1201,9 +1205,9 @@ mistake!(mistake_single_brackets_twice);
 #[test]
 fn no_mistake_is_told_in_toml_words() {
     for (name, ..) in MISTAKES {
-        let out = mistake(name).to_lowercase();
+        // The file names end in .toml: only the word is refused.
+        let out = mistake(name).to_lowercase().replace(".toml", "");
         for word in ["chiave", "tabella", "array", "toml"] {
-            // The file names end in .toml: only the word is refused.
             let said = out.split(|c: char| !c.is_alphanumeric()).any(|w| w == word);
             assert!(!said, "{name} says `{word}`:\n{out}");
         }
@@ -1250,6 +1254,25 @@ fn an_extension_that_starts_earlier_is_a_warning() {
         dir.path(),
         "comincia prima di quello approvato: da gennaio invece che da febbraio",
     );
+}
+
+#[test]
+fn an_extension_shared_by_several_phases_is_compared_with_each() {
+    // One new cronoprogramma for three phases: each loses febbraio, and each is named.
+    let dir = extension(
+        "fasi = [1, 2, 3]\nvariazione = \"prolungare\"\nal = 2023-04-30\ncronoprogramma = { marzo = 50, aprile = 50 }\n",
+    );
+    let (out, errors) = check_dir(dir.path(), false);
+    assert_eq!(errors, 0, "{out}");
+    for phase in [1, 2, 3] {
+        assert!(
+            out.contains(&format!(
+                "prolungando la fase {phase}, il nuovo cronoprogramma lascia fuori periodi approvati: nella scheda sparisce febbraio"
+            )),
+            "phase {phase}:\n{out}"
+        );
+    }
+    assert!(out.ends_with("0 errori, 3 avvisi\n"), "{out}");
 }
 
 #[test]

@@ -216,8 +216,13 @@ impl Kind for Reschedule {
             }
         };
         check_period(cx, from, to)?;
-        for ((n, grid), span) in schedules.iter().zip(spans) {
-            check_grid_in_period(cx, grid, from, to, span.clone(), verb)?;
+        // One span per schedule, or the one shared by every phase: each phase's approved
+        // cronoprogramma is compared with its new one.
+        for (i, (n, grid)) in schedules.iter().enumerate() {
+            let span = spans[if per_phase { i } else { 0 }].clone();
+            if per_phase || i == 0 {
+                check_grid_in_period(cx, grid, from, to, span.clone(), verb)?;
+            }
             if verb == TimeVerb::Extend {
                 if let Some(approved) = cx.refs.schedules.get(n) {
                     warn_lost_periods(cx, *n, approved, grid, span);

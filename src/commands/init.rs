@@ -277,7 +277,7 @@ pub fn annex_template(a: &Answers, today: chrono::NaiveDate) -> String {
 # Il nome dell'ente, come va stampato sul frontespizio.
 ente = {ente}
 # provincia = "Provincia di …"            # sotto il nome dell'ente, nel frontespizio
-# stemma = {{ file = "stemma.png", descrizione = "Stemma del …" }}   # PNG, JPEG o SVG in questa cartella (al massimo 512 KiB)
+# stemma = {{ file = "stemma.png", descrizione = "Stemma del …" }}   # PNG, JPEG o SVG in questa cartella (al massimo 512 kB)
 # titolo = "Variazione n. 1 al PIAO {first}-{last}"   # senza: il titolo è composto dagli anni; dà il nome al PDF
 # numero_variazione = 1                   # se il piano ha più di una variazione
 
@@ -431,7 +431,7 @@ mod tests {
                 let written = text.lines().any(|l| {
                     let l = l.trim_start_matches(['#', ' ']);
                     l.starts_with(&format!("{key} ="))
-                        || l.starts_with(&format!("{{ {key} ="))
+                        || l.contains(&format!("{{ {key} ="))
                         || l.starts_with(&format!("[{key}]"))
                         || l.starts_with(&format!("[[{key}]]"))
                         || l.contains(&format!(".{key}]]"))

@@ -163,7 +163,7 @@ pub(crate) fn templates(arg: &ContentArg) -> Result<Templates, String> {
     match &arg.templates {
         None => Ok(Templates::bundled()),
         Some(dir) => Templates::from_dir(dir)
-            .map_err(|e| crate::io_message::describe(&e, dir, "leggere i modelli in")),
+            .map_err(|e| format!("non riesco a leggere i modelli in `{}`: {e}", dir.display())),
     }
 }
 

@@ -169,7 +169,14 @@ pub(crate) fn deserialize_all<T: DeserializeOwned>(
         } else {
             match find_value(root.get_ref(), &span) {
                 Some(path) => {
-                    let shape = retyped::<T>(&mut root, &path, &sentinel, text);
+                    // Only a value of the wrong kind is tried written the other way: a
+                    // value refused for what it says (too many decimals, out of scale)
+                    // is of the right kind, and may read as something else once quoted.
+                    let shape = if wrong_kind(&message) {
+                        retyped::<T>(&mut root, &path, &sentinel, text)
+                    } else {
+                        None
+                    };
                     let fits = shape.is_some();
                     errors.push(Problem { error: e, shape });
                     if !fits && !replace_with_stand_in::<T>(&mut root, &path, &sentinel) {
@@ -307,6 +314,12 @@ fn misplaced<T: DeserializeOwned>(
         }
     }
     None
+}
+
+/// Whether a reader's error says the value is of the wrong kind (a number for a text, a
+/// text for a number…), rather than refusing what a value of the right kind says.
+fn wrong_kind(message: &str) -> bool {
+    message.starts_with("invalid type: ") || message.contains("did not match any variant")
 }
 
 /// The value at `path` written another way (a number or a date in quotes, a text
