@@ -265,7 +265,18 @@ pub fn command() -> clap::Command {
 /// words, headings (Argomenti, Opzioni, Comandi), defaults and accepted values said in
 /// the help text instead of clap's English brackets, and an Italian usage line.
 fn italian(cmd: clap::Command, path: &str) -> clap::Command {
-    let mut usage = format!("{path} [OPZIONI]");
+    // The options that must be given come first, by name, as clap's own usage has them.
+    let mut usage = path.to_string();
+    for a in cmd.get_opts().filter(|a| a.is_required_set()) {
+        if let Some(long) = a.get_long() {
+            let value = a
+                .get_value_names()
+                .and_then(|n| n.first())
+                .map_or_else(|| a.get_id().as_str().to_uppercase(), |n| n.to_string());
+            usage.push_str(&format!(" --{long} <{value}>"));
+        }
+    }
+    usage.push_str(" [OPZIONI]");
     for a in cmd.get_positionals() {
         let name = a
             .get_value_names()
@@ -476,8 +487,15 @@ pub fn italian_error<F: ErrorFormatter>(e: &clap::error::Error<F>) -> String {
         let usage = usage.trim();
         let usage = usage.strip_prefix("Usage:").unwrap_or(usage).trim();
         text.push_str(&format!("\n\nUso: {usage}"));
-        let command = usage.split(" [").next().unwrap_or("piao");
-        text.push_str(&format!("\n\nPer saperne di più: `{command} --aiuto`"));
+        // The command's own words: up to the first option, value or bracket.
+        let command: Vec<&str> = usage
+            .split_whitespace()
+            .take_while(|w| !w.starts_with(['-', '[', '<']))
+            .collect();
+        text.push_str(&format!(
+            "\n\nPer saperne di più: `{} --aiuto`",
+            command.join(" ")
+        ));
     }
     text.push('\n');
     text
