@@ -574,13 +574,13 @@ fn glyphs_in_comments_are_fine() {
 fn warning_case(name: &str, dir: &Path, expected: &str) {
     let (out, errors) = check_dir(dir, false);
     assert_eq!(errors, 0, "{out}");
-    assert!(out.contains("warning:") && out.contains(expected), "{out}");
+    assert!(out.contains("avviso:") && out.contains(expected), "{out}");
     let (strict, errors) = check_dir(dir, true);
     assert!(
         errors > 0,
         "--strict must turn warnings into errors:\n{strict}"
     );
-    assert!(!strict.contains("warning:"), "{strict}");
+    assert!(!strict.contains("avviso:"), "{strict}");
     insta::assert_snapshot!(name, format!("{out}--- --strict ---\n{strict}"));
 }
 
