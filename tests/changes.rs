@@ -244,7 +244,9 @@ fn one_time_change_gives_each_phase_its_schedule_and_a_day_of_the_first_year() {
     );
     // Each phase: the approved months (struck), then its own new months (an extension
     // keeps the approved ones: phase 7 spreads over four months, phase 6 over two).
-    let own: [(&str, usize, &[(usize, &str)]); 2] = [
+    /// A phase, a month it had approved, and its new months with their shares.
+    type Own<'a> = (&'a str, usize, &'a [(usize, &'a str)]);
+    let own: [Own; 2] = [
         ("6", 6, &[(6, "50%"), (7, ""), (8, ""), (9, "50%")]),
         ("7", 6, &[(6, "25%"), (7, "25%"), (8, "25%"), (9, "25%")]),
     ];

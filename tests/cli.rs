@@ -684,6 +684,12 @@ fn init_writes_a_content_folder_that_check_accepts() {
     );
     assert!(annex.contains("ente = \"Comune di Valbruna\""), "{annex}");
     assert!(annex.contains("anno_inizio = 2025") && annex.contains("anno_fine = 2027"));
+    // The notes name the folder in the commands they suggest (it is not `content`).
+    let notes = std::fs::read_to_string(content.join("LEGGIMI.txt")).unwrap();
+    assert!(
+        notes.contains("piao check --contenuti contenuti\r\n"),
+        "{notes}"
+    );
     // The schemas the `#:schema` lines name are there, beside the folder.
     assert!(dir.path().join("schema/allegato.json").is_file());
     // `check` accepts it: no error, and the one warning says there is no objective yet

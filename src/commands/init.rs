@@ -226,7 +226,7 @@ fn write(
             }
             Some("allegato") => annex_template(a, today),
             Some("organizzazione") => organisation_template(),
-            Some(_) => readme(a),
+            Some(_) => readme(a, dir),
         };
         let mut f = fs::OpenOptions::new()
             .write(true)
@@ -357,7 +357,19 @@ pub fn organisation_template() -> String {
 }
 
 /// `LEGGIMI.txt`: what the folder holds and what to do next, in a few lines.
-fn readme(a: &Answers) -> String {
+fn readme(a: &Answers, dir: &Path) -> String {
+    // The commands name this folder as they are typed from the one that holds it.
+    let folder = dir.file_name().map_or_else(
+        || "content".to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let with = if folder == "content" {
+        String::new()
+    } else if folder.contains(' ') {
+        format!(" --contenuti \"{folder}\"")
+    } else {
+        format!(" --contenuti {folder}")
+    };
     format!(
         "Contenuti dell'allegato di variazione del PIAO {first}-{last} - {ente}\r\n\
 \r\n\
@@ -372,10 +384,12 @@ Questa cartella contiene tutto quello da cui piao compone l'allegato:\r\n\
 Per cominciare:\r\n\
 \r\n\
   1. controlla allegato.toml (la data e le date di monitoraggio);\r\n\
-  2. crea un obiettivo:   piao new gestionale --titolo \"Titolo dell'obiettivo\"\r\n\
-  3. controlla:           piao check\r\n\
-  4. guarda l'allegato:   piao serve --apri\r\n\
-  5. genera il PDF:       piao build\r\n\
+  2. crea un obiettivo:   piao new gestionale{with} --titolo \"Titolo dell'obiettivo\"\r\n\
+  3. controlla:           piao check{with}\r\n\
+  4. guarda l'allegato:   piao serve{with} --apri\r\n\
+  5. genera il PDF:       piao build{with}\r\n\
+\r\n\
+(i comandi si scrivono dalla cartella che contiene questa)\r\n\
 \r\n\
 I file .toml si aprono con il Blocco note o con qualsiasi editor di testo; salvali\r\n\
 con la codifica UTF-8. Le righe che cominciano con # sono commenti.\r\n",
