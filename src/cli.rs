@@ -49,6 +49,8 @@ pub enum ExportFormat {
     Json,
     /// CSV UTF-8 (RFC 4180), una riga per modifica.
     Csv,
+    /// Foglio di calcolo Excel (.xlsx), una riga per modifica.
+    Xlsx,
 }
 
 /// Which copy to build.
@@ -91,7 +93,7 @@ pub enum Command {
         #[arg(long, value_name = "CARTELLA")]
         png: Option<PathBuf>,
     },
-    /// Esporta le variazioni come dati aperti (una riga per modifica), in JSON o CSV.
+    /// Esporta le variazioni come dati aperti (una riga per modifica), in JSON, CSV o Excel.
     Export {
         #[command(flatten)]
         content: ContentArg,
