@@ -139,6 +139,8 @@ pub enum Target {
     Phase(u32),
     Indicator(String),
     Activity(String),
+    /// The scheda's orizzonte temporale.
+    Horizon,
 }
 
 impl fmt::Display for Target {
@@ -147,6 +149,7 @@ impl fmt::Display for Target {
             Target::Phase(n) => write!(f, "fase {n}"),
             Target::Indicator(id) => write!(f, "indicatore `{id}`"),
             Target::Activity(id) => write!(f, "attività `{id}`"),
+            Target::Horizon => f.write_str("l'orizzonte temporale"),
         }
     }
 }
@@ -428,6 +431,7 @@ catalogue! {
     RemovePhase => remove_phase::RemovePhase,
     ReplacePhase => replace_phase::ReplacePhase,
     RewordPhase => reword_phase::RewordPhase,
+    ChangeHorizon => horizon::ChangeHorizon,
     RemoveIndicator => remove_indicator::RemoveIndicator,
     AddIndicator => add_indicator::AddIndicator,
     RewordIndicator => reword_indicator::RewordIndicator,

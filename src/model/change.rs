@@ -155,6 +155,10 @@ pub struct RawChange {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub dopo: Option<Spanned<String>>,
+    /// Nuovo orizzonte temporale della scheda (per "variazione_orizzonte").
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub orizzonte: Option<Spanned<String>>,
 }
 
 /// Whether a time change extends or postpones.
@@ -245,6 +249,7 @@ impl RawChange {
         key!(storico);
         key!(id);
         key!(dopo);
+        key!(orizzonte);
         keys
     }
 }
@@ -268,4 +273,5 @@ pub const RAW_KEYS: &[&str] = &[
     "storico",
     "id",
     "dopo",
+    "orizzonte",
 ];
