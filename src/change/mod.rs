@@ -165,6 +165,25 @@ pub enum Verb {
 }
 
 impl Verb {
+    /// Every verb (a new one that is not listed here fails to compile: see
+    /// [`Verb::index`]).
+    pub const ALL: [Verb; 5] = [
+        Verb::Remove,
+        Verb::Replace,
+        Verb::Reword,
+        Verb::Reschedule,
+        Verb::Retarget,
+    ];
+    /// Its place in [`Verb::ALL`]; the match makes a verb missing there a compile error.
+    pub const fn index(self) -> usize {
+        match self {
+            Verb::Remove => 0,
+            Verb::Replace => 1,
+            Verb::Reword => 2,
+            Verb::Reschedule => 3,
+            Verb::Retarget => 4,
+        }
+    }
     /// As diagnostics say it.
     pub fn label(self) -> &'static str {
         match self {
@@ -614,9 +633,11 @@ mod tests {
     #[test]
     fn contradictions_are_symmetric() {
         use Verb::*;
-        let all = [Remove, Replace, Reword, Reschedule, Retarget];
-        for a in all {
-            for b in all {
+        for (i, v) in Verb::ALL.iter().enumerate() {
+            assert_eq!(v.index(), i, "{v:?} out of place in Verb::ALL");
+        }
+        for a in Verb::ALL {
+            for b in Verb::ALL {
                 assert_eq!(a.contradicts(b), b.contradicts(a), "{a:?} {b:?}");
             }
         }

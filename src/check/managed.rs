@@ -264,7 +264,12 @@ pub(super) fn check_horizon(m: &CheckedManaged, plan: Plan) -> Vec<across::Findi
                 .filter(|r| r.state != crate::model::amended::State::Unchanged)
                 .filter_map(|r| {
                     let year = last_year_of(r.grid.amended.as_ref()?, plan)?;
-                    (year > horizon).then_some((r.numero, year))
+                    // A phase the approved scheda already runs that far is not moved
+                    // there by this change (a replacement in the same period).
+                    let before = approved
+                        .approved_grid(r.numero)
+                        .and_then(|g| last_year_of(g, plan));
+                    (year > horizon && before.is_none_or(|b| year > b)).then_some((r.numero, year))
                 })
                 .collect();
             let Some(last) = beyond.iter().map(|(_, y)| *y).max() else {
