@@ -19,7 +19,7 @@ use crate::model::amended::{Amended, Revised, State, TextRow};
 use crate::model::change::Group;
 use crate::model::schedule::{Grid, Plan};
 use crate::model::{Action, Cost, Person, Service};
-use crate::text::{self, Mark, Paragraph, Segment};
+use crate::text::{self, collapse, Mark, Paragraph, Segment};
 
 /// Which copy of the annex is built.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -327,16 +327,16 @@ pub fn build(checked: &Checked, applied: &Applied, profile: Profile) -> Document
     let date = a.data_documento.get_ref().0;
     let plan_label = format!("{}-{}", plan.first, plan.last);
     let title = match (&a.titolo, a.numero_variazione) {
-        (Some(t), _) if !t.trim().is_empty() => clean(t),
+        (Some(t), _) if !t.trim().is_empty() => collapse(t),
         (_, Some(n)) => format!("Variazione n. {n} al PIAO {plan_label}"),
         (_, None) => format!("Variazione PIAO {plan_label}"),
     };
     let deliberation = a.delibera.as_ref().map(|d| DeliberationView {
-        organo: clean(&d.organo),
+        organo: collapse(&d.organo),
         numero: d
             .numero
             .as_deref()
-            .map(clean)
+            .map(collapse)
             .filter(|n| !n.is_empty())
             .unwrap_or_else(|| BLANK_NUMBER.to_string()),
         data: d
@@ -346,11 +346,11 @@ pub fn build(checked: &Checked, applied: &Applied, profile: Profile) -> Document
     });
     let deliberation_date = a.delibera.as_ref().and_then(|d| d.data).map(|d| d.0);
     let footer = a.delibera.as_ref().and_then(|d| {
-        let numero = d.numero.as_deref().map(clean).filter(|n| !n.is_empty())?;
+        let numero = d.numero.as_deref().map(collapse).filter(|n| !n.is_empty())?;
         let data = d.data.map(|dt| format::date_dotted(dt.0))?;
         Some(format!(
             "Allegato alla deliberazione della {} n. {numero} del {data}",
-            clean(&d.organo)
+            collapse(&d.organo)
         ))
     });
     let cover_date = (!a.data_documento_provvisoria && deliberation_date != Some(date))
@@ -426,8 +426,8 @@ pub fn build(checked: &Checked, applied: &Applied, profile: Profile) -> Document
         .collect();
 
     Document {
-        ente: clean(&a.ente),
-        provincia: a.provincia.as_deref().map(clean).filter(|p| !p.is_empty()),
+        ente: collapse(&a.ente),
+        provincia: a.provincia.as_deref().map(collapse).filter(|p| !p.is_empty()),
         emblem: checked.emblem.as_ref().map(|e| EmblemView {
             format: e.format,
             bytes: e.bytes.clone(),
@@ -498,10 +498,6 @@ pub fn build(checked: &Checked, applied: &Applied, profile: Profile) -> Document
     }
 }
 
-fn clean(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// The short name used on the command line: `g06`, `i16`.
 pub fn short_name(kind: char, numero: u32) -> String {
     format!("{kind}{numero:02}")
@@ -543,11 +539,11 @@ impl Redaction {
             || public.contains(&key)
             || self.names.contains(&key);
         if keep {
-            clean(&p.nome)
+            collapse(&p.nome)
         } else {
             match &p.ruolo {
-                Some(r) if !r.trim().is_empty() => clean(r),
-                _ => format!("Dipendente di categoria {}", clean(&p.categoria)),
+                Some(r) if !r.trim().is_empty() => collapse(r),
+                _ => format!("Dipendente di categoria {}", collapse(&p.categoria)),
             }
         }
     }
@@ -599,11 +595,11 @@ fn new_wording(approved: &str, new: &str) -> Vec<Segment> {
 /// "> 3% < 2%" would read as a range).
 fn revised_value(approved: Option<&String>, amended: Option<&String>) -> Vec<Segment> {
     match (approved, amended) {
-        (Some(a), Some(n)) if clean(a) == clean(n) => text::plain(a),
+        (Some(a), Some(n)) if collapse(a) == collapse(n) => text::plain(a),
         (Some(a), Some(n)) => vec![
-            Segment::marked(clean(a), Mark::Deleted),
+            Segment::marked(collapse(a), Mark::Deleted),
             Segment::marked("", Mark::Break),
-            Segment::marked(clean(n), Mark::Inserted),
+            Segment::marked(collapse(n), Mark::Inserted),
         ],
         (Some(a), None) => text::marked(a, Mark::Deleted),
         (None, Some(n)) => text::marked(n, Mark::Inserted),
@@ -752,7 +748,7 @@ fn managed_view(
     let o = &m.source.data;
     let plan = checked.plan;
     let eliminated = *o.azione.get_ref() == Action::Eliminare;
-    let direzione = clean(&o.direzione);
+    let direzione = collapse(&o.direzione);
     let direzione_header = if o.intersettoriale {
         format!("{} / OBIETTIVO INTERSETTORIALE", direzione.to_uppercase())
     } else {
@@ -881,9 +877,9 @@ fn managed_view(
         .personale
         .iter()
         .map(|p| StaffRow {
-            categoria: clean(&p.categoria),
+            categoria: collapse(&p.categoria),
             nome: redaction.staff_name(p, &public_people),
-            note: clean(&p.note),
+            note: collapse(&p.note),
             partecipazione: format::percent2(p.partecipazione.get_ref().0),
         })
         .collect();
@@ -891,7 +887,7 @@ fn managed_view(
         && staff
             .iter()
             .zip(&o.personale)
-            .any(|(row, p)| row.nome != clean(&p.nome));
+            .any(|(row, p)| row.nome != collapse(&p.nome));
     let staff_total = o
         .personale
         .iter()
@@ -901,8 +897,8 @@ fn managed_view(
         .risorse
         .iter()
         .map(|r| ResourceRow {
-            tipologia: clean(&r.tipologia),
-            descrizione: clean(&r.descrizione),
+            tipologia: collapse(&r.tipologia),
+            descrizione: collapse(&r.descrizione),
             costo: match r.costo.as_ref().map(|c| *c.get_ref()) {
                 Some(Cost::Amount(a)) => format::money(a),
                 Some(Cost::ToBeDetermined) => crate::model::values::TO_BE_DETERMINED.to_string(),
@@ -921,20 +917,20 @@ fn managed_view(
         id: m.source.stem.clone(),
         short: short_name('g', *o.numero.get_ref()),
         numero: *o.numero.get_ref(),
-        titolo: clean(&o.titolo),
+        titolo: collapse(&o.titolo),
         direzione,
         direzione_header,
-        sezione: clean(&o.sezione),
-        assessore: clean(&o.assessore.display()),
-        dirigente: clean(&o.dirigente.display()),
-        po: clean(&o.responsabile.display()),
+        sezione: collapse(&o.sezione),
+        assessore: collapse(&o.assessore.display()),
+        dirigente: collapse(&o.dirigente.display()),
+        po: collapse(&o.responsabile.display()),
         responsabile,
-        missione: clean(&o.missione),
-        programma: clean(&o.programma),
-        strategico: clean(&o.obiettivo_strategico),
-        operativo: clean(&o.obiettivo_operativo),
-        progetto: clean(&o.progetto),
-        finalita: clean(&o.finalita),
+        missione: collapse(&o.missione),
+        programma: collapse(&o.programma),
+        strategico: collapse(&o.obiettivo_strategico),
+        operativo: collapse(&o.obiettivo_operativo),
+        progetto: collapse(&o.progetto),
+        finalita: collapse(&o.finalita),
         orizzonte: revised_value(
             scheda.horizon.approved.as_ref(),
             scheda.horizon.amended.as_ref(),
@@ -1165,30 +1161,30 @@ fn service_view(s: &CheckedService, scheda: &Amended, plan: Plan) -> ServiceView
         .map(|y| format!("{target_word} {}", cx.year_label(y)))
         .collect();
 
-    let sezione = clean(&o.sezione);
+    let sezione = collapse(&o.sezione);
     let sezione_scheda = match &o.nota_sezione {
-        Some(n) if !n.trim().is_empty() => format!("{sezione} {}", clean(n)),
+        Some(n) if !n.trim().is_empty() => format!("{sezione} {}", collapse(n)),
         _ => sezione.clone(),
     };
     ServiceView {
         id: s.source.stem.clone(),
         short: short_name('i', *o.numero.get_ref()),
         numero: *o.numero.get_ref(),
-        servizio: clean(&o.servizio),
-        direzione: clean(&o.direzione),
+        servizio: collapse(&o.servizio),
+        direzione: collapse(&o.direzione),
         sezione,
         sezione_scheda,
-        assessore: clean(&o.assessore.display()),
-        dirigente: clean(&o.dirigente.display()),
-        responsabile_nome: clean(&o.responsabile.display()),
+        assessore: collapse(&o.assessore.display()),
+        dirigente: collapse(&o.dirigente.display()),
+        responsabile_nome: collapse(&o.responsabile.display()),
         responsabile: request_surname(&o.responsabile),
         funzionario: o
             .funzionario
             .as_ref()
-            .map(|f| clean(&f.display()))
+            .map(|f| collapse(&f.display()))
             .unwrap_or_default(),
-        missione: clean(&o.missione),
-        programma: clean(&o.programma),
+        missione: collapse(&o.missione),
+        programma: collapse(&o.programma),
         request: request(&s.groups, &cx),
         activities,
         history_labels,

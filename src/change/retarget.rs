@@ -126,7 +126,7 @@ pub fn changed_target_lines(
     let at = |v: &[String], i: usize| -> String {
         let value = if v.len() == 1 { v.first() } else { v.get(i) };
         value
-            .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+            .map(|s| crate::text::collapse(s))
             .unwrap_or_default()
     };
     let changed: Vec<usize> = (0..years.len())
