@@ -106,7 +106,7 @@ pub fn managed(m: &CheckedManaged) -> Amended {
 /// The amended scheda of a service.
 pub fn service(s: &CheckedService, plan: Plan) -> Amended {
     let o = &s.source.data;
-    let years = (plan.last - plan.first + 1).max(1) as usize;
+    let years = plan.year_count();
     let mut scheda = Amended::default();
     for a in &o.attivita {
         scheda.activities.push(TextRow {

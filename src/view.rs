@@ -346,7 +346,11 @@ pub fn build(checked: &Checked, applied: &Applied, profile: Profile) -> Document
     });
     let deliberation_date = a.delibera.as_ref().and_then(|d| d.data).map(|d| d.0);
     let footer = a.delibera.as_ref().and_then(|d| {
-        let numero = d.numero.as_deref().map(collapse).filter(|n| !n.is_empty())?;
+        let numero = d
+            .numero
+            .as_deref()
+            .map(collapse)
+            .filter(|n| !n.is_empty())?;
         let data = d.data.map(|dt| format::date_dotted(dt.0))?;
         Some(format!(
             "Allegato alla deliberazione della {} n. {numero} del {data}",
@@ -427,7 +431,11 @@ pub fn build(checked: &Checked, applied: &Applied, profile: Profile) -> Document
 
     Document {
         ente: collapse(&a.ente),
-        provincia: a.provincia.as_deref().map(collapse).filter(|p| !p.is_empty()),
+        provincia: a
+            .provincia
+            .as_deref()
+            .map(collapse)
+            .filter(|p| !p.is_empty()),
         emblem: checked.emblem.as_ref().map(|e| EmblemView {
             format: e.format,
             bytes: e.bytes.clone(),
@@ -1124,7 +1132,7 @@ fn service_view(s: &CheckedService, scheda: &Amended, plan: Plan) -> ServiceView
             text: revised_text(&r.text),
         })
         .collect();
-    let years = (plan.last - plan.first + 1).max(1) as usize;
+    let years = plan.year_count();
     let indicators = scheda
         .indicators
         .iter()
@@ -1157,7 +1165,8 @@ fn service_view(s: &CheckedService, scheda: &Amended, plan: Plan) -> ServiceView
     } else {
         "Target"
     };
-    let target_labels = (plan.first..=plan.last)
+    let target_labels = plan
+        .years()
         .map(|y| format!("{target_word} {}", cx.year_label(y)))
         .collect();
 

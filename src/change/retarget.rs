@@ -122,7 +122,7 @@ pub fn changed_target_lines(
     amended: &[String],
     cx: &Context,
 ) -> Vec<(String, String)> {
-    let years: Vec<i32> = (cx.plan.first..=cx.plan.last).collect();
+    let years: Vec<i32> = cx.plan.years().collect();
     let at = |v: &[String], i: usize| -> String {
         let value = if v.len() == 1 { v.first() } else { v.get(i) };
         value
