@@ -132,12 +132,76 @@ pub struct ListRow {
     pub azione: String,
 }
 
+/// How a line of a request is set (`templates/macros.typ.j2` picks the style by this
+/// name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LineStyle {
+    /// An action in capitals.
+    Label,
+    /// A time change.
+    Highlight,
+    /// The text of a phase, indicator or activity, after its label.
+    Quote,
+    /// A labelled value.
+    Note,
+}
+
+impl LineStyle {
+    pub const ALL: [LineStyle; 4] = [
+        LineStyle::Label,
+        LineStyle::Highlight,
+        LineStyle::Quote,
+        LineStyle::Note,
+    ];
+}
+
+/// The state of a row of the scheda, as the templates mark it (`templates/stile.typ`'s
+/// `etichetta-stato` and `riga-cronoprogramma` read these names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum RowState {
+    /// As approved.
+    #[serde(rename = "")]
+    Unchanged,
+    /// Removed (struck).
+    #[serde(rename = "del")]
+    Removed,
+    /// New.
+    #[serde(rename = "ins")]
+    New,
+    /// Changed in place (or the new schedule of a changed phase).
+    #[serde(rename = "mod")]
+    Changed,
+    /// The approved schedule of a changed phase, struck above its new one.
+    #[serde(rename = "old")]
+    Approved,
+}
+
+impl RowState {
+    pub const ALL: [RowState; 5] = [
+        RowState::Unchanged,
+        RowState::Removed,
+        RowState::New,
+        RowState::Changed,
+        RowState::Approved,
+    ];
+}
+
+impl From<State> for RowState {
+    fn from(state: State) -> RowState {
+        match state {
+            State::Unchanged => RowState::Unchanged,
+            State::Removed => RowState::Removed,
+            State::New => RowState::New,
+            State::Changed => RowState::Changed,
+        }
+    }
+}
+
 /// One line of a request page.
 #[derive(Debug, Clone, Serialize)]
 pub struct Line {
-    /// `label` (an action in capitals), `highlight` (a time change), `quote` (the text
-    /// of a phase, indicator or activity, after its label) or `note` (a labelled value).
-    pub style: &'static str,
+    pub style: LineStyle,
     pub prefix: String,
     pub text: Vec<Segment>,
 }
@@ -170,15 +234,15 @@ pub struct RequestGroup {
 #[derive(Debug, Clone, Serialize)]
 pub struct TrackedRow {
     pub numero: String,
-    /// "" unchanged, "del" removed, "ins" new, "mod" changed in place.
-    pub state: &'static str,
+    /// Unchanged, removed, new, or changed in place.
+    pub state: RowState,
     pub text: Vec<Segment>,
 }
 
 /// An indicator of a management objective in the scheda.
 #[derive(Debug, Clone, Serialize)]
 pub struct IndicatorRow {
-    pub state: &'static str,
+    pub state: RowState,
     pub text: Vec<Segment>,
     pub expected: Vec<Segment>,
     /// One cell per monitoring date.
@@ -196,9 +260,9 @@ pub struct IndicatorGroupView {
 #[derive(Debug, Clone, Serialize)]
 pub struct ScheduleRow {
     pub numero: String,
-    /// "" unchanged, "del" removed, "ins" new, "old" the approved schedule of a changed
-    /// phase, "mod" its new one.
-    pub state: &'static str,
+    /// Unchanged, removed, new; for a changed phase, its approved schedule
+    /// ([`RowState::Approved`]) then its new one ([`RowState::Changed`]).
+    pub state: RowState,
     pub previous: String,
     pub months: Vec<String>,
     pub targets: Vec<String>,
@@ -277,7 +341,7 @@ pub struct ManagedView {
 /// An indicator of a service in the scheda.
 #[derive(Debug, Clone, Serialize)]
 pub struct ServiceIndicatorRow {
-    pub state: &'static str,
+    pub state: RowState,
     pub text: Vec<Segment>,
     pub um: String,
     /// One cell per past year shown.
@@ -561,15 +625,6 @@ impl Redaction {
 /// is marked as new (a word diff of two long texts costs time and helps no reader).
 const DIFF_MAX_WORDS: usize = 1500;
 
-fn state_name(state: State) -> &'static str {
-    match state {
-        State::Unchanged => "",
-        State::Removed => "del",
-        State::New => "ins",
-        State::Changed => "mod",
-    }
-}
-
 /// A text as the scheda shows it: plain, struck, new, or (reworded) the approved text
 /// struck through as one run, a line break, then the new text as one run with its new
 /// words marked.
@@ -634,17 +689,17 @@ fn quoted(segs: Vec<Segment>) -> Vec<Segment> {
 fn request_line(l: &change::Line) -> Line {
     match l.kind {
         LineKind::Action => Line {
-            style: "label",
+            style: LineStyle::Label,
             prefix: String::new(),
             text: text::plain(&l.text),
         },
         LineKind::Time => Line {
-            style: "highlight",
+            style: LineStyle::Highlight,
             prefix: l.label.clone(),
             text: text::plain(&l.text),
         },
         LineKind::Quote => Line {
-            style: "quote",
+            style: LineStyle::Quote,
             prefix: l.label.clone(),
             text: quoted(match &l.revision_of {
                 Some(approved) => new_wording(approved, &l.text),
@@ -652,7 +707,7 @@ fn request_line(l: &change::Line) -> Line {
             }),
         },
         LineKind::Value => Line {
-            style: "note",
+            style: LineStyle::Note,
             prefix: String::new(),
             text: text::plain(&format!("{} {}", l.label, l.text)),
         },
@@ -777,7 +832,7 @@ fn managed_view(
     // Phases in two columns: the first half on the left.
     let tracked = |r: &TextRow| TrackedRow {
         numero: r.numero.map(|n| n.to_string()).unwrap_or_default(),
-        state: state_name(r.state),
+        state: r.state.into(),
         text: revised_text(&r.text),
     };
     let last_phase = o.fasi.len() as u32;
@@ -788,7 +843,7 @@ fn managed_view(
         .partition(|r| r.numero.unwrap_or(0) <= split);
     let empty = || TrackedRow {
         numero: String::new(),
-        state: "",
+        state: RowState::Unchanged,
         text: Vec::new(),
     };
     let phase_rows = (0..left.len().max(right.len()))
@@ -811,7 +866,7 @@ fn managed_view(
                 .iter()
                 .filter(|r| r.group == Some(*g))
                 .map(|r| IndicatorRow {
-                    state: state_name(r.state),
+                    state: r.state.into(),
                     text: revised_text(&r.text),
                     expected: revised_value(
                         r.targets.approved.as_ref().and_then(|t| t.first()),
@@ -846,7 +901,7 @@ fn managed_view(
             schedule.push(unknown_approved_row(&numbers, checked));
             for r in run {
                 if let Some(b) = &r.grid.amended {
-                    schedule.push(schedule_row(r.numero, "mod", b, checked));
+                    schedule.push(schedule_row(r.numero, RowState::Changed, b, checked));
                 }
             }
             continue;
@@ -855,22 +910,24 @@ fn managed_view(
         let n = r.numero;
         match (r.state, &r.grid.approved, &r.grid.amended) {
             (State::Changed, Some(a), Some(b)) => {
-                schedule.push(schedule_row(n, "old", a, checked));
-                schedule.push(schedule_row(n, "mod", b, checked));
+                schedule.push(schedule_row(n, RowState::Approved, a, checked));
+                schedule.push(schedule_row(n, RowState::Changed, b, checked));
             }
-            (State::New, _, Some(b)) => schedule.push(schedule_row(n, "ins", b, checked)),
-            (State::Removed, Some(a), _) => schedule.push(schedule_row(n, "del", a, checked)),
+            (State::New, _, Some(b)) => schedule.push(schedule_row(n, RowState::New, b, checked)),
+            (State::Removed, Some(a), _) => {
+                schedule.push(schedule_row(n, RowState::Removed, a, checked))
+            }
             (State::Removed, None, _) => {
                 // A removed phase keeps its row, even without its months, so that the
                 // removal reads in the cronoprogramma as it does in the phase table.
-                let mut gone = schedule_row(n, "del", &Grid::default(), checked);
+                let mut gone = schedule_row(n, RowState::Removed, &Grid::default(), checked);
                 gone.note = Some(
                     "fase eliminata; cronoprogramma approvato non riportato in questo allegato"
                         .to_string(),
                 );
                 schedule.push(gone);
             }
-            (_, Some(a), _) => schedule.push(schedule_row(n, "", a, checked)),
+            (_, Some(a), _) => schedule.push(schedule_row(n, RowState::Unchanged, a, checked)),
             _ => {}
         }
         i += 1;
@@ -1083,13 +1140,13 @@ fn unknown_approved_row(numbers: &[u32], checked: &Checked) -> ScheduleRow {
         }
         [] => (String::new(), String::new()),
     };
-    let mut row = schedule_row(0, "old", &Grid::default(), checked);
+    let mut row = schedule_row(0, RowState::Approved, &Grid::default(), checked);
     row.numero = label;
     row.note = Some(note);
     row
 }
 
-fn schedule_row(n: u32, state: &'static str, g: &Grid, checked: &Checked) -> ScheduleRow {
+fn schedule_row(n: u32, state: RowState, g: &Grid, checked: &Checked) -> ScheduleRow {
     ScheduleRow {
         // A share whose month cannot be read is marked, and said in a note below.
         numero: if g.illegible.is_zero() {
@@ -1128,7 +1185,7 @@ fn service_view(s: &CheckedService, scheda: &Amended, plan: Plan) -> ServiceView
         .iter()
         .map(|r| TrackedRow {
             numero: String::new(),
-            state: state_name(r.state),
+            state: r.state.into(),
             text: revised_text(&r.text),
         })
         .collect();
@@ -1137,7 +1194,7 @@ fn service_view(s: &CheckedService, scheda: &Amended, plan: Plan) -> ServiceView
         .indicators
         .iter()
         .map(|r| ServiceIndicatorRow {
-            state: state_name(r.state),
+            state: r.state.into(),
             text: revised_text(&r.text),
             um: r.unit.clone(),
             history: (0..HISTORY_YEARS)
@@ -1200,5 +1257,79 @@ fn service_view(s: &CheckedService, scheda: &Amended, plan: Plan) -> ServiceView
         target_labels,
         indicators,
         has_changes: scheda.has_changes(),
+    }
+}
+
+#[cfg(test)]
+mod contract {
+    //! The names that cross from the view into the templates: every state and style the
+    //! view can send is one the templates handle, and the templates handle no other.
+
+    use super::{LineStyle, RowState};
+
+    const STYLE: &str = include_str!("../templates/stile.typ");
+    const MACROS: &str = include_str!("../templates/macros.typ.j2");
+
+    fn name(value: impl serde::Serialize) -> String {
+        serde_json::to_value(value)
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// The quoted names a template compares `variable` with (`stato == "del"`).
+    fn compared(text: &str, variable: &str) -> Vec<String> {
+        let needle = format!("{variable} == \"");
+        let mut out: Vec<String> = text
+            .match_indices(&needle)
+            .map(|(i, _)| {
+                let rest = &text[i + needle.len()..];
+                rest[..rest.find('"').unwrap()].to_string()
+            })
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    #[test]
+    fn every_row_state_is_one_the_style_marks() {
+        let mut sent: Vec<String> = RowState::ALL
+            .iter()
+            .map(name)
+            .filter(|n| !n.is_empty()) // unchanged: no mark
+            .collect();
+        sent.sort();
+        assert_eq!(compared(STYLE, "stato"), sent);
+    }
+
+    #[test]
+    fn every_line_style_is_one_the_request_macro_sets() {
+        let mut sent: Vec<String> = LineStyle::ALL.iter().map(name).collect();
+        sent.sort();
+        assert_eq!(compared(MACROS, "l.style"), sent);
+    }
+
+    #[test]
+    fn the_lists_of_all_states_and_styles_are_whole() {
+        // A variant left out of ALL would not be checked above: the match fails to
+        // compile when a variant is added, and reminds to list it.
+        for s in RowState::ALL {
+            match s {
+                RowState::Unchanged
+                | RowState::Removed
+                | RowState::New
+                | RowState::Changed
+                | RowState::Approved => {}
+            }
+        }
+        for s in LineStyle::ALL {
+            match s {
+                LineStyle::Label | LineStyle::Highlight | LineStyle::Quote | LineStyle::Note => {}
+            }
+        }
+        assert_eq!(RowState::ALL.len(), 5);
+        assert_eq!(LineStyle::ALL.len(), 4);
     }
 }
