@@ -172,7 +172,9 @@ pub fn watch(
 }
 
 /// Whether an event may change what is shown: not a mere read, not an editor's backup
-/// or swap file, nothing under a hidden folder (`.git`). Anything else counts, even in
+/// or swap file, nothing hidden (`.git`; and what a save from the page writes besides
+/// the file itself: its kept versions in `.piao-storia/`, its temporary file
+/// `.NAME.piao-XXXX.tmp`, the lock `.piao-scrittura.lock`). Anything else counts, even in
 /// doubt: a generation that changed nothing costs little, since unchanged sources are
 /// not laid out again.
 fn relevant(event: &notify::Result<notify::Event>, dirs: &[PathBuf]) -> bool {
@@ -288,6 +290,32 @@ mod tests {
             &event(modify(), "/a/content/gestionali/.g06.toml.swp"),
             &dirs
         ));
+        // What a save from the page writes besides the file: the kept versions, the
+        // temporary file renamed over it, the lock of the content folder.
+        for store in [
+            "/a/content/.piao-storia/allegato.toml/20261203T084600.123456789Z-0123456789ab.toml",
+            "/a/content/.piao-storia/gestionali__g06.toml",
+            "/a/content/.allegato.toml.piao-Ab12Cd.tmp",
+            "/a/content/gestionali/.g06.toml.piao-Ab12Cd.tmp",
+            "/a/content/.piao-scrittura.lock",
+        ] {
+            for kind in [
+                modify(),
+                EventKind::Create(notify::event::CreateKind::Any),
+                EventKind::Remove(notify::event::RemoveKind::Any),
+            ] {
+                assert!(!relevant(&event(kind, store), &dirs), "{store}");
+            }
+        }
+        // The rename of the temporary file over the file names both: it counts.
+        let rename = Ok(
+            notify::Event::new(EventKind::Modify(notify::event::ModifyKind::Name(
+                notify::event::RenameMode::Both,
+            )))
+            .add_path(PathBuf::from("/a/content/.allegato.toml.piao-Ab12Cd.tmp"))
+            .add_path(PathBuf::from("/a/content/allegato.toml")),
+        );
+        assert!(relevant(&rename, &dirs));
         // A hidden folder above the watched one does not hide it.
         let dirs = vec![PathBuf::from("/home/u/.config/piao/content")];
         assert!(relevant(
