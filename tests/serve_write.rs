@@ -162,6 +162,9 @@ fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>, Option<std::time::SystemTime>)> {
     out
 }
 
+/// Request headers, name and value.
+type Headers<'a> = Vec<(&'a str, &'a str)>;
+
 fn set(field: &str, value: Value) -> Value {
     json!({ "op": "set", "field": field, "value": value })
 }
@@ -396,7 +399,7 @@ fn writes_without_the_token_or_from_another_site_touch_nothing() {
             json!({ "file": "allegato.toml", "base": digest, "versione": "x.toml" }),
         ),
     ];
-    let cases: Vec<(&str, Vec<(&str, &str)>, String)> = vec![
+    let cases: Vec<(&str, Headers, String)> = vec![
         ("no token", vec![("Origin", &own)], String::new()),
         (
             "wrong token",

@@ -236,3 +236,41 @@ pub fn restore(dir: &Path, relative: &str, base: &str, id: &str) -> Result<Saved
         .map_err(|_| EditError::new("questa versione non è testo UTF-8"))?;
     write(dir, &file, base, |_| Ok(text.clone()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const FILE: &str = "# Un obiettivo.\n\nnumero = 3\n# il titolo:\ntitolo = \"Vecchio\" # resta\nsezione = \"Affari generali\"\n\n[[fasi]]\nnumero = 1\ndescrizione = \"una fase\"\n";
+
+    proptest! {
+        // Any text set in a field is read back as it was typed, from the file and as
+        // the form's values, and the rest of the file is untouched.
+        #[test]
+        fn any_text_set_is_read_back_verbatim(text in any::<String>()) {
+            let edit = Edit::Set {
+                field: FieldPath::parse("fasi[0].descrizione").unwrap(),
+                value: serde_json::Value::String(text.clone()),
+            };
+            let out = edited(Some(FILE), FileKind::Gestionale, &[edit]).unwrap();
+            let table: toml::Table = out.parse().unwrap();
+            prop_assert_eq!(table["fasi"][0]["descrizione"].as_str(), Some(text.as_str()));
+            let json = values(&out).unwrap();
+            prop_assert_eq!(json["fasi"][0]["descrizione"].as_str(), Some(text.as_str()));
+            let head = &FILE[..FILE.rfind("\"una fase\"").unwrap()];
+            prop_assert!(out.starts_with(head), "{}", out);
+            prop_assert!(out.ends_with('\n'));
+        }
+    }
+
+    #[test]
+    fn values_give_dates_as_text() {
+        let v = values("a = 2023-07-31\nb = [1, \"x\"]\n[c]\nd = true\n").unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"a": "2023-07-31", "b": [1, "x"], "c": {"d": true}})
+        );
+        assert_eq!(values("a = "), None);
+    }
+}
