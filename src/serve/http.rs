@@ -64,10 +64,11 @@ pub(super) fn handle(request: Request, shared: &Arc<Shared>) -> Reply {
             Ok(guard) => guard,
         };
         let dir = shared.workspace.content();
+        let check = |_: &std::path::Path| shared.after_save();
         return match (request.method.as_str(), request.path.as_str()) {
-            ("POST", "/api/salva") => api::save(dir, &request.body),
-            ("POST", "/api/nuovo") => api::create(dir, &request.body),
-            ("POST", "/api/ripristina") => api::restore(dir, &request.body),
+            ("POST", "/api/salva") => api::save(dir, &request.body, &check),
+            ("POST", "/api/nuovo") => api::create(dir, &request.body, &check),
+            ("POST", "/api/ripristina") => api::restore(dir, &request.body, &check),
             (_, path) if WRITES.contains(&path) => error_page(
                 405,
                 "Operazione non consentita",
