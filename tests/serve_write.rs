@@ -832,3 +832,44 @@ fn the_forms_are_served_for_every_file_and_change() {
     let date = table["data_documento"].as_datetime().unwrap().to_string();
     assert_eq!(opened["valori"]["data_documento"], date.as_str());
 }
+
+#[test]
+fn a_draft_with_errors_is_saved_and_its_problems_are_at_their_fields() {
+    let (_tmp, content) = workspace("tests/fixtures/comune-di-valbruna");
+    let file = "gestionali/g03-archivio-digitale.toml";
+    let server = start(&content);
+    assert_eq!(open(&server, file)["compilabile"], true);
+    let opened = open(&server, file);
+    let r = post(
+        &server,
+        "/api/salva",
+        &json!({
+            "file": file,
+            "base": opened["digest"],
+            "modifiche": [set("personale[0].partecipazione", json!("dodici"))],
+        }),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let saved = r.json();
+    assert_eq!(saved["compilabile"], false, "{}", saved["problemi"]);
+    assert!(saved["errori"].as_u64().unwrap() >= 1);
+    let at_field = |problems: &Value| {
+        problems.as_array().unwrap().iter().any(|p| {
+            p["file"] == file
+                && p["field"] == "personale[0].partecipazione"
+                && p["gravita"] == "errore"
+        })
+    };
+    assert!(at_field(&saved["problemi"]), "{}", saved["problemi"]);
+    // The form opened again shows the same problem at the same field, and only this
+    // file's problems.
+    let again = open(&server, file);
+    assert_eq!(again["compilabile"], false);
+    assert!(at_field(&again["problemi"]), "{}", again["problemi"]);
+    assert!(again["problemi"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["file"] == file));
+    assert_eq!(again["valori"]["personale"][0]["partecipazione"], "dodici");
+}

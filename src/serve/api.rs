@@ -23,7 +23,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value as Json};
 
 use super::server::Reply;
-use crate::edit::{self, Check, ContentFile, Edit, EditError, FileKind, SaveError, Saved};
+use crate::edit::{
+    self, Check, ContentFile, Edit, EditError, FileKind, Problems, SaveError, Saved,
+};
 
 /// A JSON reply, never cached.
 fn reply(status: u16, value: &impl Serialize) -> Reply {
@@ -72,8 +74,9 @@ pub fn forms() -> Reply {
 }
 
 /// `/api/file?f=REL`: a file as a form starts from, with its values and the problems
-/// `piao check` finds in it.
-pub fn file(dir: &Path, relative: Option<&str>) -> Reply {
+/// `piao check` finds in it (`problems`: those of the content folder now, as the pages
+/// show them).
+pub fn file(dir: &Path, relative: Option<&str>, problems: impl FnOnce() -> Problems) -> Reply {
     let file = match content_file(relative.unwrap_or("")) {
         Ok(f) => f,
         Err(r) => return r,
@@ -82,7 +85,7 @@ pub fn file(dir: &Path, relative: Option<&str>) -> Reply {
         Ok(o) => o,
         Err(e) => return error(422, &e),
     };
-    let problems = edit::problems::check(dir);
+    let problems = problems();
     let of_file: Vec<_> = problems.of_file(&file.relative).cloned().collect();
     reply(
         200,

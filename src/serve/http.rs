@@ -87,7 +87,9 @@ pub(super) fn handle(request: Request, shared: &Arc<Shared>) -> Reply {
     let dir = shared.workspace.content();
     match request.path.as_str() {
         "/api/moduli" => api::forms(),
-        "/api/file" => api::file(dir, param(query, "f").as_deref()),
+        "/api/file" => api::file(dir, param(query, "f").as_deref(), || {
+            shared.workspace.field_problems(shared.changes.current())
+        }),
         "/api/storia" => api::history(dir, param(query, "f").as_deref()),
         "/api/storia/versione" => api::version(
             dir,
