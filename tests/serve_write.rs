@@ -842,3 +842,26 @@ fn a_draft_with_errors_is_saved_and_its_problems_are_at_their_fields() {
         .all(|p| p["file"] == file));
     assert_eq!(again["valori"]["personale"][0]["partecipazione"], "dodici");
 }
+
+#[test]
+fn a_folder_whose_parent_is_missing_or_a_file_is_refused_at_start() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("un-file.toml");
+    std::fs::write(&file, "").unwrap();
+    for (content, says) in [
+        (tmp.path().join("manca").join("contenuti"), "non esiste"),
+        (file, "non una cartella"),
+    ] {
+        let settings = Settings {
+            content: content.clone(),
+            templates: None,
+            strict: false,
+            naming,
+        };
+        let Err(e) = serve::start(settings, "127.0.0.1:0".parse().unwrap()) else {
+            panic!("{} accepted", content.display());
+        };
+        assert!(e.contains(says), "{e}");
+    }
+    assert!(!tmp.path().join("manca").exists(), "nothing made");
+}
