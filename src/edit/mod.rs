@@ -86,6 +86,13 @@ pub struct Opened {
     pub text: Option<String>,
 }
 
+impl Opened {
+    /// Its values as JSON ([`values`]; `None`: no file, or not valid TOML).
+    pub fn values(&self) -> Option<serde_json::Value> {
+        self.text.as_deref().and_then(values)
+    }
+}
+
 /// Reads a content file for a form.
 pub fn open(dir: &Path, relative: &str) -> Result<Opened, EditError> {
     let file = ContentFile::parse(relative)?;
@@ -97,6 +104,14 @@ pub fn open(dir: &Path, relative: &str) -> Result<Opened, EditError> {
         digest: store::digest(bytes.as_deref()),
         text: bytes.map(|b| String::from_utf8_lossy(&b).into_owned()),
     })
+}
+
+/// The values of a content file's text as JSON, as a form fills its inputs from them
+/// (dates as their text, `"2023-07-31"`); `None` when the text is not valid TOML (the
+/// form then shows the problem `piao check` finds).
+pub fn values(text: &str) -> Option<serde_json::Value> {
+    let table: toml::Table = text.parse().ok()?;
+    Some(form::toml_to_json(toml::Value::Table(table)))
 }
 
 /// A save that was made.

@@ -116,7 +116,9 @@ pub fn watch(
         config,
     )
     .map_err(|e| format!("non riesco a osservare i file: {e}"))?;
-    for dir in &dirs {
+    // A folder not there yet (the content folder of a first run) is watched once the
+    // poll sees it appear.
+    for dir in dirs.iter().filter(|d| d.exists()) {
         watcher.watch(dir, RecursiveMode::Recursive).map_err(|e| {
             format!(
                 "non riesco a osservare la cartella `{}`: {e}",

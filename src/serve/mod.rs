@@ -1,10 +1,11 @@
-//! `piao serve`: the annex in the browser, updated live as its files are saved.
+//! `piao serve`: the annex in the browser, updated live as its files are saved, and
+//! written there through forms.
 //!
 //! A small HTTP server ([`server`]: std's listener, bounded in connections, sizes and
 //! times; [`guard`]: who may ask for what) that serves one page
 //! (HTML, CSS and JavaScript built into the binary: nothing comes from the internet),
-//! a JSON state per view, page images and downloads, and a stream of server-sent events
-//! that tells the open pages when the files changed.
+//! a JSON state per view, page images and downloads, a stream of server-sent events
+//! that tells the open pages when the files changed, and the forms' reads and saves.
 //!
 //! - [`events`]: the generation counter and the file watcher that moves it;
 //! - [`workspace`]: the state of a generation, through the same pipeline as the
@@ -12,13 +13,24 @@
 //! - [`pages`]: page images, addressed by a hash of the page, rendered on demand;
 //! - [`server`]: HTTP/1.1 on std's `TcpListener`, with its limits;
 //! - [`guard`]: the Host, other-site and token checks, and the guard of writes;
+//! - [`api`]: the forms, the files as forms read them, their saves and kept versions
+//!   (a thin layer over [`crate::edit`]);
 //! - [`http`]: the routes.
 //!
-//! The server reads only the content folder (and a templates folder when one is given)
-//! and writes nothing anywhere: downloads are built in memory. No request path is ever
-//! turned into a file path: every route is fixed, objectives are looked up by name in
-//! the list of the loaded ones, and pages by their hash.
+//! The server reads the content folder (and a templates folder when one is given) and
+//! writes only there, only the files of the content layout (`allegato.toml`,
+//! `organizzazione.toml`, `formazione.toml`, `gestionali/*.toml`, `istituzionali/*.toml`)
+//! and the kept versions in its hidden `.piao-storia/` folder, through [`crate::edit`]
+//! and only from a request that passed the write guard. Downloads are built in memory.
+//! Request paths never become file paths: every route is fixed, objectives are looked
+//! up by name in the list of the loaded ones, pages by their hash, and a content file
+//! is named by its place in the layout, anything else refused.
+//!
+//! A content folder that is not there yet, or has no `allegato.toml`, is the first run:
+//! the server starts all the same, the state says `inizio`, and the page's first save
+//! makes the folder.
 
+mod api;
 mod events;
 mod guard;
 mod http;
@@ -27,6 +39,7 @@ mod server;
 mod workspace;
 
 use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -66,12 +79,7 @@ pub fn start(settings: Settings, addr: SocketAddr) -> Result<Running, String> {
 
 /// [`start`] within other limits (tests use short times).
 pub fn start_with(settings: Settings, addr: SocketAddr, limits: Limits) -> Result<Running, String> {
-    if !settings.content.is_dir() {
-        return Err(format!(
-            "la cartella dei contenuti `{}` non esiste: indica quella giusta con --content",
-            settings.content.display()
-        ));
-    }
+    check_folder(&settings.content)?;
     let listener = TcpListener::bind(addr).map_err(|e| match e.kind() {
         std::io::ErrorKind::AddrInUse => format!(
             "la porta {} è già usata da un altro programma: scegline un'altra con --porta",
@@ -125,6 +133,32 @@ pub fn start_with(settings: Settings, addr: SocketAddr, limits: Limits) -> Resul
         threads: vec![accept, watcher],
         token,
     })
+}
+
+/// Whether `piao serve` can start on `content`: a folder, or nothing yet (the first
+/// save makes it) in a folder that is there.
+fn check_folder(content: &Path) -> Result<(), String> {
+    if content.is_dir() {
+        return Ok(());
+    }
+    if content.exists() {
+        return Err(format!(
+            "`{}` è un file, non una cartella: indica la cartella dei contenuti con --content",
+            content.display()
+        ));
+    }
+    let parent = match content.parent() {
+        Some(p) if p.as_os_str().is_empty() => Path::new("."),
+        Some(p) => p,
+        None => Path::new("."),
+    };
+    if !parent.is_dir() {
+        return Err(format!(
+            "la cartella `{}` non esiste, e nemmeno quella che dovrebbe contenerla: indica quella giusta con --content",
+            content.display()
+        ));
+    }
+    Ok(())
 }
 
 impl Running {

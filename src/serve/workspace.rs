@@ -103,6 +103,9 @@ pub struct Section {
 pub struct State {
     pub generazione: u64,
     pub cartella: String,
+    /// No annex yet (no content folder, or no `allegato.toml` in it): the page offers
+    /// the first-run form.
+    pub inizio: bool,
     pub obiettivi: Vec<Objective>,
     /// How long loading and checking this generation took.
     pub controllo_ms: u64,
@@ -149,6 +152,8 @@ pub enum Part {
 /// The content as of one generation. Never changed once built.
 struct Snapshot {
     generation: u64,
+    /// No `allegato.toml` yet: the first run.
+    first_run: bool,
     objectives: Vec<Objective>,
     /// `None` when the folder could not be read at all.
     checking: Option<Checking>,
@@ -279,6 +284,11 @@ impl Workspace {
         }
     }
 
+    /// The content folder.
+    pub fn content(&self) -> &Path {
+        &self.settings.content
+    }
+
     /// The state of view `sel` at `generation` if it needs no work (it was computed
     /// already and no layout is running on it), so that a page can carry it without
     /// making the browser wait.
@@ -352,6 +362,7 @@ impl Workspace {
         State {
             generazione: snapshot.generation,
             cartella: self.settings.content.display().to_string(),
+            inizio: snapshot.first_run,
             obiettivi: snapshot.objectives.clone(),
             controllo_ms: snapshot.millis,
             avvisi: problems.len() - errori,
@@ -680,6 +691,7 @@ impl Snapshot {
                 .map_err(|e| format!("non riesco a leggere i modelli in `{}`: {e}", t.display())),
         };
         let start = Instant::now();
+        let first_run = !dir.join(crate::load::ANNEX_FILE).is_file();
         let mut problems = Vec::new();
         let strict = settings.strict;
         let loaded =
@@ -689,6 +701,8 @@ impl Snapshot {
                 problems.extend(diag::problems(&c.report, &c.sources));
                 Some(c)
             }
+            // No content folder yet (the first run): nothing is wrong, there is nothing.
+            Ok(Err(_)) if first_run && !dir.exists() => None,
             Ok(Err(e)) => {
                 problems.push(Problem::plain(&e.0));
                 None
@@ -719,6 +733,7 @@ impl Snapshot {
         }
         Snapshot {
             generation,
+            first_run,
             objectives,
             checking,
             templates,
