@@ -73,8 +73,9 @@ function formatNumber(n) {
 }
 
 // The model's docs use `key` and "value": shown to a clerk as «key».
+// A file's sections written `[[variazioni]]` are named by their name.
 function readable(text) {
-  return String(text || "").replace(/`([^`]*)`/g, "«$1»");
+  return String(text || "").replace(/\[\[([\w.]+)\]\]/g, "$1").replace(/`([^`]*)`/g, "«$1»");
 }
 
 // ---- the parts of a field ----------------------------------------------------------
@@ -98,7 +99,7 @@ function requiredMark(f) {
 // The field's documentation, when it says more than its label.
 function helpNode(f, id) {
   const text = readable(f.aiuto).trim();
-  const same = text.replace(/\.$/, "").toLowerCase() === String(f.etichetta).toLowerCase();
+  const same = text.replace(/\.$/, "").toLowerCase() === readable(f.etichetta).toLowerCase();
   if (!text || same) return null;
   return el("p", { class: "aiuto-campo", id: id + "-aiuto", text });
 }
@@ -116,10 +117,10 @@ function simpleField(f, path, ctx, input, suffix) {
   input.dataset.path = path;
   const help = helpNode(f, id);
   if (help) describe(input, help.id);
-  if (f.obbligatorio) input.setAttribute("aria-required", "true");
+  if (f.obbligatorio && !input.readOnly) input.setAttribute("aria-required", "true");
   const control = suffix ? el("span", { class: "con-unita" }, input, el("span", { class: "unita", "aria-hidden": "true", text: suffix })) : input;
   return el("div", { class: "campo tipo-" + f.tipo, "data-campo": path },
-    el("label", { for: id }, f.etichetta, requiredMark(f)), help, control);
+    el("label", { for: id }, readable(f.etichetta), input.readOnly ? null : requiredMark(f)), help, control);
 }
 
 function textValue(v) {
@@ -175,7 +176,7 @@ const WIDGETS = {
     const help = helpNode(f, id);
     if (help) describe(box, help.id);
     return el("div", { class: "campo tipo-si_no", "data-campo": path },
-      el("span", { class: "spunta" }, box, el("label", { for: id }, f.etichetta, requiredMark(f))), help);
+      el("span", { class: "spunta" }, box, el("label", { for: id }, readable(f.etichetta), requiredMark(f))), help);
   },
   data(f, path, ctx) {
     const v = textValue(ctx.get(path));
@@ -239,7 +240,7 @@ function fieldset(f, path, ctx, cls) {
   const id = ctx.idFor(path);
   const help = helpNode(f, id);
   const box = el("fieldset", { class: "campo " + cls, "data-campo": path, id: id + "-gruppo" },
-    el("legend", {}, f.etichetta, requiredMark(f)));
+    el("legend", {}, readable(f.etichetta), requiredMark(f)));
   if (help) {
     box.append(help);
     box.setAttribute("aria-describedby", help.id);
@@ -320,11 +321,11 @@ function gridTable(path, ctx, caption) {
   const totalId = id + "-totale";
   const head = el("tr", {}, el("th", { scope: "col", class: "riga-nome", text: "" }),
     ...cols.map((c) => el("th", { scope: "col", title: c.title }, el("label", { for: id + "-" + c.key, text: c.label }))),
-    el("th", { scope: "col", text: "Totale" }));
+    el("th", { scope: "col", class: "col-totale", text: "Totale" }));
   const rows = refs.map((r) => el("tr", { class: "approvato" },
     el("th", { scope: "row", text: r.label }),
     ...cols.map((c) => el("td", { text: r.grid && r.grid[c.key] !== undefined ? String(r.grid[c.key]) : "" })),
-    el("td", {}, totalNode(gridTotal(r.grid), null))));
+    el("td", { class: "col-totale" }, totalNode(gridTotal(r.grid), null))));
   const total = totalNode(gridTotal(grid), totalId);
   const cells = cols.map((c) => {
     const input = textInput(grid[c.key], { id: id + "-" + c.key, inputmode: "decimal", "data-path": path + "." + c.key, size: "3" });
@@ -343,7 +344,7 @@ function gridTable(path, ctx, caption) {
     input.addEventListener("change", () => ctx.emit(path, read()));
     return el("td", {}, input);
   });
-  rows.push(el("tr", { class: "nuovo" }, el("th", { scope: "row", text: refs.length ? "Nuovo" : "%" }), ...cells, el("td", {}, total)));
+  rows.push(el("tr", { class: "nuovo" }, el("th", { scope: "row", text: refs.length ? "Nuovo" : "%" }), ...cells, el("td", { class: "col-totale" }, total)));
   return el("div", { class: "griglia-scorre" },
     el("table", { class: "griglia" }, el("caption", { class: "nascosto", text: caption }), el("thead", {}, head), el("tbody", {}, ...rows)));
 }
@@ -554,7 +555,7 @@ function elementNode(f, path, i, count, ctx, redraw) {
   const id = ctx.idFor(path) + "-" + i;
   const item = (ctx.get(path) || [])[i];
   const itemPath = path + "[" + i + "]";
-  const name = f.etichetta + " " + (i + 1);
+  const name = f.etichetta + ": n. " + (i + 1);
   const summary = elementSummary(f, item);
   const button = (text, action, disabled, op, focusAt) => el("button", {
     type: "button", class: "piccolo", id: id + "-" + action, disabled: disabled || null,
@@ -571,6 +572,8 @@ function elementNode(f, path, i, count, ctx, redraw) {
 
 // ---- problems at their fields ----------------------------------------------------------
 
+const GRAVITY = { errore: "Errore: ", avviso: "Avviso: ", nota: "Nota: " };
+
 // Shows each problem next to its field (or the nearest enclosing one), linked to the
 // input by aria-describedby and marked aria-invalid; returns those with no place.
 function markProblems(root, problems, ctx) {
@@ -586,14 +589,10 @@ function markProblems(root, problems, ctx) {
     if (!place) { homeless.push(p); return; }
     const msgId = "errore-" + ctx.idFor("") + n;
     const msg = el("p", { class: "errore-campo " + p.gravita, id: msgId },
-      el("strong", { text: p.gravita === "errore" ? "Errore: " : "Avviso: " }), p.messaggio,
-      ...(p.suggerimenti || []).map((s) => el("span", { class: "suggerimento", text: " " + s })));
+      el("strong", { text: GRAVITY[p.gravita] || "Avviso: " }), p.messaggio,
+      ...(p.suggerimenti || []).map((s) => el("span", { class: "suggerimento", text: "Suggerimento: " + s })));
     const container = place.container;
-    const anchor = container.querySelector(":scope > .con-unita, :scope > input, :scope > select, :scope > textarea, :scope > legend, :scope > label");
-    if (container.tagName === "FIELDSET") {
-      const legend = container.querySelector(":scope > legend");
-      legend.after(msg);
-    } else if (anchor) container.append(msg);
+    if (container.tagName === "FIELDSET") container.querySelector(":scope > legend").after(msg);
     else container.append(msg);
     for (const input of place.inputs) {
       if (p.gravita === "errore") input.setAttribute("aria-invalid", "true");
@@ -612,7 +611,9 @@ function findField(root, path) {
     const container = root.querySelector('[data-campo="' + esc(p) + '"]');
     if (input || container) {
       const box = container || input.closest("[data-campo]") || input.parentElement;
-      const inputs = input ? [input] : Array.from(box.querySelectorAll("input, select, textarea")).slice(0, 1);
+      // A problem of a whole grid or group marks each of its inputs (a few at most).
+      const all = Array.from(box.querySelectorAll("input, select, textarea"));
+      const inputs = input ? [input] : all.length <= 20 ? all : all.slice(0, 1);
       return { container: box, inputs };
     }
     const cut = Math.max(p.lastIndexOf("."), p.lastIndexOf("["));
