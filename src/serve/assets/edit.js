@@ -17,6 +17,7 @@ const ed = {
   problems: [],      // this file's problems, at their fields
   buildable: true,
   saving: false,
+  savedHere: false,  // the form was saved since it was opened
   options: {},       // { onSaved, saveLabel, intro } (the first run uses them)
   formatKey: 0,      // bumped on each draw: ids stay unique across redraws
 };
@@ -102,6 +103,7 @@ function load(f) {
   ed.ops = [];
   ed.problems = problemList(f.problemi).filter((p) => !p.file || p.file === f.file);
   ed.buildable = f.compilabile !== false;
+  ed.savedHere = false;
   draw();
 }
 
@@ -187,10 +189,11 @@ function showBuildable() {
   if (!banner) return;
   const old = banner.querySelector(".bozza");
   if (old) old.remove();
-  if (!ed.buildable) {
+  // Nothing to say of a file not written yet (the first run starts from nothing).
+  if (!ed.buildable && ed.digest !== "assente") {
     banner.append(el("p", { class: "bozza" },
-      el("strong", { text: "Bozza salvata, ma l'allegato non si può ancora stampare" }),
-      ": restano degli errori (qui accanto ai campi, e nell'elenco dei problemi per gli altri file). Correggili e salva di nuovo."));
+      el("strong", { text: ed.savedHere ? "Bozza salvata: l'allegato non si può ancora stampare" : "L'allegato non si può ancora stampare" }),
+      " finché restano degli errori (qui accanto ai campi, e nell'elenco dei problemi per gli altri file). Correggili e salva di nuovo."));
   }
 }
 
@@ -227,7 +230,7 @@ function recordSet(path, value) {
 function applyLocally(values, op) {
   if (op.op === "add") {
     let list = getAt(values, op.list);
-    if (!Array.isArray(list)) { setAt(values, op.list, []); list = getAt(values, op.list); }
+    if (!Array.isArray(list)) { setAt(values, op.list, [], true); list = getAt(values, op.list); }
     const item = Object.assign({}, op.values || {});
     const at = op.position === undefined || op.position === null ? list.length : op.position;
     list.splice(at, 0, item);
@@ -293,10 +296,11 @@ async function sendSave(base) {
 }
 
 function saved(j) {
+  ed.savedHere = true;
   ed.digest = j.digest;
   ed.values = j.valori || {};
   ed.ops = [];
-  ed.problems = problemList(j.problemi).filter((p) => p.file === ed.file || (!p.file && ed.options.onSaved));
+  ed.problems = problemList(j.problemi).filter((p) => p.file === ed.file);
   ed.buildable = j.compilabile !== false;
   if (ed.options.onSaved && !ed.problems.some((p) => p.gravita === "errore")) {
     ed.options.onSaved(j);
@@ -340,7 +344,7 @@ function showConflict(j) {
       el("button", { type: "button", onclick: () => reload("Hai tenuto la versione sul disco: il modulo la mostra, le tue modifiche sono state scartate.") },
         "Tieni quella sul disco (scarta le mie modifiche)"),
       el("button", { type: "button", class: "primario", disabled: j.yours === null || j.yours === undefined ? true : null,
-        onclick: () => keepMine(j.on_disk_digest) }, "Tieni la mia (salva sopra quella sul disco)")),
+        onclick: () => keepMine(j.on_disk_digest) }, "Tieni la mia (le mie modifiche, fatte sulla versione del disco)")),
     j.yours === null || j.yours === undefined
       ? el("p", { class: "errore-campo errore", text: "Le tue modifiche non si possono fare sulla versione sul disco (forse un elemento che cambiavi non c'è più): tieni quella sul disco e rifai le modifiche." })
       : null);
@@ -423,7 +427,7 @@ function versionItem(v) {
   const preview = el("div", { class: "anteprima-versione" });
   const item = el("li", {},
     el("span", { class: "quando", text: "Sostituita il " + when }),
-    el("span", { class: "peso", text: " · " + formatNumber(v.bytes || 0) + " byte " }),
+    " ",
     el("button", { type: "button", class: "piccolo", onclick: () => previewVersion(v, preview) }, "Mostra", el("span", { class: "nascosto", text: " la versione del " + when })),
     el("button", { type: "button", class: "piccolo", onclick: () => restoreVersion(v) }, "Ripristina", el("span", { class: "nascosto", text: " la versione del " + when })),
     preview);

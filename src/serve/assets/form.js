@@ -33,9 +33,9 @@ function getAt(root, path) {
   return v;
 }
 
-// Writes `value` at `path` in `root` (an empty value removes the key), making the
-// groups and lists on the way.
-function setAt(root, path, value) {
+// Writes `value` at `path` in `root` (an empty value removes the key, unless `keep`),
+// making the groups and lists on the way.
+function setAt(root, path, value, keep) {
   const segs = parsePath(path);
   let v = root;
   for (let i = 0; i < segs.length - 1; i++) {
@@ -46,7 +46,7 @@ function setAt(root, path, value) {
     v = v[s];
   }
   const last = segs[segs.length - 1];
-  if (isEmptyValue(value) && !Array.isArray(v)) delete v[last];
+  if (isEmptyValue(value) && !keep && !Array.isArray(v)) delete v[last];
   else v[last] = value;
 }
 
@@ -470,7 +470,7 @@ function valueListWidget(f, path, ctx, type) {
         ctx.emit(path, now);
         draw(Math.max(0, i - 1));
       } }, "Togli", el("span", { class: "nascosto", text: " " + f.etichetta + " " + (i + 1) }));
-      return el("span", { class: "voce" }, el("label", { for: input.id, text: f.etichetta + " " + (i + 1) }), input, remove);
+      return el("span", { class: "voce" }, el("label", { for: input.id, text: "n. " + (i + 1) }), input, remove);
     });
     const add = el("button", { type: "button", class: "piccolo", onclick: () => {
       const now = (ctx.get(path) || []).slice();
