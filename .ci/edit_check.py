@@ -63,7 +63,8 @@ class Page:
         self.browser = subprocess.Popen(
             ["chromium", *flags, "--window-size=1500,1000", "--lang=it-IT", "--user-data-dir=" + profile,
              "--remote-debugging-port=0", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            env=dict(os.environ, LANGUAGE="it", LANG="it_IT.UTF-8"))
         port = None
         deadline = time.time() + 60
         while time.time() < deadline and port is None:
@@ -100,8 +101,11 @@ class Page:
             if self.js("(() => { try { return !!(%s); } catch (e) { return false; } })()" % expression):
                 return
             time.sleep(0.2)
-        fail("timed out waiting for " + what + "; the page says: " + str(self.js(
-            "(document.getElementById('avviso-modulo') || document.getElementById('stato') || document.body).innerText.slice(0, 400)")))
+        said = self.js("[document.getElementById('stato').innerText,"
+                       " (document.getElementById('avviso-modulo') || {}).innerText,"
+                       " (document.getElementById('problemi-modulo') || {}).innerText,"
+                       " document.body.className, ed.file, ed.ops.length, location.hash]")
+        fail("timed out waiting for %s; the page says: %r" % (what, said))
 
     def field(self, root, path):
         return "document.querySelector(%s).querySelector('[data-path=\"%s\"]')" % (json.dumps(root), path)
@@ -331,6 +335,8 @@ def request_change(piao, bundled, out):
             page.type("cronoprogramma." + month, share, root)
         page.js("document.getElementById('motivazione-nuova').focus()")
         page.dt.call("Input.insertText", text="La fase richiede un mese in più: le scuole hanno chiesto di rinviare.")
+        page.wait("document.querySelectorAll('#pagine figure img').length > 0"
+                  " && document.querySelector('#pagine figure img').complete", "the pages of g06", 300)
         page.shot("modifica.png", "#modulo-modifica")
         page.press("Aggiungi la richiesta", root)
         page.press("Salva", "#editor .barra-salva")

@@ -113,7 +113,9 @@ function apply(s) {
   const newGeneration = s.generazione !== ui.generation;
   ui.generation = s.generazione;
   $("cartella").textContent = s.cartella;
-  if (s.inizio) {
+  // A state that still says `inizio` after the first run's forms were saved is one
+  // made before the server saw the new files: the next one will not say it.
+  if (s.inizio && !first.done) {
     document.body.dataset.generazione = String(s.generazione);
     startFirstRun();
     return;

@@ -2,7 +2,7 @@
 // then the organisation, each saved like any form, from "assente"), and a new
 // objective from its sezione (`/api/nuovo`).
 
-const first = { active: false, step: 0 };
+const first = { active: false, step: 0, done: false };
 
 const STEPS = [
   { file: "allegato.toml", intro: "Passo 1 di 2. Per cominciare, l'ente e il piano: i campi obbligatori sono indicati. Potrai cambiare tutto anche dopo." },
@@ -35,6 +35,7 @@ function nextStep() {
   first.step += 1;
   if (first.step < STEPS.length) { showStep(); return; }
   first.active = false;
+  first.done = true;
   document.body.classList.remove("primo-avvio");
   $("titolo-pagina").textContent = "Anteprima dell'allegato";
   ed.file = null;
