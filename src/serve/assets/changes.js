@@ -152,6 +152,7 @@ function drawRequestForm(keepFocus) {
       el("button", { type: "button", class: "primario", onclick: () => addRequest(ctx) }, "Aggiungi la richiesta alla scheda"),
       el("button", { type: "button", onclick: toggleChooser }, "Annulla")));
   box.replaceChildren(form);
+  for (const f of k.campi) suggest(box, k.tipo, f.chiave);
   if (focused) {
     const again = box.querySelector('[data-path="' + focused + '"]');
     if (again) again.focus();
@@ -242,4 +243,45 @@ function showRequestLocally(op) {
   if (op.motivazione.new !== undefined) groups.push({ motivazione: op.motivazione.new, modifiche: [change] });
   else (groups[op.motivazione.shared].modifiche || (groups[op.motivazione.shared].modifiche = [])).push(change);
   redrawChanges();
+}
+
+// ---- what a change can name: the scheda's phases, indicators and activities ---------------
+
+// The elements of the scheda a field of a change names, as { value, label }: the phases
+// for `fase`/`fasi`, the indicators or activities (by their `id`) for `indicatore`,
+// `attivita` and `dopo` (of the same kind as the change).
+function namedElements(tipo, key) {
+  const v = ed.values || {};
+  const short = (t) => { const x = String(t || ""); return x.length > 70 ? x.slice(0, 67) + "…" : x; };
+  if (key === "fase" || key === "fasi") {
+    return (v.fasi || []).map((p, i) => ({ value: String(p.numero || i + 1), label: short(p.descrizione) }));
+  }
+  const about = key === "dopo" ? (tipo.endsWith("attivita") ? "attivita" : "indicatore") : key;
+  if (about === "attivita") {
+    return (v.attivita || []).filter((a) => a.id).map((a) => ({ value: a.id, label: short(a.testo) }));
+  }
+  if (about === "indicatore") {
+    const all = Array.isArray(v.indicatori) ? v.indicatori : Object.values(v.indicatori || {}).flat();
+    return all.filter((x) => x && x.id).map((x) => ({ value: x.id, label: short(x.descrizione) }));
+  }
+  return null;
+}
+
+// Offers the scheda's elements as choices for a field that names one, and says which
+// ones it has.
+function suggest(box, tipo, key) {
+  const items = namedElements(tipo, key);
+  const input = box.querySelector('[data-path="' + key + '"]');
+  if (!items || !input || input.tagName !== "INPUT") return;
+  const listId = input.id + "-scelte";
+  box.append(el("datalist", { id: listId }, ...items.map((i) => el("option", { value: i.value, label: i.label }))));
+  input.setAttribute("list", listId);
+  const noteId = input.id + "-elenco";
+  const words = key === "fase" || key === "fasi" ? "Le fasi della scheda: " : "Gli elementi con un «id» in questa scheda: ";
+  const brief = (t) => (t.length > 40 ? t.slice(0, 38) + "…" : t);
+  const note = el("p", { class: "aiuto-campo", id: noteId, text: items.length
+    ? words + items.map((i) => i.value + " (" + brief(i.label) + ")").join("; ") + "."
+    : "Nessun elemento di questa scheda ha un «id»: daglielo nel suo campo «Id», nel modulo qui sopra, e salva." });
+  input.after(note);
+  describe(input, noteId);
 }

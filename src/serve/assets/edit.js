@@ -320,7 +320,9 @@ function saved(j) {
 // 422: the edit cannot be made; its message goes next to its field.
 function refused(j) {
   const message = j.message || j.messaggio || "la modifica non si può fare";
-  say("Non ho salvato: " + message + ". Correggi il campo e salva di nuovo.", "errore");
+  say("Non ho salvato: " + message + (j.field
+    ? ". Correggi il campo indicato e salva di nuovo."
+    : ". Con «Annulla le modifiche non salvate» il modulo torna al file com'è."), "errore");
   if (j.field) {
     const ctx = fileContext();
     ctx.idFor = (p) => "rifiuto-" + p;
