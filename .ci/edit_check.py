@@ -151,6 +151,23 @@ class Page:
         if not ok:
             fail("no choice %r in %s" % (label_start, root))
 
+    def audit(self, where):
+        """Every input of the panel has a visible <label> of its own, and no id is used
+        twice (a label or an error message would then point at another input)."""
+        found = self.js("""(() => {
+          const bad = [], ids = new Set(), twice = [];
+          for (const i of document.querySelectorAll('#editor input, #editor select, #editor textarea')) {
+            const l = i.id && document.querySelector('label[for="' + CSS.escape(i.id) + '"]');
+            if (!l || !l.textContent.trim() || l.closest('.nascosto') || !l.getClientRects().length) bad.push(i.id || i.outerHTML.slice(0, 80));
+          }
+          for (const e of document.querySelectorAll('#editor [id]')) { if (ids.has(e.id)) twice.push(e.id); ids.add(e.id); }
+          return [document.querySelectorAll('#editor input, #editor select, #editor textarea').length, bad, twice];
+        })()""")
+        count, bad, twice = found
+        if bad or twice or not count:
+            fail("%s: %d inputs, without a visible label: %r; ids used twice: %r" % (where, count, bad[:5], twice[:5]))
+        return count
+
     def saved(self, what):
         self.wait("document.body.dataset.modificheNonSalvate === '0' && !ed.saving", what)
 
@@ -198,6 +215,7 @@ def first_run(piao, out):
         page.type("monitoraggi[0]", "2024-07-31")
         page.type("monitoraggi[1]", "2024-12-31")
         page.type("delibera.organo", "Giunta Comunale")
+        labelled = page.audit("the ente-and-plan form")
         page.shot("first-run.png", "#editor")
         page.press("Salva e continua")
         page.wait("ed.file === 'organizzazione.toml' && !!document.querySelector('#editor [data-campo=\"direzioni\"]')",
@@ -215,6 +233,7 @@ def first_run(piao, out):
             page.press("Aggiungi", "[data-campo=\"personale\"] > p.aggiungi")
             page.type("personale[%d].nome" % i, name)
             page.type("personale[%d].categoria" % i, cat)
+        labelled += page.audit("the organisation form")
         page.press("Salva e vai all'allegato")
         page.wait("!document.body.classList.contains('primo-avvio')", "the normal page after the first run")
         for name in ("allegato.toml", "organizzazione.toml"):
@@ -271,6 +290,7 @@ def first_run(piao, out):
         page.press("Aggiungi", "[data-campo=\"personale\"] > p.aggiungi")
         page.type("personale[1].nome", "GIALLI LUCA")
         page.type("personale[1].partecipazione", "40")
+        labelled += page.audit("the form of the new gestionale")
         staff = page.js("document.querySelector('[data-campo=\"personale\"] .totali').textContent")
         if "totale 100%" not in staff:
             fail("the staff total says %r" % staff)
@@ -306,7 +326,8 @@ def first_run(piao, out):
                 fail("%s lacks %r:\n%s" % (rel, line, text))
         check_strict(piao, content, "the first run")
         print("edit check: a gestionale with 3 phases, 2 staff rows and an indicator written"
-              " in the browser (%s); piao check --strict passes" % rel)
+              " in the browser (%s); piao check --strict passes; %d inputs checked, each with"
+              " its visible label" % (rel, labelled))
     finally:
         page.close()
 
@@ -337,6 +358,7 @@ def request_change(piao, bundled, out):
         page.dt.call("Input.insertText", text="La fase richiede un mese in più: le scuole hanno chiesto di rinviare.")
         page.wait("document.querySelectorAll('#pagine figure img').length > 0"
                   " && document.querySelector('#pagine figure img').complete", "the pages of g06", 300)
+        labelled = page.audit("g06's form with the change form open")
         page.shot("modifica.png", "#modulo-modifica")
         page.press("Aggiungi la richiesta", root)
         page.press("Salva", "#editor .barra-salva")
@@ -360,7 +382,7 @@ def request_change(piao, bundled, out):
             if not rows or "PROLUNGARE AL 31.7.2023" not in text:
                 fail("the preview of g06 shows no MODIFICATA row or no PROLUNGARE AL 31.7.2023")
             print("edit check: the change is in g06's file, piao check --strict passes, the preview shows"
-                  " PROLUNGARE AL 31.7.2023 and a MODIFICATA row")
+                  " PROLUNGARE AL 31.7.2023 and a MODIFICATA row; %d inputs labelled" % labelled)
         else:
             print("edit check: the change is in g06's file, piao check --strict passes (no pdftotext)")
         conflict(page, content)
