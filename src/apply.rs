@@ -31,6 +31,10 @@ impl Applied {
 }
 
 static EMPTY: Amended = Amended {
+    horizon: Revised {
+        approved: None,
+        amended: None,
+    },
     phases: Vec::new(),
     schedule: Vec::new(),
     indicators: Vec::new(),
@@ -60,7 +64,10 @@ fn clean(s: &str) -> String {
 /// The amended scheda of a management objective.
 pub fn managed(m: &CheckedManaged) -> Amended {
     let o = &m.source.data;
-    let mut scheda = Amended::default();
+    let mut scheda = Amended {
+        horizon: Revised::same(clean(&o.orizzonte_temporale)),
+        ..Amended::default()
+    };
     for f in &o.fasi {
         let n = *f.numero.get_ref();
         scheda.phases.push(TextRow {

@@ -224,6 +224,28 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// The published schema lists the kinds of change the catalogue has, in its order
+    /// (the schema is a file for those who read the data: it is checked, not generated).
+    #[test]
+    fn the_published_schema_lists_the_catalogue() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/variazioni.schema.json");
+        let schema: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let kinds: Vec<&str> = schema["properties"]["variazioni"]["items"]["properties"]
+            ["tipo_modifica"]["enum"]
+            .as_array()
+            .expect("tipo_modifica lists the kinds")
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        let mut catalogue = vec![crate::change::remove_objective::SPEC.name];
+        catalogue.extend(crate::change::SPECS.iter().map(|s| s.name));
+        assert_eq!(
+            kinds, catalogue,
+            "docs/variazioni.schema.json is not the catalogue"
+        );
+    }
+
     fn one_row(cells: &[&str]) -> String {
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)

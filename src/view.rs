@@ -247,7 +247,9 @@ pub struct ManagedView {
     pub operativo: String,
     pub progetto: String,
     pub finalita: String,
-    pub orizzonte: String,
+    /// The orizzonte temporale: the approved one struck and the new one when a change
+    /// asks for it.
+    pub orizzonte: Vec<Segment>,
     pub descrizione: Vec<Paragraph>,
     pub azione: String,
     /// What the request asks ("ELIMINARE OBIETTIVO", "MODIFICARE OBIETTIVO").
@@ -933,7 +935,10 @@ fn managed_view(
         operativo: clean(&o.obiettivo_operativo),
         progetto: clean(&o.progetto),
         finalita: clean(&o.finalita),
-        orizzonte: clean(&o.orizzonte_temporale),
+        orizzonte: revised_value(
+            scheda.horizon.approved.as_ref(),
+            scheda.horizon.amended.as_ref(),
+        ),
         descrizione: text::prose(&o.descrizione),
         azione: if eliminated {
             "ELIMINARE"

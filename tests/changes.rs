@@ -508,9 +508,12 @@ fn valbruna_requests_read_as_decided() {
         "4. AGGIUNGERE ATTIVITÀ ISTITUZIONALE",
         "Motivazione (per le modifiche 3 e 4): i mercati sono gestiti dal 2025",
         // g05: Quantità before Tempo, one motivazione for both.
-        "2. AGGIUNGERE INDICATORE",
-        "3. VARIAZIONE VALORE ATTESO",
-        "Motivazione (per le modifiche 2 e 3): con la nuova piattaforma",
+        "4. AGGIUNGERE INDICATORE",
+        "5. VARIAZIONE VALORE ATTESO",
+        "Motivazione (per le modifiche 4 e 5): con la nuova piattaforma",
+        // g05: a phase moved into 2026 and the horizon asked with it.
+        "3. VARIAZIONE ORIZZONTE TEMPORALE Orizzonte temporale approvato: “2025 Annuale” Nuovo orizzonte temporale: 2025 - 2026 Pluriennale",
+        "Motivazione (per le modifiche 2 e 3): la chiusura dello sportello cartaceo",
         // g03: a single change still reads "Motivazione:".
         "Motivazione: precisazione del contenuto della formazione",
         "Motivazione (per le modifiche 5, 6 e 7):",
@@ -520,8 +523,12 @@ fn valbruna_requests_read_as_decided() {
         assert!(flat.contains(expected), "missing {expected:?}");
     }
     // g05: the Quantità group is requested before the Tempo group.
-    let q = flat.find("2. AGGIUNGERE INDICATORE").unwrap();
-    let t = flat.find("3. VARIAZIONE VALORE ATTESO").unwrap();
+    let q = flat
+        .find("4. AGGIUNGERE INDICATORE Nuovo indicatore: “diritti di segreteria")
+        .unwrap();
+    let t = flat
+        .find("5. VARIAZIONE VALORE ATTESO Indicatore: “tempo medio di istruttoria")
+        .unwrap();
     assert!(q < t);
 }
 

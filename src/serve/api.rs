@@ -5,6 +5,10 @@
 //! `/api/ripristina`), which the route table calls only after
 //! [`super::guard::Gate::admit_write`] and while holding its guard.
 //!
+//! A write's answer carries the content folder's problems as the `check` it is given
+//! finds them (the server's: the new generation announced at once and checked once,
+//! for the answer and the pages alike).
+//!
 //! Every answer is JSON. A file is named by its place in the content folder and is
 //! accepted only if the content layout defines it ([`ContentFile::parse`]): anything
 //! else is `404`. A body that is not the JSON of the route is `400`; a save made from
@@ -19,7 +23,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value as Json};
 
 use super::server::Reply;
-use crate::edit::{self, ContentFile, Edit, EditError, FileKind, SaveError, Saved};
+use crate::edit::{
+    self, Check, ContentFile, Edit, EditError, FileKind, Problems, SaveError, Saved,
+};
 
 /// A JSON reply, never cached.
 fn reply(status: u16, value: &impl Serialize) -> Reply {
@@ -68,8 +74,9 @@ pub fn forms() -> Reply {
 }
 
 /// `/api/file?f=REL`: a file as a form starts from, with its values and the problems
-/// `piao check` finds in it.
-pub fn file(dir: &Path, relative: Option<&str>) -> Reply {
+/// `piao check` finds in it (`problems`: those of the content folder now, as the pages
+/// show them).
+pub fn file(dir: &Path, relative: Option<&str>, problems: impl FnOnce() -> Problems) -> Reply {
     let file = match content_file(relative.unwrap_or("")) {
         Ok(f) => f,
         Err(r) => return r,
@@ -78,7 +85,7 @@ pub fn file(dir: &Path, relative: Option<&str>) -> Reply {
         Ok(o) => o,
         Err(e) => return error(422, &e),
     };
-    let problems = edit::problems::check(dir);
+    let problems = problems();
     let of_file: Vec<_> = problems.of_file(&file.relative).cloned().collect();
     reply(
         200,
@@ -158,7 +165,7 @@ struct RestoreBody {
 
 /// `/api/salva`: the edits made on a file, if it is still the version the form was made
 /// from.
-pub fn save(dir: &Path, body: &[u8]) -> Reply {
+pub fn save(dir: &Path, body: &[u8], check: Check) -> Reply {
     let Ok(body) = serde_json::from_slice::<SaveBody>(body) else {
         return unreadable_request();
     };
@@ -167,22 +174,23 @@ pub fn save(dir: &Path, body: &[u8]) -> Reply {
         Err(r) => return r,
     };
     saved(
-        edit::save(dir, &file.relative, &body.base, &body.modifiche),
+        edit::save_with(dir, &file.relative, &body.base, &body.modifiche, check),
         None,
     )
 }
 
 /// `/api/nuovo`: a new gestionale or istituzionale, from its sezione.
-pub fn create(dir: &Path, body: &[u8]) -> Reply {
+pub fn create(dir: &Path, body: &[u8], check: Check) -> Reply {
     let Ok(body) = serde_json::from_slice::<NewBody>(body) else {
         return unreadable_request();
     };
-    match edit::create_objective(
+    match edit::create_objective_with(
         dir,
         body.gestionale,
         body.numero,
         &body.titolo,
         &body.sezione,
+        check,
     ) {
         Ok((s, warning)) => saved(Ok(s), Some(warning)),
         Err(e) => saved(Err(e), None),
@@ -190,7 +198,7 @@ pub fn create(dir: &Path, body: &[u8]) -> Reply {
 }
 
 /// `/api/ripristina`: a kept version put back (itself a save, so it can be undone).
-pub fn restore(dir: &Path, body: &[u8]) -> Reply {
+pub fn restore(dir: &Path, body: &[u8], check: Check) -> Reply {
     let Ok(body) = serde_json::from_slice::<RestoreBody>(body) else {
         return unreadable_request();
     };
@@ -199,7 +207,7 @@ pub fn restore(dir: &Path, body: &[u8]) -> Reply {
         Err(r) => return r,
     };
     saved(
-        edit::restore(dir, &file.relative, &body.base, &body.versione),
+        edit::restore_with(dir, &file.relative, &body.base, &body.versione, check),
         None,
     )
 }

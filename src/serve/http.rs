@@ -72,10 +72,11 @@ pub(super) fn handle(request: Request, shared: &Arc<Shared>) -> Reply {
             Ok(guard) => guard,
         };
         let dir = shared.workspace.content();
+        let check = |_: &std::path::Path| shared.after_save();
         return match (request.method.as_str(), request.path.as_str()) {
-            ("POST", "/api/salva") => api::save(dir, &request.body),
-            ("POST", "/api/nuovo") => api::create(dir, &request.body),
-            ("POST", "/api/ripristina") => api::restore(dir, &request.body),
+            ("POST", "/api/salva") => api::save(dir, &request.body, &check),
+            ("POST", "/api/nuovo") => api::create(dir, &request.body, &check),
+            ("POST", "/api/ripristina") => api::restore(dir, &request.body, &check),
             (_, path) if WRITES.contains(&path) => error_page(
                 405,
                 "Operazione non consentita",
@@ -94,7 +95,9 @@ pub(super) fn handle(request: Request, shared: &Arc<Shared>) -> Reply {
     let dir = shared.workspace.content();
     match request.path.as_str() {
         "/api/moduli" => api::forms(),
-        "/api/file" => api::file(dir, param(query, "f").as_deref()),
+        "/api/file" => api::file(dir, param(query, "f").as_deref(), || {
+            shared.workspace.field_problems(shared.changes.current())
+        }),
         "/api/storia" => api::history(dir, param(query, "f").as_deref()),
         "/api/storia/versione" => api::version(
             dir,

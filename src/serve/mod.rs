@@ -59,6 +59,18 @@ struct Shared {
     pages: PageStore,
     changes: Arc<Changes>,
     gate: Gate,
+    /// The folders the watcher watches.
+    watched: Vec<std::path::PathBuf>,
+}
+
+impl Shared {
+    /// What a save from the page does after writing: announces the new generation at
+    /// once (the watcher will not announce it again) and checks it, for the save's
+    /// answer and the pages alike (one load and check).
+    fn after_save(&self) -> crate::edit::Problems {
+        let generation = self.changes.bump_own(events::fingerprint(&self.watched));
+        self.workspace.field_problems(generation)
+    }
 }
 
 /// A running server.
@@ -99,7 +111,7 @@ pub fn start_with(settings: Settings, addr: SocketAddr, limits: Limits) -> Resul
     let stop = Arc::new(AtomicBool::new(false));
     let mut watched = vec![settings.content.clone()];
     watched.extend(settings.templates.clone());
-    let watcher = events::watch(watched, changes.clone(), stop.clone())?;
+    let watcher = events::watch(watched.clone(), changes.clone(), stop.clone())?;
 
     let gate = Gate::new(addr)?;
     let token = gate.token().to_string();
@@ -108,6 +120,7 @@ pub fn start_with(settings: Settings, addr: SocketAddr, limits: Limits) -> Resul
         pages: PageStore::default(),
         changes: changes.clone(),
         gate,
+        watched,
     });
     // Lay the annex out now, so that it is ready when the browser opens.
     {

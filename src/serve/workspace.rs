@@ -35,6 +35,7 @@ use typst_layout::PagedDocument;
 use super::pages::{PageInfo, PageStore, Permits};
 use crate::check::Checked;
 use crate::diag::{self, Problem, Report, Sources};
+use crate::edit;
 use crate::load::Loaded;
 use crate::model::{Action, Managed, Service};
 use crate::pipeline::{self, Checking};
@@ -371,6 +372,52 @@ impl Workspace {
             scaricabile: snapshot.checked().is_some(),
             vista,
             nota,
+        }
+    }
+
+    /// The problems of the content at `generation`, each at its file and field, as a
+    /// form shows them ([`crate::edit::problems`]): a save from the page is answered
+    /// with these, from the same load and check as the pages of that generation.
+    pub fn field_problems(&self, generation: u64) -> edit::Problems {
+        let snapshot = self.snapshot(generation);
+        let dir = &self.settings.content;
+        let plain = |messaggio: &str| edit::FieldProblem {
+            file: None,
+            field: None,
+            gravita: "errore",
+            messaggio: messaggio.to_string(),
+            suggerimenti: Vec::new(),
+            riga: None,
+        };
+        let Some(checking) = &snapshot.checking else {
+            let problemi: Vec<_> = snapshot
+                .problems
+                .iter()
+                .map(|p| plain(&p.messaggio))
+                .collect();
+            return edit::Problems {
+                buildable: false,
+                errori: problemi.len().max(1),
+                avvisi: 0,
+                problemi,
+            };
+        };
+        let mut problemi: Vec<_> = checking
+            .report
+            .diagnostics
+            .iter()
+            .map(|d| edit::problems::at_field(d, &checking.sources, dir))
+            .collect();
+        let mut errori = checking.report.errors();
+        if let Err(e) = &snapshot.templates {
+            problemi.push(plain(e));
+            errori += 1;
+        }
+        edit::Problems {
+            buildable: errori == 0 && snapshot.checked().is_some(),
+            errori,
+            avvisi: checking.report.warnings(),
+            problemi,
         }
     }
 
