@@ -131,6 +131,7 @@ function apply(s) {
     return;
   }
   showView(s.vista, s);
+  if (ui.needFit && ui.pages.length) { ui.needFit = false; fitPages(); }
   ui.updates += 1;
   document.body.dataset.generazione = String(s.generazione);
   document.body.dataset.aggiornamenti = String(ui.updates);
@@ -338,12 +339,13 @@ function goToPage(n) {
   fig.focus({ preventScroll: true });
 }
 
-function setZoom(z) {
+// `remember` false: a size of the moment (beside a form), not the reader's choice.
+function setZoom(z, remember) {
   const main = $("principale");
   // Keep the same part of the document in view.
   const ratio = main.scrollHeight ? main.scrollTop / main.scrollHeight : 0;
   ui.zoom = Math.min(3, Math.max(0.5, z));
-  localStorage.setItem("piao-zoom", String(ui.zoom));
+  if (remember !== false) localStorage.setItem("piao-zoom", String(ui.zoom));
   $("livello").textContent = Math.round(ui.zoom * 100) + "%";
   drawPages();
   main.scrollTop = ratio * main.scrollHeight;
@@ -358,15 +360,33 @@ function step(dir) {
 
 // Shows the edit panel in place of the index (the pages stay beside it).
 function openPanel() {
+  const was = $("editor").hidden;
   $("indice").hidden = true;
   $("editor").hidden = false;
+  if (was) {
+    if (ui.pages.length) fitPages(); else ui.needFit = true;
+  }
 }
 
 function closePanel() {
+  const was = $("editor").hidden;
   $("editor").hidden = true;
   $("editor").replaceChildren();
   $("indice").hidden = false;
   ed.file = null;
+  // The size the reader had chosen before the form took part of the width.
+  ui.needFit = false;
+  if (!was && ui.zoomBeforePanel) { setZoom(ui.zoomBeforePanel, false); ui.zoomBeforePanel = null; }
+}
+
+// Beside a form the pages get narrower: shrinks them to the width left, if they no
+// longer fit (the reader's size comes back when the form closes).
+function fitPages() {
+  const widest = Math.max(...ui.pages.map((p) => p.larghezza), 595);
+  const room = $("pagine").clientWidth - 8;
+  if (room <= 0 || widest * PX_PER_PT * ui.zoom <= room) return;
+  ui.zoomBeforePanel = ui.zoomBeforePanel || ui.zoom;
+  setZoom(room / (widest * PX_PER_PT), false);
 }
 
 // Follows the address: a view, a file's form, the new objective's form.

@@ -85,15 +85,19 @@ const MONTHS = ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "l
 const PREVIOUS = "precedenti";
 
 // Fields whose value follows from their place (src/edit/ops.rs refuses to set them):
-// shown, not editable.
+// not in the form (the element's legend says the number).
 const DERIVED = [/^fasi\[\d+\]\.numero$/];
 
 function isDerived(path) {
   return DERIVED.some((re) => re.test(path));
 }
 
-function requiredMark(f) {
-  return f.obbligatorio ? el("span", { class: "obbligatorio", text: " (obbligatorio)" }) : null;
+// Inside an optional group (e.g. the stemma) a field is needed only when the group is
+// filled in.
+function requiredMark(f, ctx) {
+  if (!f.obbligatorio) return null;
+  const text = ctx && ctx.optionalGroup ? " (obbligatorio se si compila «" + ctx.optionalGroup + "»)" : " (obbligatorio)";
+  return el("span", { class: "obbligatorio", text });
 }
 
 // The field's documentation, when it says more than its label.
@@ -117,10 +121,10 @@ function simpleField(f, path, ctx, input, suffix) {
   input.dataset.path = path;
   const help = helpNode(f, id);
   if (help) describe(input, help.id);
-  if (f.obbligatorio && !input.readOnly) input.setAttribute("aria-required", "true");
+  if (f.obbligatorio) input.setAttribute("aria-required", "true");
   const control = suffix ? el("span", { class: "con-unita" }, input, el("span", { class: "unita", "aria-hidden": "true", text: suffix })) : input;
   return el("div", { class: "campo tipo-" + f.tipo, "data-campo": path },
-    el("label", { for: id }, readable(f.etichetta), input.readOnly ? null : requiredMark(f)), help, control);
+    el("label", { for: id }, readable(f.etichetta), requiredMark(f, ctx)), help, control);
 }
 
 function textValue(v) {
@@ -145,9 +149,7 @@ function onChange(input, path, ctx, read) {
 
 const WIDGETS = {
   testo(f, path, ctx) {
-    const input = onChange(textInput(ctx.get(path)), path, ctx);
-    if (isDerived(path)) input.readOnly = true;
-    return simpleField(f, path, ctx, input);
+    return simpleField(f, path, ctx, onChange(textInput(ctx.get(path)), path, ctx));
   },
   testo_lungo(f, path, ctx) {
     const value = textValue(ctx.get(path));
@@ -158,13 +160,6 @@ const WIDGETS = {
   },
   intero(f, path, ctx) {
     const input = textInput(ctx.get(path), { inputmode: "numeric", class: "corto" });
-    if (isDerived(path)) {
-      input.readOnly = true;
-      input.value = String(lastIndex(path) + 1);
-      const field = simpleField(f, path, ctx, input);
-      field.append(el("p", { class: "aiuto-campo", text: "Segue il posto nell'elenco: per cambiarlo sposta l'elemento." }));
-      return field;
-    }
     return simpleField(f, path, ctx, onChange(input, path, ctx));
   },
   si_no(f, path, ctx) {
@@ -176,7 +171,7 @@ const WIDGETS = {
     const help = helpNode(f, id);
     if (help) describe(box, help.id);
     return el("div", { class: "campo tipo-si_no", "data-campo": path },
-      el("span", { class: "spunta" }, box, el("label", { for: id }, readable(f.etichetta), requiredMark(f))), help);
+      el("span", { class: "spunta" }, box, el("label", { for: id }, readable(f.etichetta), requiredMark(f, ctx))), help);
   },
   data(f, path, ctx) {
     const v = textValue(ctx.get(path));
@@ -221,18 +216,14 @@ const WIDGETS = {
   elenco: listWidget,
 };
 
-function lastIndex(path) {
-  const m = path.match(/\[(\d+)\][^[]*$/);
-  return m ? Number(m[1]) : 0;
-}
-
 function fieldNode(f, path, ctx) {
+  if (isDerived(path)) return null;
   const widget = WIDGETS[f.tipo] || WIDGETS.testo;
   return widget(f, path, ctx);
 }
 
 function fieldNodes(fields, prefix, ctx) {
-  return fields.map((f) => fieldNode(f, joinPath(prefix, f.chiave), ctx));
+  return fields.map((f) => fieldNode(f, joinPath(prefix, f.chiave), ctx)).filter(Boolean);
 }
 
 // A fieldset with a visible legend, for the fields that hold several inputs.
@@ -240,7 +231,7 @@ function fieldset(f, path, ctx, cls) {
   const id = ctx.idFor(path);
   const help = helpNode(f, id);
   const box = el("fieldset", { class: "campo " + cls, "data-campo": path, id: id + "-gruppo" },
-    el("legend", {}, readable(f.etichetta), requiredMark(f)));
+    el("legend", {}, readable(f.etichetta), requiredMark(f, ctx)));
   if (help) {
     box.append(help);
     box.setAttribute("aria-describedby", help.id);
@@ -493,7 +484,8 @@ function valueListWidget(f, path, ctx, type) {
 
 function groupWidget(f, path, ctx) {
   const box = fieldset(f, path, ctx, "tipo-gruppo");
-  box.append(...fieldNodes(f.campi || [], path, ctx));
+  const inner = f.obbligatorio ? ctx : Object.assign({}, ctx, { optionalGroup: readable(f.etichetta) });
+  box.append(...fieldNodes(f.campi || [], path, inner));
   return box;
 }
 
@@ -567,7 +559,8 @@ function elementNode(f, path, i, count, ctx, redraw) {
       button("Sposta su", "su", i === 0, { op: "move", item: itemPath, position: i - 1 }, i - 1),
       button("Sposta giù", "giu", i === count - 1, { op: "move", item: itemPath, position: i + 1 }, i + 1),
       button("Togli", "togli", false, { op: "remove", item: itemPath }, Math.max(0, i - 1))),
-    ...fieldNodes(f.campi || [], itemPath, ctx));
+    // Within an element, what is required is required.
+    ...fieldNodes(f.campi || [], itemPath, Object.assign({}, ctx, { optionalGroup: null })));
 }
 
 // ---- problems at their fields ----------------------------------------------------------
