@@ -128,10 +128,13 @@ class Page:
         self.key("Tab")
 
     def key(self, name):
-        codes = {"Tab": 9, "Enter": 13}
-        for kind in ("keyDown", "keyUp"):
-            self.dt.call("Input.dispatchKeyEvent", type=kind, key=name, code=name,
-                         windowsVirtualKeyCode=codes[name])
+        codes = {"Tab": 9, "Enter": 13, "ArrowDown": 40}
+        text = {"Enter": "\r"}.get(name)
+        down = dict(type="keyDown", key=name, code=name, windowsVirtualKeyCode=codes[name])
+        if text:
+            down.update(type="keyDown", text=text)
+        self.dt.call("Input.dispatchKeyEvent", **down)
+        self.dt.call("Input.dispatchKeyEvent", type="keyUp", key=name, code=name, windowsVirtualKeyCode=codes[name])
 
     def press(self, words, root="#editor", index=0):
         """Presses the `index`-th button of `root` whose words start with `words`."""
@@ -342,8 +345,15 @@ def request_change(piao, bundled, out):
     try:
         page.go("#/modifica/" + G06)
         page.wait("ed.file === %s && !!document.getElementById('chiedi-modifica')" % json.dumps(G06), "the form of g06")
-        page.press("Chiedi una modifica")
-        page.choose("Prolungare o posticipare")
+        # From the keyboard: Enter on the button opens the chooser with the focus on its
+        # first choice; the arrow moves to the second (prolungare o posticipare).
+        page.js("document.getElementById('chiedi-modifica').focus()")
+        page.key("Enter")
+        page.wait("document.getElementById('chiedi-modifica').getAttribute('aria-expanded') === 'true'"
+                  " && document.activeElement.name === 'tipo-modifica'", "the chooser of changes, from the keyboard")
+        page.key("ArrowDown")
+        page.wait("document.activeElement.value === 'variazione_temporale' && document.activeElement.checked",
+                  "the second choice selected with the arrow key")
         root = "#modulo-modifica"
         page.wait("!!document.querySelector('#modulo-modifica [data-path=\"fasi\"]')", "the form of the change")
         page.type("fasi", "4", root)

@@ -311,7 +311,9 @@ function gridTable(path, ctx, caption) {
   const cols = gridColumns(ctx.plan, [grid, ...refs.map((r) => r.grid)]);
   const totalId = id + "-totale";
   const head = el("tr", {}, el("th", { scope: "col", class: "riga-nome", text: "" }),
-    ...cols.map((c) => el("th", { scope: "col", title: c.title }, el("label", { for: id + "-" + c.key, text: c.label }))),
+    // The visible label is the column's short name; a screen reader hears it whole.
+    ...cols.map((c) => el("th", { scope: "col", title: c.title }, el("label", { for: id + "-" + c.key },
+      c.label, el("span", { class: "nascosto", text: " (" + c.title + ", " + caption + ")" })))),
     el("th", { scope: "col", class: "col-totale", text: "Totale" }));
   const rows = refs.map((r) => el("tr", { class: "approvato" },
     el("th", { scope: "row", text: r.label }),
