@@ -127,6 +127,11 @@ class Page:
                 fail("typing in %s gave %r" % (path, self.js("%s.value" % el)))
         self.key("Tab")
 
+    def fill(self, pairs, root="#editor"):
+        """Types each (field, text) in turn."""
+        for path, text in pairs:
+            self.type(path, text, root)
+
     def key(self, name):
         codes = {"Tab": 9, "Enter": 13, "ArrowDown": 40}
         text = {"Enter": "\r"}.get(name)
@@ -208,30 +213,25 @@ def first_run(piao, out):
         page.go()
         page.wait("document.body.classList.contains('primo-avvio') && ed.file === 'allegato.toml'"
                   " && !!document.querySelector('#editor [data-path=\"ente\"]')", "the first-run form")
-        page.type("ente", "Comune di Valle Prova")
-        page.type("provincia", "Provincia di Esempio")
-        page.type("anno_inizio", "2024")
-        page.type("anno_fine", "2026")
-        page.type("data_documento", "2024-03-15")
+        page.fill([("ente", "Comune di Valle Prova"), ("provincia", "Provincia di Esempio"),
+                   ("anno_inizio", "2024"), ("anno_fine", "2026"), ("data_documento", "2024-03-15")])
         for _ in range(2):
             page.press("Aggiungi", "[data-campo=\"monitoraggi\"]")
-        page.type("monitoraggi[0]", "2024-07-31")
-        page.type("monitoraggi[1]", "2024-12-31")
-        page.type("delibera.organo", "Giunta Comunale")
+        page.fill([("monitoraggi[0]", "2024-07-31"), ("monitoraggi[1]", "2024-12-31"),
+                   ("delibera.organo", "Giunta Comunale")])
         labelled = page.audit("the ente-and-plan form")
         page.shot("first-run.png", "#editor")
         page.press("Salva e continua")
         page.wait("ed.file === 'organizzazione.toml' && !!document.querySelector('#editor [data-campo=\"direzioni\"]')",
                   "the organisation form")
         page.press("Aggiungi", "[data-campo=\"direzioni\"] > p.aggiungi")
-        page.type("direzioni[0].nome", "Direzione Servizi Generali")
-        page.type("direzioni[0].dirigente", "Verdi")
-        page.type("direzioni[0].dirigente.nome", "Anna")
+        page.fill([("direzioni[0].nome", "Direzione Servizi Generali"),
+                   ("direzioni[0].dirigente", "Verdi"), ("direzioni[0].dirigente.nome", "Anna")])
         page.press("Aggiungi", "[data-campo=\"direzioni[0].sezioni\"] > p.aggiungi")
-        page.type("direzioni[0].sezioni[0].nome", "Personale e formazione")
-        page.type("direzioni[0].sezioni[0].responsabile", "Neri")
-        page.type("direzioni[0].sezioni[0].responsabile.nome", "Paolo")
-        page.type("direzioni[0].sezioni[0].assessore", "Bianchi Carla")
+        page.fill([("direzioni[0].sezioni[0].nome", "Personale e formazione"),
+                   ("direzioni[0].sezioni[0].responsabile", "Neri"),
+                   ("direzioni[0].sezioni[0].responsabile.nome", "Paolo"),
+                   ("direzioni[0].sezioni[0].assessore", "Bianchi Carla")])
         for i, (name, cat) in enumerate([("ROSSI MARIA", "D"), ("GIALLI LUCA", "C")]):
             page.press("Aggiungi", "[data-campo=\"personale\"] > p.aggiungi")
             page.type("personale[%d].nome" % i, name)
@@ -255,7 +255,7 @@ def first_run(piao, out):
         page.wait("(ed.file || '').startsWith('gestionali/') && !!document.querySelector('#editor [data-path=\"missione\"]')",
                   "the form of the new gestionale")
         rel = page.js("ed.file")
-        for path, text in [
+        page.fill([
             ("missione", "01 Servizi istituzionali, generali e di gestione"),
             ("programma", "10 Risorse umane"),
             ("obiettivo_strategico", "1.01 Una amministrazione vicina"),
@@ -267,8 +267,7 @@ def first_run(piao, out):
             ("fasi[0].descrizione", "Analisi dei bisogni formativi"),
             ("fasi[0].cronoprogramma.gennaio", "50"),
             ("fasi[0].cronoprogramma.febbraio", "50"),
-        ]:
-            page.type(path, text)
+        ])
         phases = [("Corsi in aula", {"marzo": "30", "aprile": "30", "maggio": "40"}),
                   ("Verifica finale", {"novembre": "50", "2025": "50"})]
         for n, (text, grid) in enumerate(phases, start=1):
@@ -285,14 +284,11 @@ def first_run(piao, out):
         if "non-cento" not in red:
             fail("a grid total of 90 is not marked (%r)" % red)
         page.type("fasi[2].cronoprogramma.2025", "50")
-        page.type("indicatori.quantita[0].descrizione", "N. dipendenti formati")
-        page.type("indicatori.quantita[0].atteso", "30")
-        page.type("personale[0].nome", "ROSSI MARIA")
-        page.type("personale[0].categoria", "")
-        page.type("personale[0].partecipazione", "60")
+        page.fill([("indicatori.quantita[0].descrizione", "N. dipendenti formati"),
+                   ("indicatori.quantita[0].atteso", "30"), ("personale[0].nome", "ROSSI MARIA"),
+                   ("personale[0].categoria", ""), ("personale[0].partecipazione", "60")])
         page.press("Aggiungi", "[data-campo=\"personale\"] > p.aggiungi")
-        page.type("personale[1].nome", "GIALLI LUCA")
-        page.type("personale[1].partecipazione", "40")
+        page.fill([("personale[1].nome", "GIALLI LUCA"), ("personale[1].partecipazione", "40")])
         labelled += page.audit("the form of the new gestionale")
         staff = page.js("document.querySelector('[data-campo=\"personale\"] .totali').textContent")
         if "totale 100%" not in staff:
