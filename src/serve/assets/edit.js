@@ -99,7 +99,9 @@ function load(f) {
   ed.file = f.file;
   ed.kind = f.tipo;
   ed.digest = f.digest;
-  ed.values = f.valori || {};
+  // No values for a file that is there: it cannot be read (see drawUnreadable).
+  ed.values = f.valori || (f.testo === null || f.testo === undefined ? {} : null);
+  ed.text = f.testo;
   ed.ops = [];
   ed.problems = problemList(f.problemi).filter((p) => !p.file || p.file === f.file);
   ed.buildable = f.compilabile !== false;
@@ -134,7 +136,22 @@ function fileContext() {
   };
 }
 
+// A file that is there but cannot be read as a form (a writing error in it): its
+// problems say where; it is corrected by hand, never overwritten from an empty form.
+function drawUnreadable() {
+  ed.root.replaceChildren(
+    el("div", { class: "testa-modulo" },
+      el("h2", { id: "titolo-modulo", tabindex: "-1", text: ed.file }),
+      toolbar()),
+    el("div", { id: "avviso-modulo", role: "status", "aria-live": "polite" },
+      el("p", { class: "messaggio errore", text: "Questo file ha un errore di scrittura e non si può aprire nel modulo: correggilo con un editor di testo (qui sotto e nell'elenco dei problemi c'è la riga), poi torna qui." })),
+    el("ul", { id: "problemi-modulo", class: "problemi-modulo" }),
+    el("pre", { class: "testo-file", tabindex: "0", text: ed.text || "" }));
+  showProblems_(fileContext());
+}
+
 function draw() {
+  if (ed.values === null) { drawUnreadable(); return; }
   ed.formatKey += 1;
   const form = formOf(ed.kind);
   const ctx = fileContext();
@@ -174,8 +191,7 @@ function saveBar() {
 }
 
 function showProblems_(ctx) {
-  const fields = $("campi-modulo");
-  if (!fields) return;
+  if (!$("problemi-modulo")) return;
   const homeless = markProblems(ed.root, ed.problems, ctx || fileContext());
   const list = $("problemi-modulo");
   list.replaceChildren(...homeless.map((p) => el("li", { class: "errore-campo " + p.gravita },
@@ -190,7 +206,7 @@ function showBuildable() {
   const old = banner.querySelector(".bozza");
   if (old) old.remove();
   // Nothing to say of a file not written yet (the first run starts from nothing).
-  if (!ed.buildable && ed.digest !== "assente") {
+  if (!ed.buildable && ed.digest !== "assente" && ed.values !== null) {
     banner.append(el("p", { class: "bozza" },
       el("strong", { text: ed.savedHere ? "Bozza salvata: l'allegato non si può ancora stampare" : "L'allegato non si può ancora stampare" }),
       " finché restano degli errori (qui accanto ai campi, e nell'elenco dei problemi per gli altri file). Correggili e salva di nuovo."));
