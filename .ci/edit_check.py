@@ -86,6 +86,19 @@ class Page:
 
     def go(self, hash_part=""):
         self.dt.call("Page.navigate", url=self.url + hash_part)
+        self.watch_errors()
+
+    def watch_errors(self):
+        """From the page's load on, keeps its script errors (checked by `no_errors`)."""
+        self.wait("document.readyState === 'complete' && typeof ed === 'object'", "the page to load")
+        self.js("window.erroriPagina = window.erroriPagina || [];"
+                " window.addEventListener('error', e => erroriPagina.push(e.message));"
+                " window.addEventListener('unhandledrejection', e => erroriPagina.push(String(e.reason)))")
+
+    def no_errors(self, where):
+        errors = self.js("window.erroriPagina")
+        if errors:
+            fail("script errors in the page during %s: %r" % (where, errors))
 
     def js(self, expression):
         """Evaluates `expression` (awaiting a promise); fails on a script error."""
@@ -323,6 +336,7 @@ def first_run(piao, out):
                      'nome = "GIALLI LUCA"', "partecipazione = 40"]:
             if line not in text:
                 fail("%s lacks %r:\n%s" % (rel, line, text))
+        page.no_errors("the first run")
         check_strict(piao, content, "the first run")
         print("edit check: a gestionale with 3 phases, 2 staff rows and an indicator written"
               " in the browser (%s); piao check --strict passes; %d inputs checked, each with"
@@ -399,7 +413,9 @@ def request_change(piao, bundled, out):
 def conflict(page, content):
     """c. The file changes on disk after the form loaded."""
     path = os.path.join(content, G06)
+    page.no_errors("the change")
     page.js("window.vecchia = true; location.reload()")
+    page.watch_errors()
     page.wait("!window.vecchia && ed.file === %s && !!document.querySelector('#editor [data-path=\"finalita\"]')" % json.dumps(G06),
               "the form of g06 again")
     page.type("finalita", "Finalità scritta nel modulo")
@@ -424,6 +440,7 @@ def conflict(page, content):
     now = read(path)
     if "Scritto da un collega" not in now or "Finalità scritta nel modulo" not in now:
         fail("keeping mine lost a change:\n" + now[:800])
+    page.no_errors("the conflict")
     print("edit check: a file changed on disk is a conflict showing both versions; keeping mine"
           " saves the edit on the version on disk")
 

@@ -38,10 +38,11 @@ function groupItem(g, i) {
   changes.forEach((c, j) => {
     const k = kindOf(c.tipo);
     const what = k ? sentenceCase(k.descrizione) : c.tipo;
-    const details = Object.entries(c).filter(([key]) => key !== "tipo").map(([key, v]) => {
-      const field = k && k.campi.find((f) => f.chiave === key);
-      return (field ? field.etichetta.replace(/`/g, "") : key) + ": " + shortValue(v);
-    });
+    // In the order of the kind's form, each field named by its key in words.
+    const keys = Object.keys(c).filter((key) => key !== "tipo");
+    const order = k ? k.campi.map((f) => f.chiave) : [];
+    keys.sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
+    const details = keys.map((key) => sentenceCase(key.replace(/_/g, " ")) + ": " + shortValue(c[key]));
     inner.append(el("li", { "data-campo": "variazioni[" + i + "].modifiche[" + j + "]" },
       el("span", { class: "tipo-modifica", text: what }),
       details.length ? el("span", { class: "dettagli", text: " — " + details.join("; ") }) : null,
@@ -57,6 +58,8 @@ function shortValue(v) {
   if (Array.isArray(v)) return v.map(shortValue).join(", ");
   if (v && typeof v === "object") return Object.entries(v).map(([k, x]) => k + " " + shortValue(x)).join(", ");
   const t = String(v);
+  const date = t.match(/^(\d{4})-(\d{2})-(\d{2})$/);
+  if (date) return Number(date[3]) + "." + Number(date[2]) + "." + date[1];
   return t.length > 80 ? t.slice(0, 77) + "…" : t;
 }
 

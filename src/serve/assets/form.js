@@ -538,7 +538,7 @@ function listWidget(f, path, ctx) {
   const add = el("button", { type: "button", id: id + "-aggiungi", onclick: () => {
     const n = (ctx.get(path) || []).length;
     ctx.structural({ op: "add", list: path }, () => draw(n));
-  } }, "Aggiungi", el("span", { class: "nascosto", text: " un elemento a " + f.etichetta }), " ＋");
+  } }, "Aggiungi", el("span", { class: "nascosto", text: " un elemento a " + f.etichetta }));
   box.append(body, totals, el("p", { class: "aggiungi" }, add));
   box.addEventListener("input", drawTotals);
   draw();
