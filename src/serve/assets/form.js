@@ -74,8 +74,15 @@ function formatNumber(n) {
 
 // The model's docs use `key` and "value": shown to a clerk as «key».
 // A file's sections written `[[variazioni]]` are named by their name.
+// An example written as in the file, `{ marzo = 50, aprile = 50 }`, reads "marzo 50,
+// aprile 50".
 function readable(text) {
-  return String(text || "").replace(/\[\[([\w.]+)\]\]/g, "$1").replace(/`([^`]*)`/g, "«$1»");
+  return String(text || "")
+    .replace(/\[\[([\w.]+)\]\]/g, "$1")
+    .replace(/`true`/g, "«sì» (la casella spuntata)")
+    .replace(/`false`/g, "«no»")
+    .replace(/`\{\s*([^`]*?)\s*\}`/g, (m, inner) => "«" + inner.replace(/\s*=\s*/g, " ").replace(/"/g, "") + "»")
+    .replace(/`([^`]*)`/g, "«$1»");
 }
 
 // ---- the parts of a field ----------------------------------------------------------
