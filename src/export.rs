@@ -8,6 +8,7 @@ use crate::apply::Applied;
 use crate::change::Context;
 use crate::check::{Checked, CheckedGroup};
 use crate::model::Action;
+use crate::text::collapse;
 use crate::view::Profile;
 
 /// Version of the export's layout; bumped when a field changes meaning or is removed.
@@ -58,10 +59,6 @@ pub const COLUMNS: [&str; 11] = [
     "motivazione",
 ];
 
-fn clean(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// All rows: management objectives (eliminated first, by number), then services. Each
 /// change says its own object and values (`crate::change`), read from the amended scheda.
 pub fn rows(checked: &Checked, applied: &Applied) -> Vec<Row> {
@@ -78,9 +75,9 @@ pub fn rows(checked: &Checked, applied: &Applied) -> Vec<Row> {
         let base = Row {
             tipo_obiettivo: "gestionale",
             numero_scheda: *o.numero.get_ref(),
-            titolo: clean(&o.titolo),
-            direzione: clean(&o.direzione),
-            sezione: clean(&o.sezione),
+            titolo: collapse(&o.titolo),
+            direzione: collapse(&o.direzione),
+            sezione: collapse(&o.sezione),
             azione: match o.azione.get_ref() {
                 Action::Eliminare => "ELIMINARE",
                 Action::Modificare => "MODIFICARE",
@@ -122,9 +119,9 @@ pub fn rows(checked: &Checked, applied: &Applied) -> Vec<Row> {
         let base = Row {
             tipo_obiettivo: "istituzionale",
             numero_scheda: *o.numero.get_ref(),
-            titolo: clean(&o.servizio),
-            direzione: clean(&o.direzione),
-            sezione: clean(&o.sezione),
+            titolo: collapse(&o.servizio),
+            direzione: collapse(&o.direzione),
+            sezione: collapse(&o.sezione),
             azione: "MODIFICHE",
             tipo_modifica: "",
             oggetto: String::new(),

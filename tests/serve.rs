@@ -569,32 +569,6 @@ fn requests_never_leave_the_routes_and_nothing_is_written() {
     assert_eq!(snapshot(&content), before);
 }
 
-/// Every file under `dir` with its bytes and modification time.
-fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>, std::time::SystemTime)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let e = e.unwrap();
-            let t = e.file_type().unwrap();
-            if t.is_dir() {
-                stack.push(e.path());
-            } else if t.is_file() {
-                let meta = e.metadata().unwrap();
-                out.push((
-                    e.path(),
-                    std::fs::read(e.path()).unwrap(),
-                    meta.modified().unwrap(),
-                ));
-            } else {
-                out.push((e.path(), Vec::new(), std::time::UNIX_EPOCH));
-            }
-        }
-    }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
-}
-
 #[test]
 fn the_printed_address_works_on_other_loopback_addresses() {
     let (_dir, content) = workspace();

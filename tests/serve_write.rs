@@ -137,33 +137,27 @@ fn settle() {
     std::thread::sleep(Duration::from_millis(2500));
 }
 
-/// Every file and folder under `dir` (hidden ones too) with its bytes and time.
-fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>, Option<std::time::SystemTime>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let e = e.unwrap();
-            let t = e.file_type().unwrap();
-            let modified = e.metadata().ok().and_then(|m| m.modified().ok());
-            if t.is_dir() {
-                stack.push(e.path());
-                out.push((e.path(), Vec::new(), None));
-            } else {
-                out.push((
-                    e.path(),
-                    std::fs::read(e.path()).unwrap_or_default(),
-                    modified,
-                ));
-            }
-        }
-    }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
-}
-
 /// Request headers, name and value.
 type Headers<'a> = Vec<(&'a str, &'a str)>;
+
+/// `/api/salva` of `edits` on `file` as it is now (opened first, as the form does).
+fn save_over(server: &Running, file: &str, edits: Value) -> Reply {
+    let opened = open(server, file);
+    post(
+        server,
+        "/api/salva",
+        &json!({ "file": file, "base": opened["digest"], "modifiche": edits }),
+    )
+}
+
+/// `/api/ripristina` of version `id` of `file`, made from the version `base`.
+fn restore(server: &Running, file: &str, base: &str, id: &str) -> Reply {
+    post(
+        server,
+        "/api/ripristina",
+        &json!({ "file": file, "base": base, "versione": id }),
+    )
+}
 
 fn set(field: &str, value: Value) -> Value {
     json!({ "op": "set", "field": field, "value": value })
@@ -265,7 +259,7 @@ fn a_save_from_a_stale_version_is_refused_with_both_versions() {
         1,
     );
     std::fs::write(&path, &theirs).unwrap();
-    let tree_before = tree(&content);
+    let tree_before = snapshot(&content);
 
     let r = post(
         &server,
@@ -285,7 +279,7 @@ fn a_save_from_a_stale_version_is_refused_with_both_versions() {
     // Mine, made on theirs: both changes, for the user to choose.
     let yours = c["yours"].as_str().unwrap();
     assert!(yours.contains("Comune di Altrove") && yours.contains("Il mio titolo"));
-    assert_eq!(tree(&content), tree_before, "nothing written");
+    assert_eq!(snapshot(&content), tree_before, "nothing written");
 
     // Saving again on purpose over the version on disk goes through.
     let r = post(
@@ -335,20 +329,12 @@ fn a_restore_undoes_a_save_and_can_be_undone_in_turn() {
     let id_a = versions[0]["id"].as_str().unwrap().to_string();
 
     // A restore from a stale base is refused like a save.
-    let r = post(
-        &server,
-        "/api/ripristina",
-        &json!({ "file": file, "base": sha(&a), "versione": id_a }),
-    );
+    let r = restore(&server, file, &sha(&a), &id_a);
     assert_eq!(r.status, 409, "{}", r.text());
     assert_eq!(std::fs::read(&path).unwrap(), b);
 
     // Undo: A is back, byte for byte.
-    let r = post(
-        &server,
-        "/api/ripristina",
-        &json!({ "file": file, "base": sha(&b), "versione": id_a }),
-    );
+    let r = restore(&server, file, &sha(&b), &id_a);
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(r.json()["digest"], sha(&a).as_str());
     assert_eq!(std::fs::read(&path).unwrap(), a);
@@ -359,19 +345,16 @@ fn a_restore_undoes_a_save_and_can_be_undone_in_turn() {
     assert_eq!(versions.len(), 2);
     assert_eq!(versions[0]["digest"], sha(&b).as_str(), "latest first");
     let id_b = versions[0]["id"].as_str().unwrap().to_string();
-    let r = post(
-        &server,
-        "/api/ripristina",
-        &json!({ "file": file, "base": sha(&a), "versione": id_b }),
-    );
+    let r = restore(&server, file, &sha(&a), &id_b);
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(std::fs::read(&path).unwrap(), b);
 
     // A version that is not there.
-    let r = post(
+    let r = restore(
         &server,
-        "/api/ripristina",
-        &json!({ "file": file, "base": sha(&b), "versione": "20200101T000000Z-000000000000.toml" }),
+        file,
+        &sha(&b),
+        "20200101T000000Z-000000000000.toml",
     );
     assert_eq!(r.status, 422, "{}", r.text());
     assert_eq!(std::fs::read(&path).unwrap(), b);
@@ -381,7 +364,7 @@ fn a_restore_undoes_a_save_and_can_be_undone_in_turn() {
 fn writes_without_the_token_or_from_another_site_touch_nothing() {
     let (tmp, content) = workspace("content");
     let server = start(&content);
-    let before = tree(tmp.path());
+    let before = snapshot(tmp.path());
     let digest = sha(&std::fs::read(content.join("allegato.toml")).unwrap());
     let own = format!("http://{}", server.addr());
     let token = server.token().to_string();
@@ -450,9 +433,9 @@ fn writes_without_the_token_or_from_another_site_touch_nothing() {
     }
     // The same request with the page's headers does write (so the refusals above are
     // the guard's, not a broken body).
-    assert_eq!(tree(tmp.path()), before, "nothing touched");
+    assert_eq!(snapshot(tmp.path()), before, "nothing touched");
     assert_eq!(post(&server, "/api/salva", &bodies[0].1).status, 200);
-    assert_ne!(tree(tmp.path()), before);
+    assert_ne!(snapshot(tmp.path()), before);
 }
 
 #[test]
@@ -464,7 +447,7 @@ fn files_outside_the_content_layout_are_refused_and_nothing_is_written() {
     #[cfg(unix)]
     std::os::unix::fs::symlink(&outside, content.join("istituzionali/i99-collegato.toml")).unwrap();
     let server = start(&content);
-    let before = tree(tmp.path());
+    let before = snapshot(tmp.path());
     for file in [
         "../x.toml",
         "../content/allegato.toml",
@@ -500,11 +483,7 @@ fn files_outside_the_content_layout_are_refused_and_nothing_is_written() {
             "/api/salva",
             &json!({ "file": file, "base": "assente", "modifiche": [set("ente", json!("x"))] }),
         );
-        let restore = post(
-            &server,
-            "/api/ripristina",
-            &json!({ "file": file, "base": "assente", "versione": "x.toml" }),
-        );
+        let restore = restore(&server, file, "assente", "x.toml");
         for (what, r) in [("salva", save), ("ripristina", restore)] {
             assert_eq!(r.status, 404, "{what} {file:?}: {}", r.text());
             assert_eq!(r.json()["esito"], "errore");
@@ -540,14 +519,14 @@ fn files_outside_the_content_layout_are_refused_and_nothing_is_written() {
         assert_eq!(r.status, 404, "{id}");
     }
     settle();
-    assert_eq!(tree(tmp.path()), before, "nothing written anywhere");
+    assert_eq!(snapshot(tmp.path()), before, "nothing written anywhere");
 }
 
 #[test]
 fn malformed_bodies_and_wrong_methods_are_refused() {
     let (tmp, content) = workspace("content");
     let server = start(&content);
-    let before = tree(tmp.path());
+    let before = snapshot(tmp.path());
     let own = format!("http://{}", server.addr());
     let headers = [("X-Piao-Token", server.token()), ("Origin", own.as_str())];
     for route in ["/api/salva", "/api/nuovo", "/api/ripristina"] {
@@ -583,7 +562,7 @@ fn malformed_bodies_and_wrong_methods_are_refused() {
     );
     assert_eq!(r.status, 405);
     assert_eq!(r.header("allow"), Some("GET, HEAD"));
-    assert_eq!(tree(tmp.path()), before, "nothing written");
+    assert_eq!(snapshot(tmp.path()), before, "nothing written");
 }
 
 /// Texts that are special for Typst, TOML, HTML, MiniJinja or the terminal.
@@ -609,18 +588,13 @@ fn hostile_text_is_saved_and_read_back_verbatim() {
     let file = "gestionali/g03-archivio-digitale.toml";
     let server = start(&content);
     for text in HOSTILE {
-        let opened = open(&server, file);
-        let r = post(
+        let r = save_over(
             &server,
-            "/api/salva",
-            &json!({
-                "file": file,
-                "base": opened["digest"],
-                "modifiche": [
-                    set("titolo", json!(text)),
-                    set("fasi[1].descrizione", json!(text)),
-                ],
-            }),
+            file,
+            json!([
+                set("titolo", json!(text)),
+                set("fasi[1].descrizione", json!(text)),
+            ]),
         );
         assert_eq!(r.status, 200, "{text:?}: {}", r.text());
         assert_eq!(r.json()["valori"]["titolo"], *text, "answer of the save");
@@ -839,15 +813,10 @@ fn a_draft_with_errors_is_saved_and_its_problems_are_at_their_fields() {
     let file = "gestionali/g03-archivio-digitale.toml";
     let server = start(&content);
     assert_eq!(open(&server, file)["compilabile"], true);
-    let opened = open(&server, file);
-    let r = post(
+    let r = save_over(
         &server,
-        "/api/salva",
-        &json!({
-            "file": file,
-            "base": opened["digest"],
-            "modifiche": [set("personale[0].partecipazione", json!("dodici"))],
-        }),
+        file,
+        json!([set("personale[0].partecipazione", json!("dodici"))]),
     );
     assert_eq!(r.status, 200, "{}", r.text());
     let saved = r.json();
@@ -872,4 +841,27 @@ fn a_draft_with_errors_is_saved_and_its_problems_are_at_their_fields() {
         .iter()
         .all(|p| p["file"] == file));
     assert_eq!(again["valori"]["personale"][0]["partecipazione"], "dodici");
+}
+
+#[test]
+fn a_folder_whose_parent_is_missing_or_a_file_is_refused_at_start() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("un-file.toml");
+    std::fs::write(&file, "").unwrap();
+    for (content, says) in [
+        (tmp.path().join("manca").join("contenuti"), "non esiste"),
+        (file, "non una cartella"),
+    ] {
+        let settings = Settings {
+            content: content.clone(),
+            templates: None,
+            strict: false,
+            naming,
+        };
+        let Err(e) = serve::start(settings, "127.0.0.1:0".parse().unwrap()) else {
+            panic!("{} accepted", content.display());
+        };
+        assert!(e.contains(says), "{e}");
+    }
+    assert!(!tmp.path().join("manca").exists(), "nothing made");
 }

@@ -28,11 +28,7 @@ impl Kind for ChangeHorizon {
 
     fn parse(cx: &mut ParseCx) -> Option<Self> {
         let written = cx.raw.orizzonte.as_ref()?;
-        let horizon = written
-            .get_ref()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let horizon = crate::text::collapse(written.get_ref());
         if horizon.is_empty() {
             cx.error(
                 crate::diag::Diagnostic::error("il nuovo orizzonte temporale è vuoto")

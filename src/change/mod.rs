@@ -336,7 +336,7 @@ impl Context<'_> {
     /// The plan's years as one label says them all: "2023/2024/2025" (as in the
     /// reference), or "a.s. 2024/2025, 2025/2026, 2026/2027" for school years.
     pub fn plan_years(&self) -> String {
-        let years = self.plan.first..=self.plan.last;
+        let years = self.plan.years();
         if self.school_years {
             let spans: Vec<String> = years.map(|y| format!("{}/{y}", y - 1)).collect();
             format!("a.s. {}", spans.join(", "))

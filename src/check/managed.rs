@@ -243,12 +243,9 @@ pub(super) fn check_horizon(m: &CheckedManaged, plan: Plan) -> Vec<across::Findi
         .horizon
         .amended
         .filter(|h| requested.horizon.approved.as_ref() != Some(h));
-    let horizon_text = asked.clone().unwrap_or_else(|| {
-        o.orizzonte_temporale
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-    });
+    let horizon_text = asked
+        .clone()
+        .unwrap_or_else(|| crate::text::collapse(&o.orizzonte_temporale));
     let years = horizon_years(&horizon_text);
     let (Some(first), Some(horizon)) = (years.iter().copied().min(), years.iter().copied().max())
     else {
