@@ -195,7 +195,7 @@ function showProblems_(ctx) {
   const homeless = markProblems(ed.root, ed.problems, ctx || fileContext());
   const list = $("problemi-modulo");
   list.replaceChildren(...homeless.map((p) => el("li", { class: "errore-campo " + p.gravita },
-    el("strong", { text: GRAVITY[p.gravita] || "Avviso: " }), p.messaggio,
+    el("strong", { text: GRAVITY[p.gravita] || "Avviso: " }), readable(p.messaggio),
     p.riga ? " (riga " + p.riga + ")" : "")));
   showBuildable();
 }

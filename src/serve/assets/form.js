@@ -591,8 +591,8 @@ function markProblems(root, problems, ctx) {
     if (!place) { homeless.push(p); return; }
     const msgId = "errore-" + ctx.idFor("") + n;
     const msg = el("p", { class: "errore-campo " + p.gravita, id: msgId },
-      el("strong", { text: GRAVITY[p.gravita] || "Avviso: " }), p.messaggio,
-      ...(p.suggerimenti || []).map((s) => el("span", { class: "suggerimento", text: "Suggerimento: " + s })));
+      el("strong", { text: GRAVITY[p.gravita] || "Avviso: " }), readable(p.messaggio),
+      ...(p.suggerimenti || []).map((s) => el("span", { class: "suggerimento", text: "Suggerimento: " + readable(s) })));
     const container = place.container;
     if (container.tagName === "FIELDSET") container.querySelector(":scope > legend").after(msg);
     else container.append(msg);
