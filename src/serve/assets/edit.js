@@ -285,6 +285,13 @@ function say(text, tone) {
 
 async function save() {
   if (ed.saving) return;
+  // A change filled in but not added would be lost without a word.
+  if (typeof ask !== "undefined" && ask.tipo && $("modulo-modifica") && (Object.keys(ask.values).length || ask.motivation)) {
+    say("C'è una modifica richiesta compilata ma non ancora aggiunta: premi «Aggiungi la richiesta alla scheda» (o «Annulla»), poi salva.", "errore");
+    const add = $("modulo-modifica").querySelector("button.primario");
+    if (add) add.focus();
+    return;
+  }
   if (!ed.ops.length) {
     if (ed.options.onSaved) ed.options.onSaved(null);
     return;
@@ -335,7 +342,7 @@ function saved(j) {
 
 // 422: the edit cannot be made; its message goes next to its field.
 function refused(j) {
-  const message = j.message || j.messaggio || "la modifica non si può fare";
+  const message = readable(j.message || j.messaggio || "la modifica non si può fare");
   say("Non ho salvato: " + message + (j.field
     ? ". Correggi il campo indicato e salva di nuovo."
     : ". Con «Annulla le modifiche non salvate» il modulo torna al file com'è."), "errore");
