@@ -537,8 +537,11 @@ function listWidget(f, path, ctx) {
     body.replaceChildren(...items.map((item, i) => elementNode(f, path, i, items.length, ctx, draw)));
     drawTotals();
     if (focusIndex !== undefined) {
-      const target = document.getElementById(id + "-" + focusIndex + "-" + (focusAction || "titolo")) ||
-        document.getElementById(id + "-aggiungi");
+      // The same button on the element moved (its legend when that button is now off),
+      // or "Aggiungi" when the list is empty.
+      let target = document.getElementById(id + "-" + focusIndex + "-" + (focusAction || "titolo"));
+      if (target && target.disabled) target = document.getElementById(id + "-" + focusIndex + "-titolo");
+      target = target || document.getElementById(id + "-aggiungi");
       if (target) target.focus();
     }
   };
