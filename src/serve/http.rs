@@ -36,7 +36,15 @@ use super::Shared;
 use super::{api, pages};
 
 const INDEX: &str = include_str!("assets/index.html");
-const SCRIPT: &str = include_str!("assets/app.js");
+/// The page's script: the live view, then the edit panel (form widgets, the editor, the
+/// requested changes, new content), one file each, sent as one.
+const SCRIPT: &str = concat!(
+    include_str!("assets/app.js"),
+    include_str!("assets/form.js"),
+    include_str!("assets/edit.js"),
+    include_str!("assets/changes.js"),
+    include_str!("assets/start.js"),
+);
 const STYLE: &str = include_str!("assets/app.css");
 const ICON: &str = include_str!("assets/favicon.svg");
 
