@@ -225,7 +225,7 @@ def main():
         targets = json.load(urllib.request.urlopen("http://127.0.0.1:%s/json/list" % port))
         page = next(t for t in targets if t.get("type") == "page")
         devtools = DevTools(page["webSocketDebuggerUrl"])
-        wait_for(devtools, "document.querySelectorAll('#obiettivi a').length === 16",
+        wait_for(devtools, "document.querySelectorAll('#obiettivi a:not(.modifica)').length === 16",
                  "the list of objectives")
         wait_for(devtools, "document.querySelectorAll('#pagine figure').length > 0",
                  "the pages of g06")
@@ -284,7 +284,7 @@ def main():
             devtools.call("Page.navigate", url=printed + "#/obiettivo/g13-variante-pgt")
             wait_for(devtools, "location.port === %s" % json.dumps(printed.rsplit(":", 1)[1].strip("/")),
                      "the page on the network address")
-            wait_for(devtools, "document.querySelectorAll('#obiettivi a').length === 16",
+            wait_for(devtools, "document.querySelectorAll('#obiettivi a:not(.modifica)').length === 16",
                      "the list of objectives (network address)", 300)
             wait_for(devtools, "document.querySelectorAll('#pagine figure').length > 0",
                      "the pages of g13 (network address)", 300)

@@ -1,4 +1,4 @@
-//! `cargo run --example serve_latency -- --piao target/debug/piao --content DIR [--runs N]`
+//! `cargo run --example serve_latency -- --piao target/debug/piao --content DIR [--runs N] [--salva]`
 //!
 //! How long `piao serve` takes from a save to the updated page, as a browser sees it:
 //! the time from writing a content file to having (1) the server-sent event, (2) the
@@ -7,6 +7,11 @@
 //! whole annex, alternating, on a scratch copy of DIR (one title is edited back and
 //! forth). Prints the median and the range of each step, and the server's own account
 //! of the state: loading and checking the files, laying out the view. See BENCHMARKS.md.
+//!
+//! With `--salva`, the title is changed as the page's form does it: a `POST
+//! /api/salva` (with the run's token, from the page) instead of a write of the file;
+//! the times then start when the request is sent, and the answer of the save (the file
+//! written, the content folder checked) is timed too.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -18,12 +23,14 @@ fn main() {
     let mut piao = PathBuf::from("target/debug/piao");
     let mut content: Option<PathBuf> = None;
     let mut runs = 7usize;
+    let mut form = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--piao" => piao = args.next().map(PathBuf::from).expect("--piao PATH"),
             "--content" => content = args.next().map(PathBuf::from),
             "--runs" => runs = args.next().and_then(|v| v.parse().ok()).expect("--runs N"),
+            "--salva" => form = true,
             other => panic!("unknown argument {other}"),
         }
     }
@@ -62,6 +69,8 @@ fn main() {
         .parse()
         .unwrap();
 
+    let token = form.then(|| page_token(addr));
+    let relative = format!("gestionali/{id}.toml");
     let mut events = Events::open(addr);
     let mut generation = events.next_after(0);
     let views = [id.as_str(), "tutto"];
@@ -77,18 +86,40 @@ fn main() {
         pages.push(ids(&s));
     }
 
-    // Per view: event, state, PNG (client side); load + check, layout (server side).
-    let mut results: Vec<[Vec<f64>; 5]> = vec![Default::default(), Default::default()];
+    // Per view: event, state, PNG (client side); load + check, layout (server side);
+    // the answer of the save (with --salva).
+    let mut results: Vec<[Vec<f64>; 6]> = vec![Default::default(), Default::default()];
     for run in 0..runs {
         for (i, v) in views.iter().enumerate() {
             let text = std::fs::read_to_string(&file).unwrap();
             let edited = edit_title(&text, run * 2 + i);
             let start = Instant::now();
-            std::fs::write(&file, edited).unwrap();
+            match &token {
+                None => std::fs::write(&file, edited).unwrap(),
+                Some(token) => {
+                    let title = edited
+                        .lines()
+                        .find_map(|l| l.strip_prefix("titolo = \""))
+                        .and_then(|l| l.strip_suffix('"'))
+                        .unwrap();
+                    let body = serde_json::json!({
+                        "file": relative,
+                        "base": piao::publish::sha256_hex(text.as_bytes()),
+                        "modifiche": [{"op": "set", "field": "titolo", "value": title}],
+                    });
+                    let (status, answer) = post(addr, token, "/api/salva", &body.to_string());
+                    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&answer));
+                    results[i][5].push(ms(start.elapsed()));
+                }
+            }
             generation = events.next_after(generation);
             let evented = start.elapsed();
             let s = state(addr, v);
             let stated = start.elapsed();
+            // The state shows the new generation, laid out for it.
+            assert_eq!(s["generazione"].as_u64(), Some(generation));
+            assert_eq!(s["vista"]["generazione"].as_u64(), Some(generation));
+            assert_eq!(s["vista"]["attuale"], true);
             let new = ids(&s);
             let changed = new
                 .iter()
@@ -112,16 +143,27 @@ fn main() {
     drop(server);
     let _ = std::fs::remove_dir_all(&scratch);
 
-    println!("| view | event | state (laid out) | first changed page (PNG) | of which load + check | layout |");
-    println!("| --- | --- | --- | --- | --- | --- |");
+    if form {
+        println!("Saved with POST /api/salva; times from the request sent.");
+        println!("| view | save answered | event | state (laid out) | first changed page (PNG) | of which load + check | layout |");
+        println!("| --- | --- | --- | --- | --- | --- | --- |");
+    } else {
+        println!("| view | event | state (laid out) | first changed page (PNG) | of which load + check | layout |");
+        println!("| --- | --- | --- | --- | --- | --- |");
+    }
     for (i, v) in views.iter().enumerate() {
         let name = if *v == "tutto" {
             format!("whole annex ({} pages)", pages[i].len())
         } else {
             format!("one objective, {v} ({} pages)", pages[i].len())
         };
+        let saved = if form {
+            format!(" {} |", summary(&results[i][5]))
+        } else {
+            String::new()
+        };
         println!(
-            "| {name} | {} | {} | {} | {} | {} |",
+            "| {name} |{saved} {} | {} | {} | {} | {} |",
             summary(&results[i][0]),
             summary(&results[i][1]),
             summary(&results[i][2]),
@@ -203,6 +245,33 @@ fn get(addr: SocketAddr, target: &str) -> Vec<u8> {
     s.read_to_end(&mut raw).unwrap();
     let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
     raw[split + 4..].to_vec()
+}
+
+/// This run's token, as the page carries it.
+fn page_token(addr: SocketAddr) -> String {
+    let page = String::from_utf8(get(addr, "/")).unwrap();
+    let at = page
+        .find("name=\"piao-token\" content=\"")
+        .expect("token in the page")
+        + 27;
+    page[at..at + 48].to_string()
+}
+
+/// A POST as the page sends it (token, own Origin); the status and body.
+fn post(addr: SocketAddr, token: &str, target: &str, body: &str) -> (u16, Vec<u8>) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "POST {target} HTTP/1.1\r\nHost: {addr}\r\nOrigin: http://{addr}\r\nX-Piao-Token: {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let status = String::from_utf8_lossy(&raw[9..12]).parse().unwrap();
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    (status, raw[split + 4..].to_vec())
 }
 
 struct Events {

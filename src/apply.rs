@@ -11,6 +11,7 @@ use crate::model::amended::{Amended, IndicatorRow, Revised, ScheduleRow, State, 
 use crate::model::change::Group;
 use crate::model::schedule::Plan;
 use crate::model::Targets;
+use crate::text::collapse;
 
 /// The amended scheda of every objective, by file stem.
 #[derive(Debug, Clone, Default)]
@@ -31,6 +32,10 @@ impl Applied {
 }
 
 static EMPTY: Amended = Amended {
+    horizon: Revised {
+        approved: None,
+        amended: None,
+    },
     phases: Vec::new(),
     schedule: Vec::new(),
     indicators: Vec::new(),
@@ -53,21 +58,20 @@ pub fn apply(checked: &Checked) -> Applied {
     }
 }
 
-fn clean(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// The amended scheda of a management objective.
 pub fn managed(m: &CheckedManaged) -> Amended {
     let o = &m.source.data;
-    let mut scheda = Amended::default();
+    let mut scheda = Amended {
+        horizon: Revised::same(collapse(&o.orizzonte_temporale)),
+        ..Amended::default()
+    };
     for f in &o.fasi {
         let n = *f.numero.get_ref();
         scheda.phases.push(TextRow {
             numero: Some(n),
             id: None,
             state: State::Unchanged,
-            text: Revised::same(clean(&f.descrizione)),
+            text: Revised::same(collapse(&f.descrizione)),
         });
         let grid = m.grids.get(&n).cloned();
         scheda.schedule.push(ScheduleRow {
@@ -85,11 +89,11 @@ pub fn managed(m: &CheckedManaged) -> Amended {
                 id: ind.id.as_ref().map(|x| x.get_ref().clone()),
                 group: Some(g),
                 state: State::Unchanged,
-                text: Revised::same(clean(&ind.descrizione)),
-                targets: Revised::same(vec![clean(&ind.atteso)]),
+                text: Revised::same(collapse(&ind.descrizione)),
+                targets: Revised::same(vec![collapse(&ind.atteso)]),
                 unit: String::new(),
                 history: Vec::new(),
-                reached: ind.raggiunto.iter().map(|r| clean(r)).collect(),
+                reached: ind.raggiunto.iter().map(|r| collapse(r)).collect(),
             });
         }
     }
@@ -102,29 +106,29 @@ pub fn managed(m: &CheckedManaged) -> Amended {
 /// The amended scheda of a service.
 pub fn service(s: &CheckedService, plan: Plan) -> Amended {
     let o = &s.source.data;
-    let years = (plan.last - plan.first + 1).max(1) as usize;
+    let years = plan.year_count();
     let mut scheda = Amended::default();
     for a in &o.attivita {
         scheda.activities.push(TextRow {
             numero: None,
             id: a.id.as_ref().map(|x| x.get_ref().clone()),
             state: State::Unchanged,
-            text: Revised::same(clean(&a.testo)),
+            text: Revised::same(collapse(&a.testo)),
         });
     }
     for ind in &o.indicatori {
         let targets = match ind.target.get_ref() {
-            Targets::Same(v) => vec![clean(v); years],
-            Targets::PerYear(list) => list.iter().map(|v| clean(v)).collect(),
+            Targets::Same(v) => vec![collapse(v); years],
+            Targets::PerYear(list) => list.iter().map(|v| collapse(v)).collect(),
         };
         scheda.indicators.push(IndicatorRow {
             id: ind.id.as_ref().map(|x| x.get_ref().clone()),
             group: None,
             state: State::Unchanged,
-            text: Revised::same(clean(&ind.descrizione)),
+            text: Revised::same(collapse(&ind.descrizione)),
             targets: Revised::same(targets),
-            unit: clean(&ind.um),
-            history: ind.storico.get_ref().iter().map(|h| clean(h)).collect(),
+            unit: collapse(&ind.um),
+            history: ind.storico.get_ref().iter().map(|h| collapse(h)).collect(),
             reached: Vec::new(),
         });
     }

@@ -10,6 +10,7 @@ use crate::apply::Applied;
 use crate::change::Context;
 use crate::check::{Checked, CheckedGroup};
 use crate::model::Action;
+use crate::text::collapse;
 use crate::view::Profile;
 
 /// Version of the export's layout; bumped when a field changes meaning or is removed.
@@ -87,10 +88,6 @@ impl Row {
     }
 }
 
-fn clean(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// All rows: management objectives (eliminated first, by number), then services. Each
 /// change says its own object and values (`crate::change`), read from the amended scheda.
 pub fn rows(checked: &Checked, applied: &Applied) -> Vec<Row> {
@@ -107,9 +104,9 @@ pub fn rows(checked: &Checked, applied: &Applied) -> Vec<Row> {
         let base = Row {
             tipo_obiettivo: "gestionale",
             numero_scheda: *o.numero.get_ref(),
-            titolo: clean(&o.titolo),
-            direzione: clean(&o.direzione),
-            sezione: clean(&o.sezione),
+            titolo: collapse(&o.titolo),
+            direzione: collapse(&o.direzione),
+            sezione: collapse(&o.sezione),
             azione: match o.azione.get_ref() {
                 Action::Eliminare => "ELIMINARE",
                 Action::Modificare => "MODIFICARE",
@@ -151,9 +148,9 @@ pub fn rows(checked: &Checked, applied: &Applied) -> Vec<Row> {
         let base = Row {
             tipo_obiettivo: "istituzionale",
             numero_scheda: *o.numero.get_ref(),
-            titolo: clean(&o.servizio),
-            direzione: clean(&o.direzione),
-            sezione: clean(&o.sezione),
+            titolo: collapse(&o.servizio),
+            direzione: collapse(&o.direzione),
+            sezione: collapse(&o.sezione),
             azione: "MODIFICHE",
             tipo_modifica: "",
             oggetto: String::new(),
@@ -327,6 +324,28 @@ pub fn to_xlsx(checked: &Checked) -> Result<Vec<u8>, String> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// The published schema lists the kinds of change the catalogue has, in its order
+    /// (the schema is a file for those who read the data: it is checked, not generated).
+    #[test]
+    fn the_published_schema_lists_the_catalogue() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/variazioni.schema.json");
+        let schema: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let kinds: Vec<&str> = schema["properties"]["variazioni"]["items"]["properties"]
+            ["tipo_modifica"]["enum"]
+            .as_array()
+            .expect("tipo_modifica lists the kinds")
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        let mut catalogue = vec![crate::change::remove_objective::SPEC.name];
+        catalogue.extend(crate::change::SPECS.iter().map(|s| s.name));
+        assert_eq!(
+            kinds, catalogue,
+            "docs/variazioni.schema.json is not the catalogue"
+        );
+    }
 
     fn one_row(cells: &[&str]) -> String {
         let mut w = csv::WriterBuilder::new()

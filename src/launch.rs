@@ -2,9 +2,10 @@
 //! (from Esplora file on Windows, from a file manager elsewhere).
 //!
 //! Then there is nobody to read a help text: `piao` opens the annex in the browser
-//! (`serve --apri`) on the content folder beside the program. Where there is none, it
-//! says what to put there. If anything fails, the window waits for Invio before
-//! closing, so that the message can be read.
+//! (`serve --apri`) on the content folder beside the program. Where there is none yet,
+//! the page opens on the first-run form, and its first save makes the folder. If
+//! anything fails, the window waits for Invio before closing, so that the message can
+//! be read.
 //!
 //! From a terminal, with no arguments, nothing here applies: the short help is printed
 //! as before.
@@ -33,21 +34,19 @@ fn run() -> i32 {
     let folder = content_folder(&beside);
     println!("piao: l'allegato si vede nel browser.");
     println!("Lascia aperta questa finestra mentre lavori; chiudila per uscire.\n");
-    let code = if folder.join("allegato.toml").is_file() {
-        command(&[
-            "serve".into(),
-            "--apri".into(),
-            "--contenuti".into(),
-            folder.into_os_string(),
-        ])
-    } else {
+    if !folder.join("allegato.toml").is_file() {
         println!(
-            "Non trovo i contenuti dell'allegato: metti la cartella `{}` (con allegato.toml, \
-             gestionali/ e istituzionali/) accanto al programma, poi avvialo di nuovo.",
-            FOLDERS[0]
+            "Non c'è ancora un allegato: compilalo nel browser, lo salvo nella cartella `{}` \
+             accanto al programma.\n",
+            folder.file_name().unwrap_or_default().to_string_lossy()
         );
-        2
-    };
+    }
+    let code = command(&[
+        "serve".into(),
+        "--apri".into(),
+        "--contenuti".into(),
+        folder.into_os_string(),
+    ]);
     if code != 0 {
         print!("\nPremi Invio per chiudere questa finestra.");
         let _ = std::io::stdout().flush();

@@ -60,7 +60,9 @@ pub fn marked(text: &str, k: Mark) -> Vec<Segment> {
     vec![Segment::marked(collapse(text), k)]
 }
 
-fn collapse(text: &str) -> String {
+/// The words of `text` joined by single spaces: how every value of the content is
+/// compared and printed (line breaks and runs of spaces in a TOML string do not count).
+pub fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

@@ -19,7 +19,7 @@ use crate::model::amended::{Amended, Revised, State, TextRow};
 use crate::model::change::Group;
 use crate::model::schedule::{Grid, Plan};
 use crate::model::{Action, Cost, Person, Service};
-use crate::text::{self, Mark, Paragraph, Segment};
+use crate::text::{self, collapse, Mark, Paragraph, Segment};
 
 /// Which copy of the annex is built.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -132,12 +132,76 @@ pub struct ListRow {
     pub azione: String,
 }
 
+/// How a line of a request is set (`templates/macros.typ.j2` picks the style by this
+/// name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LineStyle {
+    /// An action in capitals.
+    Label,
+    /// A time change.
+    Highlight,
+    /// The text of a phase, indicator or activity, after its label.
+    Quote,
+    /// A labelled value.
+    Note,
+}
+
+impl LineStyle {
+    pub const ALL: [LineStyle; 4] = [
+        LineStyle::Label,
+        LineStyle::Highlight,
+        LineStyle::Quote,
+        LineStyle::Note,
+    ];
+}
+
+/// The state of a row of the scheda, as the templates mark it (`templates/stile.typ`'s
+/// `etichetta-stato` and `riga-cronoprogramma` read these names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum RowState {
+    /// As approved.
+    #[serde(rename = "")]
+    Unchanged,
+    /// Removed (struck).
+    #[serde(rename = "del")]
+    Removed,
+    /// New.
+    #[serde(rename = "ins")]
+    New,
+    /// Changed in place (or the new schedule of a changed phase).
+    #[serde(rename = "mod")]
+    Changed,
+    /// The approved schedule of a changed phase, struck above its new one.
+    #[serde(rename = "old")]
+    Approved,
+}
+
+impl RowState {
+    pub const ALL: [RowState; 5] = [
+        RowState::Unchanged,
+        RowState::Removed,
+        RowState::New,
+        RowState::Changed,
+        RowState::Approved,
+    ];
+}
+
+impl From<State> for RowState {
+    fn from(state: State) -> RowState {
+        match state {
+            State::Unchanged => RowState::Unchanged,
+            State::Removed => RowState::Removed,
+            State::New => RowState::New,
+            State::Changed => RowState::Changed,
+        }
+    }
+}
+
 /// One line of a request page.
 #[derive(Debug, Clone, Serialize)]
 pub struct Line {
-    /// `label` (an action in capitals), `highlight` (a time change), `quote` (the text
-    /// of a phase, indicator or activity, after its label) or `note` (a labelled value).
-    pub style: &'static str,
+    pub style: LineStyle,
     pub prefix: String,
     pub text: Vec<Segment>,
 }
@@ -170,15 +234,15 @@ pub struct RequestGroup {
 #[derive(Debug, Clone, Serialize)]
 pub struct TrackedRow {
     pub numero: String,
-    /// "" unchanged, "del" removed, "ins" new, "mod" changed in place.
-    pub state: &'static str,
+    /// Unchanged, removed, new, or changed in place.
+    pub state: RowState,
     pub text: Vec<Segment>,
 }
 
 /// An indicator of a management objective in the scheda.
 #[derive(Debug, Clone, Serialize)]
 pub struct IndicatorRow {
-    pub state: &'static str,
+    pub state: RowState,
     pub text: Vec<Segment>,
     pub expected: Vec<Segment>,
     /// One cell per monitoring date.
@@ -196,9 +260,9 @@ pub struct IndicatorGroupView {
 #[derive(Debug, Clone, Serialize)]
 pub struct ScheduleRow {
     pub numero: String,
-    /// "" unchanged, "del" removed, "ins" new, "old" the approved schedule of a changed
-    /// phase, "mod" its new one.
-    pub state: &'static str,
+    /// Unchanged, removed, new; for a changed phase, its approved schedule
+    /// ([`RowState::Approved`]) then its new one ([`RowState::Changed`]).
+    pub state: RowState,
     pub previous: String,
     pub months: Vec<String>,
     pub targets: Vec<String>,
@@ -247,7 +311,9 @@ pub struct ManagedView {
     pub operativo: String,
     pub progetto: String,
     pub finalita: String,
-    pub orizzonte: String,
+    /// The orizzonte temporale: the approved one struck and the new one when a change
+    /// asks for it.
+    pub orizzonte: Vec<Segment>,
     pub descrizione: Vec<Paragraph>,
     pub azione: String,
     /// What the request asks ("ELIMINARE OBIETTIVO", "MODIFICARE OBIETTIVO").
@@ -275,7 +341,7 @@ pub struct ManagedView {
 /// An indicator of a service in the scheda.
 #[derive(Debug, Clone, Serialize)]
 pub struct ServiceIndicatorRow {
-    pub state: &'static str,
+    pub state: RowState,
     pub text: Vec<Segment>,
     pub um: String,
     /// One cell per past year shown.
@@ -325,16 +391,16 @@ pub fn build(checked: &Checked, applied: &Applied, profile: Profile) -> Document
     let date = a.data_documento.get_ref().0;
     let plan_label = format!("{}-{}", plan.first, plan.last);
     let title = match (&a.titolo, a.numero_variazione) {
-        (Some(t), _) if !t.trim().is_empty() => clean(t),
+        (Some(t), _) if !t.trim().is_empty() => collapse(t),
         (_, Some(n)) => format!("Variazione n. {n} al PIAO {plan_label}"),
         (_, None) => format!("Variazione PIAO {plan_label}"),
     };
     let deliberation = a.delibera.as_ref().map(|d| DeliberationView {
-        organo: clean(&d.organo),
+        organo: collapse(&d.organo),
         numero: d
             .numero
             .as_deref()
-            .map(clean)
+            .map(collapse)
             .filter(|n| !n.is_empty())
             .unwrap_or_else(|| BLANK_NUMBER.to_string()),
         data: d
@@ -344,11 +410,15 @@ pub fn build(checked: &Checked, applied: &Applied, profile: Profile) -> Document
     });
     let deliberation_date = a.delibera.as_ref().and_then(|d| d.data).map(|d| d.0);
     let footer = a.delibera.as_ref().and_then(|d| {
-        let numero = d.numero.as_deref().map(clean).filter(|n| !n.is_empty())?;
+        let numero = d
+            .numero
+            .as_deref()
+            .map(collapse)
+            .filter(|n| !n.is_empty())?;
         let data = d.data.map(|dt| format::date_dotted(dt.0))?;
         Some(format!(
             "Allegato alla deliberazione della {} n. {numero} del {data}",
-            clean(&d.organo)
+            collapse(&d.organo)
         ))
     });
     let cover_date = (!a.data_documento_provvisoria && deliberation_date != Some(date))
@@ -424,8 +494,12 @@ pub fn build(checked: &Checked, applied: &Applied, profile: Profile) -> Document
         .collect();
 
     Document {
-        ente: clean(&a.ente),
-        provincia: a.provincia.as_deref().map(clean).filter(|p| !p.is_empty()),
+        ente: collapse(&a.ente),
+        provincia: a
+            .provincia
+            .as_deref()
+            .map(collapse)
+            .filter(|p| !p.is_empty()),
         emblem: checked.emblem.as_ref().map(|e| EmblemView {
             format: e.format,
             bytes: e.bytes.clone(),
@@ -496,10 +570,6 @@ pub fn build(checked: &Checked, applied: &Applied, profile: Profile) -> Document
     }
 }
 
-fn clean(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// The short name used on the command line: `g06`, `i16`.
 pub fn short_name(kind: char, numero: u32) -> String {
     format!("{kind}{numero:02}")
@@ -541,11 +611,11 @@ impl Redaction {
             || public.contains(&key)
             || self.names.contains(&key);
         if keep {
-            clean(&p.nome)
+            collapse(&p.nome)
         } else {
             match &p.ruolo {
-                Some(r) if !r.trim().is_empty() => clean(r),
-                _ => format!("Dipendente di categoria {}", clean(&p.categoria)),
+                Some(r) if !r.trim().is_empty() => collapse(r),
+                _ => format!("Dipendente di categoria {}", collapse(&p.categoria)),
             }
         }
     }
@@ -554,15 +624,6 @@ impl Redaction {
 /// Above this many words, a rewording is not compared word by word: the whole new text
 /// is marked as new (a word diff of two long texts costs time and helps no reader).
 const DIFF_MAX_WORDS: usize = 1500;
-
-fn state_name(state: State) -> &'static str {
-    match state {
-        State::Unchanged => "",
-        State::Removed => "del",
-        State::New => "ins",
-        State::Changed => "mod",
-    }
-}
 
 /// A text as the scheda shows it: plain, struck, new, or (reworded) the approved text
 /// struck through as one run, a line break, then the new text as one run with its new
@@ -597,11 +658,11 @@ fn new_wording(approved: &str, new: &str) -> Vec<Segment> {
 /// "> 3% < 2%" would read as a range).
 fn revised_value(approved: Option<&String>, amended: Option<&String>) -> Vec<Segment> {
     match (approved, amended) {
-        (Some(a), Some(n)) if clean(a) == clean(n) => text::plain(a),
+        (Some(a), Some(n)) if collapse(a) == collapse(n) => text::plain(a),
         (Some(a), Some(n)) => vec![
-            Segment::marked(clean(a), Mark::Deleted),
+            Segment::marked(collapse(a), Mark::Deleted),
             Segment::marked("", Mark::Break),
-            Segment::marked(clean(n), Mark::Inserted),
+            Segment::marked(collapse(n), Mark::Inserted),
         ],
         (Some(a), None) => text::marked(a, Mark::Deleted),
         (None, Some(n)) => text::marked(n, Mark::Inserted),
@@ -628,17 +689,17 @@ fn quoted(segs: Vec<Segment>) -> Vec<Segment> {
 fn request_line(l: &change::Line) -> Line {
     match l.kind {
         LineKind::Action => Line {
-            style: "label",
+            style: LineStyle::Label,
             prefix: String::new(),
             text: text::plain(&l.text),
         },
         LineKind::Time => Line {
-            style: "highlight",
+            style: LineStyle::Highlight,
             prefix: l.label.clone(),
             text: text::plain(&l.text),
         },
         LineKind::Quote => Line {
-            style: "quote",
+            style: LineStyle::Quote,
             prefix: l.label.clone(),
             text: quoted(match &l.revision_of {
                 Some(approved) => new_wording(approved, &l.text),
@@ -646,7 +707,7 @@ fn request_line(l: &change::Line) -> Line {
             }),
         },
         LineKind::Value => Line {
-            style: "note",
+            style: LineStyle::Note,
             prefix: String::new(),
             text: text::plain(&format!("{} {}", l.label, l.text)),
         },
@@ -750,7 +811,7 @@ fn managed_view(
     let o = &m.source.data;
     let plan = checked.plan;
     let eliminated = *o.azione.get_ref() == Action::Eliminare;
-    let direzione = clean(&o.direzione);
+    let direzione = collapse(&o.direzione);
     let direzione_header = if o.intersettoriale {
         format!("{} / OBIETTIVO INTERSETTORIALE", direzione.to_uppercase())
     } else {
@@ -771,7 +832,7 @@ fn managed_view(
     // Phases in two columns: the first half on the left.
     let tracked = |r: &TextRow| TrackedRow {
         numero: r.numero.map(|n| n.to_string()).unwrap_or_default(),
-        state: state_name(r.state),
+        state: r.state.into(),
         text: revised_text(&r.text),
     };
     let last_phase = o.fasi.len() as u32;
@@ -782,7 +843,7 @@ fn managed_view(
         .partition(|r| r.numero.unwrap_or(0) <= split);
     let empty = || TrackedRow {
         numero: String::new(),
-        state: "",
+        state: RowState::Unchanged,
         text: Vec::new(),
     };
     let phase_rows = (0..left.len().max(right.len()))
@@ -805,7 +866,7 @@ fn managed_view(
                 .iter()
                 .filter(|r| r.group == Some(*g))
                 .map(|r| IndicatorRow {
-                    state: state_name(r.state),
+                    state: r.state.into(),
                     text: revised_text(&r.text),
                     expected: revised_value(
                         r.targets.approved.as_ref().and_then(|t| t.first()),
@@ -840,7 +901,7 @@ fn managed_view(
             schedule.push(unknown_approved_row(&numbers, checked));
             for r in run {
                 if let Some(b) = &r.grid.amended {
-                    schedule.push(schedule_row(r.numero, "mod", b, checked));
+                    schedule.push(schedule_row(r.numero, RowState::Changed, b, checked));
                 }
             }
             continue;
@@ -849,22 +910,24 @@ fn managed_view(
         let n = r.numero;
         match (r.state, &r.grid.approved, &r.grid.amended) {
             (State::Changed, Some(a), Some(b)) => {
-                schedule.push(schedule_row(n, "old", a, checked));
-                schedule.push(schedule_row(n, "mod", b, checked));
+                schedule.push(schedule_row(n, RowState::Approved, a, checked));
+                schedule.push(schedule_row(n, RowState::Changed, b, checked));
             }
-            (State::New, _, Some(b)) => schedule.push(schedule_row(n, "ins", b, checked)),
-            (State::Removed, Some(a), _) => schedule.push(schedule_row(n, "del", a, checked)),
+            (State::New, _, Some(b)) => schedule.push(schedule_row(n, RowState::New, b, checked)),
+            (State::Removed, Some(a), _) => {
+                schedule.push(schedule_row(n, RowState::Removed, a, checked))
+            }
             (State::Removed, None, _) => {
                 // A removed phase keeps its row, even without its months, so that the
                 // removal reads in the cronoprogramma as it does in the phase table.
-                let mut gone = schedule_row(n, "del", &Grid::default(), checked);
+                let mut gone = schedule_row(n, RowState::Removed, &Grid::default(), checked);
                 gone.note = Some(
                     "fase eliminata; cronoprogramma approvato non riportato in questo allegato"
                         .to_string(),
                 );
                 schedule.push(gone);
             }
-            (_, Some(a), _) => schedule.push(schedule_row(n, "", a, checked)),
+            (_, Some(a), _) => schedule.push(schedule_row(n, RowState::Unchanged, a, checked)),
             _ => {}
         }
         i += 1;
@@ -879,9 +942,9 @@ fn managed_view(
         .personale
         .iter()
         .map(|p| StaffRow {
-            categoria: clean(&p.categoria),
+            categoria: collapse(&p.categoria),
             nome: redaction.staff_name(p, &public_people),
-            note: clean(&p.note),
+            note: collapse(&p.note),
             partecipazione: format::percent2(p.partecipazione.get_ref().0),
         })
         .collect();
@@ -889,7 +952,7 @@ fn managed_view(
         && staff
             .iter()
             .zip(&o.personale)
-            .any(|(row, p)| row.nome != clean(&p.nome));
+            .any(|(row, p)| row.nome != collapse(&p.nome));
     let staff_total = o
         .personale
         .iter()
@@ -899,8 +962,8 @@ fn managed_view(
         .risorse
         .iter()
         .map(|r| ResourceRow {
-            tipologia: clean(&r.tipologia),
-            descrizione: clean(&r.descrizione),
+            tipologia: collapse(&r.tipologia),
+            descrizione: collapse(&r.descrizione),
             costo: match r.costo.as_ref().map(|c| *c.get_ref()) {
                 Some(Cost::Amount(a)) => format::money(a),
                 Some(Cost::ToBeDetermined) => crate::model::values::TO_BE_DETERMINED.to_string(),
@@ -919,21 +982,24 @@ fn managed_view(
         id: m.source.stem.clone(),
         short: short_name('g', *o.numero.get_ref()),
         numero: *o.numero.get_ref(),
-        titolo: clean(&o.titolo),
+        titolo: collapse(&o.titolo),
         direzione,
         direzione_header,
-        sezione: clean(&o.sezione),
-        assessore: clean(&o.assessore.display()),
-        dirigente: clean(&o.dirigente.display()),
-        po: clean(&o.responsabile.display()),
+        sezione: collapse(&o.sezione),
+        assessore: collapse(&o.assessore.display()),
+        dirigente: collapse(&o.dirigente.display()),
+        po: collapse(&o.responsabile.display()),
         responsabile,
-        missione: clean(&o.missione),
-        programma: clean(&o.programma),
-        strategico: clean(&o.obiettivo_strategico),
-        operativo: clean(&o.obiettivo_operativo),
-        progetto: clean(&o.progetto),
-        finalita: clean(&o.finalita),
-        orizzonte: clean(&o.orizzonte_temporale),
+        missione: collapse(&o.missione),
+        programma: collapse(&o.programma),
+        strategico: collapse(&o.obiettivo_strategico),
+        operativo: collapse(&o.obiettivo_operativo),
+        progetto: collapse(&o.progetto),
+        finalita: collapse(&o.finalita),
+        orizzonte: revised_value(
+            scheda.horizon.approved.as_ref(),
+            scheda.horizon.amended.as_ref(),
+        ),
         descrizione: text::prose(&o.descrizione),
         azione: if eliminated {
             "ELIMINARE"
@@ -1074,13 +1140,13 @@ fn unknown_approved_row(numbers: &[u32], checked: &Checked) -> ScheduleRow {
         }
         [] => (String::new(), String::new()),
     };
-    let mut row = schedule_row(0, "old", &Grid::default(), checked);
+    let mut row = schedule_row(0, RowState::Approved, &Grid::default(), checked);
     row.numero = label;
     row.note = Some(note);
     row
 }
 
-fn schedule_row(n: u32, state: &'static str, g: &Grid, checked: &Checked) -> ScheduleRow {
+fn schedule_row(n: u32, state: RowState, g: &Grid, checked: &Checked) -> ScheduleRow {
     ScheduleRow {
         // A share whose month cannot be read is marked, and said in a note below.
         numero: if g.illegible.is_zero() {
@@ -1119,16 +1185,16 @@ fn service_view(s: &CheckedService, scheda: &Amended, plan: Plan) -> ServiceView
         .iter()
         .map(|r| TrackedRow {
             numero: String::new(),
-            state: state_name(r.state),
+            state: r.state.into(),
             text: revised_text(&r.text),
         })
         .collect();
-    let years = (plan.last - plan.first + 1).max(1) as usize;
+    let years = plan.year_count();
     let indicators = scheda
         .indicators
         .iter()
         .map(|r| ServiceIndicatorRow {
-            state: state_name(r.state),
+            state: r.state.into(),
             text: revised_text(&r.text),
             um: r.unit.clone(),
             history: (0..HISTORY_YEARS)
@@ -1156,39 +1222,114 @@ fn service_view(s: &CheckedService, scheda: &Amended, plan: Plan) -> ServiceView
     } else {
         "Target"
     };
-    let target_labels = (plan.first..=plan.last)
+    let target_labels = plan
+        .years()
         .map(|y| format!("{target_word} {}", cx.year_label(y)))
         .collect();
 
-    let sezione = clean(&o.sezione);
+    let sezione = collapse(&o.sezione);
     let sezione_scheda = match &o.nota_sezione {
-        Some(n) if !n.trim().is_empty() => format!("{sezione} {}", clean(n)),
+        Some(n) if !n.trim().is_empty() => format!("{sezione} {}", collapse(n)),
         _ => sezione.clone(),
     };
     ServiceView {
         id: s.source.stem.clone(),
         short: short_name('i', *o.numero.get_ref()),
         numero: *o.numero.get_ref(),
-        servizio: clean(&o.servizio),
-        direzione: clean(&o.direzione),
+        servizio: collapse(&o.servizio),
+        direzione: collapse(&o.direzione),
         sezione,
         sezione_scheda,
-        assessore: clean(&o.assessore.display()),
-        dirigente: clean(&o.dirigente.display()),
-        responsabile_nome: clean(&o.responsabile.display()),
+        assessore: collapse(&o.assessore.display()),
+        dirigente: collapse(&o.dirigente.display()),
+        responsabile_nome: collapse(&o.responsabile.display()),
         responsabile: request_surname(&o.responsabile),
         funzionario: o
             .funzionario
             .as_ref()
-            .map(|f| clean(&f.display()))
+            .map(|f| collapse(&f.display()))
             .unwrap_or_default(),
-        missione: clean(&o.missione),
-        programma: clean(&o.programma),
+        missione: collapse(&o.missione),
+        programma: collapse(&o.programma),
         request: request(&s.groups, &cx),
         activities,
         history_labels,
         target_labels,
         indicators,
         has_changes: scheda.has_changes(),
+    }
+}
+
+#[cfg(test)]
+mod contract {
+    //! The names that cross from the view into the templates: every state and style the
+    //! view can send is one the templates handle, and the templates handle no other.
+
+    use super::{LineStyle, RowState};
+
+    const STYLE: &str = include_str!("../templates/stile.typ");
+    const MACROS: &str = include_str!("../templates/macros.typ.j2");
+
+    fn name(value: impl serde::Serialize) -> String {
+        serde_json::to_value(value)
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// The quoted names a template compares `variable` with (`stato == "del"`).
+    fn compared(text: &str, variable: &str) -> Vec<String> {
+        let needle = format!("{variable} == \"");
+        let mut out: Vec<String> = text
+            .match_indices(&needle)
+            .map(|(i, _)| {
+                let rest = &text[i + needle.len()..];
+                rest[..rest.find('"').unwrap()].to_string()
+            })
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    #[test]
+    fn every_row_state_is_one_the_style_marks() {
+        let mut sent: Vec<String> = RowState::ALL
+            .iter()
+            .map(name)
+            .filter(|n| !n.is_empty()) // unchanged: no mark
+            .collect();
+        sent.sort();
+        assert_eq!(compared(STYLE, "stato"), sent);
+    }
+
+    #[test]
+    fn every_line_style_is_one_the_request_macro_sets() {
+        let mut sent: Vec<String> = LineStyle::ALL.iter().map(name).collect();
+        sent.sort();
+        assert_eq!(compared(MACROS, "l.style"), sent);
+    }
+
+    #[test]
+    fn the_lists_of_all_states_and_styles_are_whole() {
+        // A variant left out of ALL would not be checked above: the match fails to
+        // compile when a variant is added, and reminds to list it.
+        for s in RowState::ALL {
+            match s {
+                RowState::Unchanged
+                | RowState::Removed
+                | RowState::New
+                | RowState::Changed
+                | RowState::Approved => {}
+            }
+        }
+        for s in LineStyle::ALL {
+            match s {
+                LineStyle::Label | LineStyle::Highlight | LineStyle::Quote | LineStyle::Note => {}
+            }
+        }
+        assert_eq!(RowState::ALL.len(), 5);
+        assert_eq!(LineStyle::ALL.len(), 4);
     }
 }

@@ -5,7 +5,7 @@ mod common;
 
 use piao::pipeline;
 use piao::text::{flatten, Mark, Segment};
-use piao::view::{self, Document, Profile, RequestGroup, RequestItem};
+use piao::view::{self, Document, Profile, RequestGroup, RequestItem, RowState};
 
 /// The lines of a cell, split at its line breaks (a changed value: the approved one, then
 /// the new one).
@@ -79,9 +79,9 @@ fn time_change_moves_the_phase_and_is_labelled() {
     // Phase 5: the approved row struck, the new one marked, in the later-year column.
     let rows: Vec<_> = o.schedule.iter().filter(|r| r.numero == "5").collect();
     assert_eq!(rows.len(), 2);
-    assert_eq!(rows[0].state, "old");
+    assert_eq!(rows[0].state, RowState::Approved);
     assert_eq!(rows[0].months[5], "100%");
-    assert_eq!(rows[1].state, "mod");
+    assert_eq!(rows[1].state, RowState::Changed);
     assert!(rows[1].months.iter().all(|m| m.is_empty()));
     assert_eq!(rows[1].later, vec!["100%".to_string(), String::new()]);
     // Its targets at the monitoring dates are now empty (nothing scheduled this year).
@@ -109,13 +109,16 @@ fn removed_replaced_and_reworded_phases_are_tracked() {
     let mut cells: Vec<_> = o.phase_rows.iter().map(|r| &r[0]).collect();
     cells.extend(o.phase_rows.iter().map(|r| &r[1]));
     let phase = |n: &str| -> Vec<_> { cells.iter().filter(|p| p.numero == n).collect() };
-    assert_eq!(phase("2")[0].state, "del");
+    assert_eq!(phase("2")[0].state, RowState::Removed);
     assert!(phase("2")[0].text.iter().all(|s| s.k == Mark::Deleted));
     let three = phase("3");
-    assert_eq!((three[0].state, three[1].state), ("del", "ins"));
+    assert_eq!(
+        (three[0].state, three[1].state),
+        (RowState::Removed, RowState::New)
+    );
     assert_eq!(flatten(&three[1].text), "terza fase nuova");
     let four = phase("4")[0];
-    assert_eq!(four.state, "mod");
+    assert_eq!(four.state, RowState::Changed);
     // The approved text struck through as one run, a line break, then the new text.
     assert_eq!(four.text[0].k, Mark::Deleted);
     assert_eq!(four.text[1].k, Mark::Break);
@@ -143,19 +146,19 @@ fn indicator_changes_are_tracked() {
     let doc = document();
     let groups = &doc.managed[0].indicators;
     let q = &groups[0].rows;
-    assert_eq!(q[0].state, "del");
-    assert_eq!(q[1].state, "mod");
+    assert_eq!(q[0].state, RowState::Removed);
+    assert_eq!(q[1].state, RowState::Changed);
     assert_eq!(
         flatten(&q[1].text).split_whitespace().last(),
         Some("concluse")
     );
     let t = &groups[1].rows[0];
-    assert_eq!(t.state, "mod");
+    assert_eq!(t.state, RowState::Changed);
     assert_eq!(t.expected[0].k, Mark::Deleted);
     assert_eq!(cell_lines(&t.expected), ["100%", "90%"]);
     let quality = &groups[3].rows;
     assert_eq!(quality.len(), 1);
-    assert_eq!(quality[0].state, "ins");
+    assert_eq!(quality[0].state, RowState::New);
 }
 
 #[test]
@@ -180,15 +183,23 @@ fn service_changes_are_tracked_and_requested() {
     );
     assert_eq!(s.target_labels[0], "target a.s. 2029/2030");
     let states: Vec<_> = s.indicators.iter().map(|i| i.state).collect();
-    assert_eq!(states, vec!["mod", "ins", "del", "mod"]);
+    assert_eq!(
+        states,
+        vec![
+            RowState::Changed,
+            RowState::New,
+            RowState::Removed,
+            RowState::Changed
+        ]
+    );
     assert_eq!(cell_lines(&s.indicators[0].targets[2]), ["5 gg.", "10 gg."]);
     let acts: Vec<_> = s
         .activities
         .iter()
         .map(|a| (a.state, flatten(&a.text)))
         .collect();
-    assert_eq!(acts[1], ("ins", "attività nuova".to_string()));
-    assert_eq!(acts[2].0, "del");
+    assert_eq!(acts[1], (RowState::New, "attività nuova".to_string()));
+    assert_eq!(acts[2].0, RowState::Removed);
     let request: Vec<String> = items(&s.request)
         .flat_map(|i| i.lines.iter().map(|l| flatten(&l.text)))
         .collect();
@@ -253,9 +264,9 @@ fn one_time_change_gives_each_phase_its_schedule_and_a_day_of_the_first_year() {
     for (n, approved, new) in own {
         let rows: Vec<_> = o.schedule.iter().filter(|r| r.numero == n).collect();
         assert_eq!(rows.len(), 2, "phase {n}");
-        assert_eq!(rows[0].state, "old");
+        assert_eq!(rows[0].state, RowState::Approved);
         assert!(!rows[0].months[approved].is_empty(), "phase {n}");
-        assert_eq!(rows[1].state, "mod");
+        assert_eq!(rows[1].state, RowState::Changed);
         for (m, percent) in new {
             assert_eq!(rows[1].months[*m], *percent, "phase {n}, month {m}");
         }
@@ -515,9 +526,12 @@ fn valbruna_requests_read_as_decided() {
         "4. AGGIUNGERE ATTIVITÀ ISTITUZIONALE",
         "Motivazione (per le modifiche 3 e 4): i mercati sono gestiti dal 2025",
         // g05: Quantità before Tempo, one motivazione for both.
-        "2. AGGIUNGERE INDICATORE",
-        "3. VARIAZIONE VALORE ATTESO",
-        "Motivazione (per le modifiche 2 e 3): con la nuova piattaforma",
+        "4. AGGIUNGERE INDICATORE",
+        "5. VARIAZIONE VALORE ATTESO",
+        "Motivazione (per le modifiche 4 e 5): con la nuova piattaforma",
+        // g05: a phase moved into 2026 and the horizon asked with it.
+        "3. VARIAZIONE ORIZZONTE TEMPORALE Orizzonte temporale approvato: “2025 Annuale” Nuovo orizzonte temporale: 2025 - 2026 Pluriennale",
+        "Motivazione (per le modifiche 2 e 3): la chiusura dello sportello cartaceo",
         // g03: a single change still reads "Motivazione:".
         "Motivazione: precisazione del contenuto della formazione",
         "Motivazione (per le modifiche 5, 6 e 7):",
@@ -527,8 +541,12 @@ fn valbruna_requests_read_as_decided() {
         assert!(flat.contains(expected), "missing {expected:?}");
     }
     // g05: the Quantità group is requested before the Tempo group.
-    let q = flat.find("2. AGGIUNGERE INDICATORE").unwrap();
-    let t = flat.find("3. VARIAZIONE VALORE ATTESO").unwrap();
+    let q = flat
+        .find("4. AGGIUNGERE INDICATORE Nuovo indicatore: “diritti di segreteria")
+        .unwrap();
+    let t = flat
+        .find("5. VARIAZIONE VALORE ATTESO Indicatore: “tempo medio di istruttoria")
+        .unwrap();
     assert!(q < t);
 }
 
@@ -554,7 +572,7 @@ fn missing_approved_schedules_are_said_in_words_once_per_run() {
     let notes: Vec<_> = g13.iter().filter(|r| r.2.is_some()).collect();
     assert_eq!(notes.len(), 1, "{g13:?}");
     let (numero, state, note) = notes[0];
-    assert_eq!((numero.as_str(), *state), ("4-10", "old"));
+    assert_eq!((numero.as_str(), *state), ("4-10", RowState::Approved));
     assert!(note
         .as_deref()
         .unwrap()
@@ -565,7 +583,9 @@ fn missing_approved_schedules_are_said_in_words_once_per_run() {
         .skip(1)
         .map(|r| (r.0.as_str(), r.1))
         .collect();
-    let expected: Vec<(String, &str)> = (4..=10).map(|n| (n.to_string(), "mod")).collect();
+    let expected: Vec<(String, RowState)> = (4..=10)
+        .map(|n| (n.to_string(), RowState::Changed))
+        .collect();
     assert_eq!(
         after,
         expected
@@ -576,7 +596,7 @@ fn missing_approved_schedules_are_said_in_words_once_per_run() {
     let g21 = rows("g21");
     let seven: Vec<_> = g21.iter().filter(|r| r.0 == "7").collect();
     assert_eq!(seven.len(), 2, "{g21:?}");
-    assert_eq!(seven[0].1, "del");
+    assert_eq!(seven[0].1, RowState::Removed);
     assert!(seven[0].2.as_deref().unwrap().starts_with("fase eliminata"));
-    assert_eq!((seven[1].1, seven[1].2.is_none()), ("ins", true));
+    assert_eq!((seven[1].1, seven[1].2.is_none()), (RowState::New, true));
 }

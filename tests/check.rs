@@ -855,6 +855,63 @@ fn build_with_a_typst_error_exits_with_1_and_writes_nothing() {
     assert_untouched(&pdf);
 }
 
+/// A Typst error in what a MiniJinja template wrote is shown at the template's line,
+/// not at a line of the generated source nobody sees.
+#[test]
+fn typst_error_in_a_template_points_at_its_line() {
+    let templates = broken_templates("gestionale.typ.j2", |t| {
+        assert!(t.contains("#tabella-risorse(("));
+        t.replacen("#tabella-risorse((", "#tabella-inesistente((", 1)
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    let pdf = previous_pdf(tmp.path());
+    let (code, err) = run(&[
+        "build",
+        "--content",
+        BASE,
+        "--templates",
+        templates.path().to_str().unwrap(),
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("errore di composizione (Typst)"), "{err}");
+    assert!(err.contains("gestionale.typ.j2:"), "{err}");
+    assert!(err.contains("tabella-inesistente"), "{err}");
+    assert_untouched(&pdf);
+}
+
+/// A template that MiniJinja cannot read is named, with its line.
+#[test]
+fn template_syntax_error_names_the_template() {
+    let templates = broken_templates("istituzionale.typ.j2", |t| {
+        assert!(t.contains("{%- for a in o.activities %}"));
+        t.replacen(
+            "{%- for a in o.activities %}",
+            "{%- for a in o.activities ",
+            1,
+        )
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    let pdf = previous_pdf(tmp.path());
+    let (code, err) = run(&[
+        "build",
+        "--content",
+        BASE,
+        "--templates",
+        templates.path().to_str().unwrap(),
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("errore nel modello `istituzionale.typ.j2`"),
+        "{err}"
+    );
+    assert!(err.contains("istituzionale.typ.j2:"), "{err}");
+    assert_untouched(&pdf);
+}
+
 #[test]
 fn output_whose_folder_is_a_file_exits_with_2() {
     let tmp = tempfile::tempdir().unwrap();

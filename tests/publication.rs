@@ -4,6 +4,9 @@
 
 mod common;
 
+#[path = "../examples/synth/generator.rs"]
+mod generator;
+
 use common::*;
 use lopdf::{Document, Object};
 use std::collections::BTreeSet;
@@ -449,4 +452,49 @@ fn without_a_file_the_spreadsheet_goes_to_the_standard_output() {
     let out = piao(&["export", "--formato", "xlsx"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(out.stdout.starts_with(b"PK"), "not a zip");
+}
+
+/// The synthetic content (benchmarks, the layout audit) asks for every kind of change
+/// of the catalogue: the kinds of its open-data rows are those of the published schema,
+/// which a unit test holds equal to the catalogue. A new kind missing from
+/// `examples/synth` fails here.
+#[test]
+fn synthetic_content_asks_for_every_kind_of_the_catalogue() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = tempfile::tempdir().unwrap();
+    generator::generate(100, dir.path()).unwrap();
+    let json = out_dir.path().join("variazioni.json");
+    let out = piao(&[
+        "export",
+        "--content",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+        "-o",
+        json.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let data: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let asked: BTreeSet<String> = data["variazioni"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row["tipo_modifica"].as_str().unwrap().to_string())
+        .collect();
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("docs/variazioni.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let kinds: BTreeSet<String> = schema["properties"]["variazioni"]["items"]["properties"]
+        ["tipo_modifica"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        asked, kinds,
+        "the synthetic content does not ask for every kind"
+    );
 }

@@ -5,7 +5,8 @@
 //! shown for a broken file and gone after the fix, downloads byte-identical to
 //! `piao build` / `preview` / `export`, requests that try to leave the server's
 //! routes, the printed address on 127.0.0.2 and ::1, and the security headers and the
-//! token's write guard on every refusal. (The server under hostile requests, in
+//! token's write guard on every refusal, and the edit panel in the page (a widget for
+//! every kind of field the forms use). (The server under hostile requests, in
 //! process with short time limits, is in `tests/faults.rs`.)
 
 mod common;
@@ -568,32 +569,6 @@ fn requests_never_leave_the_routes_and_nothing_is_written() {
     assert_eq!(snapshot(&content), before);
 }
 
-/// Every file under `dir` with its bytes and modification time.
-fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>, std::time::SystemTime)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let e = e.unwrap();
-            let t = e.file_type().unwrap();
-            if t.is_dir() {
-                stack.push(e.path());
-            } else if t.is_file() {
-                let meta = e.metadata().unwrap();
-                out.push((
-                    e.path(),
-                    std::fs::read(e.path()).unwrap(),
-                    meta.modified().unwrap(),
-                ));
-            } else {
-                out.push((e.path(), Vec::new(), std::time::UNIX_EPOCH));
-            }
-        }
-    }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
-}
-
 #[test]
 fn the_printed_address_works_on_other_loopback_addresses() {
     let (_dir, content) = workspace();
@@ -671,4 +646,61 @@ fn every_reply_carries_the_security_headers_and_writes_need_the_token() {
     assert!(text.contains("referrer-policy: no-referrer"));
     drop(server);
     assert_eq!(snapshot(&content), before, "nothing written");
+}
+
+/// The kinds of field the forms of `/api/moduli` use, each once.
+fn field_kinds(forms: &Value, out: &mut Vec<String>) {
+    match forms {
+        Value::Object(map) => {
+            if let (Some(Value::String(kind)), Some(_)) = (map.get("tipo"), map.get("percorso")) {
+                if !out.contains(kind) {
+                    out.push(kind.clone());
+                }
+            }
+            map.values().for_each(|v| field_kinds(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| field_kinds(v, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn the_page_has_the_edit_panel_and_a_widget_for_every_field_kind() {
+    let (_dir, content) = workspace();
+    let server = serve(&content);
+    let index = get(&server, "/").text();
+    for part in [
+        "id=\"editor\"",
+        "href=\"#/modifica/allegato.toml\"",
+        "href=\"#/modifica/organizzazione.toml\"",
+        "href=\"#/nuovo\"",
+    ] {
+        assert!(index.contains(part), "the page lacks {part}");
+    }
+    // One script, made of the live view and the edit panel's files.
+    let script = get(&server, "/app.js").text();
+    for part in [
+        "function refresh()",
+        "const WIDGETS = {",
+        "function openEditor(",
+        "function changesSection()",
+        "function startFirstRun()",
+    ] {
+        assert!(script.contains(part), "app.js lacks {part}");
+    }
+    // Every kind of field a form uses has its widget: a new kind without one would
+    // show a plain text input instead of the input its values need.
+    let moduli = get(&server, "/api/moduli");
+    assert_eq!(moduli.status, 200);
+    let mut kinds = Vec::new();
+    field_kinds(&moduli.json(), &mut kinds);
+    assert!(kinds.len() >= 15, "{kinds:?}");
+    let widgets = &script[script.find("const WIDGETS = {").unwrap()..];
+    let widgets = &widgets[..widgets.find("\n};").unwrap()];
+    for kind in &kinds {
+        assert!(
+            widgets.contains(&format!("\n  {kind}(")) || widgets.contains(&format!("\n  {kind}:")),
+            "no widget for the field kind {kind}"
+        );
+    }
 }

@@ -158,3 +158,59 @@ fn horizon_outgrown_by_a_change() {
     assert!(shown.contains("oltre l'orizzonte temporale"), "{shown}");
     insta::assert_snapshot!(shown);
 }
+
+/// Asked in the same request, a `variazione_orizzonte` takes the warning away: the
+/// scheda shows the approved horizon struck and the new one, and the request states it.
+#[test]
+fn horizon_changed_in_the_same_request() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(
+        &common::root().join("tests/fixtures/errori/base"),
+        dir.path(),
+    );
+    let file = dir.path().join("gestionali/g13-variante-pgt.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let from = "orizzonte_temporale = \"2023 - 2024\"";
+    let change = "al = 2024-12-31\ncronoprogramma = { 2024 = 100 }\n";
+    assert_eq!(text.matches(from).count(), 1);
+    assert_eq!(text.matches(change).count(), 1);
+    let text = text.replace(from, "orizzonte_temporale = \"2023\"").replace(
+        change,
+        &format!("{change}\n[[variazioni.modifiche]]\ntipo = \"variazione_orizzonte\"\norizzonte = \"2023 - 2024\"\n"),
+    );
+    std::fs::write(&file, &text).unwrap();
+    let checking = pipeline::load_and_check(dir.path(), false).unwrap();
+    let shown = piao::diag::render(&checking.report, &checking.sources, false);
+    assert!(checking.checked.is_some(), "{shown}");
+    assert!(!shown.contains("orizzonte"), "{shown}");
+
+    // A horizon that still falls short keeps the warning, pointing at the change asked.
+    std::fs::write(
+        &file,
+        text.replace("orizzonte = \"2023 - 2024\"", "orizzonte = \"2023 - 2023\""),
+    )
+    .unwrap();
+    let checking = pipeline::load_and_check(dir.path(), false).unwrap();
+    let short = piao::diag::render(&checking.report, &checking.sources, false);
+    assert!(
+        short.contains("oltre l'orizzonte temporale chiesto nella richiesta («2023 - 2023»)"),
+        "{short}"
+    );
+    std::fs::write(&file, &text).unwrap();
+
+    let source = source_in(dir.path(), "g13-variante-pgt", "g13");
+    let header = source
+        .lines()
+        .find(|l| l.contains("Orizzonte Temporale:"))
+        .expect("the horizon's row of the scheda")
+        .to_string();
+    let start = source
+        .find("VARIAZIONE ORIZZONTE")
+        .expect("the request line");
+    let request: String = source[start..]
+        .lines()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join("\n");
+    insta::assert_snapshot!(format!("{header}\n\nrichiesta:\n{request}"));
+}

@@ -648,7 +648,7 @@ fn date(y: i32, m0: usize) -> String {
 // --- Changes -----------------------------------------------------------------------------
 
 /// The change kinds, in the README's order.
-pub const KINDS: [&str; 11] = [
+pub const KINDS: [&str; 12] = [
     "variazione_temporale",
     "eliminare_fase",
     "sostituire_fase",
@@ -660,12 +660,17 @@ pub const KINDS: [&str; 11] = [
     "riformulare_attivita",
     "aggiungere_attivita",
     "eliminare_attivita",
+    // Asked with a variazione_temporale that moves a phase past a "2023" horizon (not
+    // drawn on its own, so that the same N gives the same draws as before).
+    "variazione_orizzonte",
 ];
+/// `variazione_orizzonte`'s place in [`KINDS`].
+const HORIZON: usize = 11;
 const MANAGED_KINDS: [usize; 8] = [0, 1, 2, 3, 4, 5, 6, 7];
 const SERVICE_KINDS: [usize; 7] = [4, 5, 6, 7, 8, 9, 10];
 
 struct Counter {
-    kinds: [usize; 11],
+    kinds: [usize; 12],
     next_managed: usize,
     next_service: usize,
 }
@@ -808,11 +813,10 @@ fn managed(
         ))
     );
     let _ = writeln!(s, "finalita = {}", q(&capitalize(&phrase(r))));
-    let _ = writeln!(
-        s,
-        "orizzonte_temporale = {}",
-        q(if r.chance(60) { "2023" } else { "2023 - 2025" })
-    );
+    let horizon = if r.chance(60) { "2023" } else { "2023 - 2025" };
+    let _ = writeln!(s, "orizzonte_temporale = {}", q(horizon));
+    // Whether a change that moves a phase past the horizon still has to ask for it.
+    let mut horizon_open = horizon == "2023";
     let paragraphs = r.range(1, 3);
     let _ = writeln!(s, "descrizione = {}", qq(&prose(r, paragraphs, (2, 4))));
     let _ = writeln!(
@@ -959,6 +963,7 @@ fn managed(
                 } else {
                     MANAGED_KINDS[r.range(0, MANAGED_KINDS.len() - 1)]
                 };
+                let was_open = horizon_open;
                 let kind = managed_change(
                     r,
                     &mut s,
@@ -967,9 +972,14 @@ fn managed(
                     &indicators,
                     &mut touched_phase,
                     &mut touched_ind,
+                    &mut horizon_open,
                 );
                 counter.add(kind);
                 changes += 1;
+                if was_open && !horizon_open {
+                    counter.add(HORIZON);
+                    changes += 1;
+                }
             }
         }
     }
@@ -996,6 +1006,7 @@ fn managed_change(
     indicators: &[(String, usize, String, String)],
     touched_phase: &mut [bool],
     touched_ind: &mut [bool],
+    horizon_open: &mut bool,
 ) -> usize {
     s.push_str("\n[[variazioni.modifiche]]\n");
     match want {
@@ -1017,7 +1028,18 @@ fn managed_change(
                         }
                         let list: Vec<String> = list.iter().map(|x| x.to_string()).collect();
                         let _ = writeln!(s, "fasi = [{}]", list.join(", "));
-                        time_change(r, s, phases[p].end);
+                        let later = time_change(r, s, phases[p].end);
+                        if later && *horizon_open {
+                            // The same request asks for the horizon (after the change,
+                            // with no draw of its own).
+                            let _ = writeln!(
+                                s,
+                                "\n[[variazioni.modifiche]]\ntipo = {}\norizzonte = {}",
+                                q(KINDS[HORIZON]),
+                                q(&format!("{FIRST_YEAR} - {LAST_YEAR}"))
+                            );
+                            *horizon_open = false;
+                        }
                     }
                     1 => {
                         let _ = writeln!(s, "fase = {n}");
@@ -1090,7 +1112,8 @@ fn managed_change_add(
 
 /// The fields of a "variazione_temporale" after `fasi`, for a phase that ended in month
 /// `end` (0-based) of the first year.
-fn time_change(r: &mut Rng, s: &mut String, end: usize) {
+/// Writes the new period of a variazione_temporale; true when it reaches a later year.
+fn time_change(r: &mut Rng, s: &mut String, end: usize) -> bool {
     let y1 = FIRST_YEAR + 1;
     match r.range(0, 4) {
         0 if end < 10 => {
@@ -1104,6 +1127,7 @@ fn time_change(r: &mut Rng, s: &mut String, end: usize) {
                 date(FIRST_YEAR, new_end),
                 sched.toml()
             );
+            false
         }
         1 => {
             // POSTICIPARE A 1.11 - 31.12.
@@ -1115,6 +1139,7 @@ fn time_change(r: &mut Rng, s: &mut String, end: usize) {
                 from + 1,
                 sched.toml()
             );
+            false
         }
         2 => {
             // POSTICIPARE AL 2024.
@@ -1122,10 +1147,12 @@ fn time_change(r: &mut Rng, s: &mut String, end: usize) {
                 s,
                 "variazione = \"posticipare\"\nal = {y1}\ncronoprogramma = {{ {y1} = 100 }}"
             );
+            true
         }
         3 => {
             // PROLUNGARE AL 2025.
             let _ = writeln!(s, "variazione = \"prolungare\"\nal = {LAST_YEAR}\ncronoprogramma = {{ {y1} = 60, {LAST_YEAR} = 40 }}");
+            true
         }
         _ => {
             // PROLUNGARE AL 31.1.2024 (a date in a later year).
@@ -1137,6 +1164,7 @@ fn time_change(r: &mut Rng, s: &mut String, end: usize) {
                 date(y1, r.range(0, 5)),
                 sched.toml()
             );
+            true
         }
     }
 }
@@ -1328,7 +1356,7 @@ pub fn synthesize(n: usize) -> Synth {
     };
     let n_services = n - n_managed;
     let mut counter = Counter {
-        kinds: [0; 11],
+        kinds: [0; 12],
         next_managed: 0,
         next_service: 0,
     };

@@ -139,6 +139,8 @@ pub enum Target {
     Phase(u32),
     Indicator(String),
     Activity(String),
+    /// The scheda's orizzonte temporale.
+    Horizon,
 }
 
 impl fmt::Display for Target {
@@ -147,6 +149,7 @@ impl fmt::Display for Target {
             Target::Phase(n) => write!(f, "fase {n}"),
             Target::Indicator(id) => write!(f, "indicatore `{id}`"),
             Target::Activity(id) => write!(f, "attività `{id}`"),
+            Target::Horizon => f.write_str("l'orizzonte temporale"),
         }
     }
 }
@@ -162,6 +165,25 @@ pub enum Verb {
 }
 
 impl Verb {
+    /// Every verb (a new one that is not listed here fails to compile: see
+    /// [`Verb::index`]).
+    pub const ALL: [Verb; 5] = [
+        Verb::Remove,
+        Verb::Replace,
+        Verb::Reword,
+        Verb::Reschedule,
+        Verb::Retarget,
+    ];
+    /// Its place in [`Verb::ALL`]; the match makes a verb missing there a compile error.
+    pub const fn index(self) -> usize {
+        match self {
+            Verb::Remove => 0,
+            Verb::Replace => 1,
+            Verb::Reword => 2,
+            Verb::Reschedule => 3,
+            Verb::Retarget => 4,
+        }
+    }
     /// As diagnostics say it.
     pub fn label(self) -> &'static str {
         match self {
@@ -314,7 +336,7 @@ impl Context<'_> {
     /// The plan's years as one label says them all: "2023/2024/2025" (as in the
     /// reference), or "a.s. 2024/2025, 2025/2026, 2026/2027" for school years.
     pub fn plan_years(&self) -> String {
-        let years = self.plan.first..=self.plan.last;
+        let years = self.plan.years();
         if self.school_years {
             let spans: Vec<String> = years.map(|y| format!("{}/{y}", y - 1)).collect();
             format!("a.s. {}", spans.join(", "))
@@ -428,6 +450,7 @@ catalogue! {
     RemovePhase => remove_phase::RemovePhase,
     ReplacePhase => replace_phase::ReplacePhase,
     RewordPhase => reword_phase::RewordPhase,
+    ChangeHorizon => horizon::ChangeHorizon,
     RemoveIndicator => remove_indicator::RemoveIndicator,
     AddIndicator => add_indicator::AddIndicator,
     RewordIndicator => reword_indicator::RewordIndicator,
@@ -610,9 +633,11 @@ mod tests {
     #[test]
     fn contradictions_are_symmetric() {
         use Verb::*;
-        let all = [Remove, Replace, Reword, Reschedule, Retarget];
-        for a in all {
-            for b in all {
+        for (i, v) in Verb::ALL.iter().enumerate() {
+            assert_eq!(v.index(), i, "{v:?} out of place in Verb::ALL");
+        }
+        for a in Verb::ALL {
+            for b in Verb::ALL {
                 assert_eq!(a.contradicts(b), b.contradicts(a), "{a:?} {b:?}");
             }
         }

@@ -230,7 +230,7 @@ impl ParseCx<'_> {
     /// plan year for a service (the same text repeated, or one text per year).
     pub fn targets(&mut self, t: &Spanned<crate::model::Targets>) -> Option<Vec<String>> {
         use crate::model::Targets;
-        let years = (self.plan.last - self.plan.first + 1).max(1) as usize;
+        let years = self.plan.year_count();
         let values = match t.get_ref() {
             Targets::Same(v) if self.refs.managed => vec![v.trim().to_string()],
             Targets::Same(v) => vec![v.trim().to_string(); years],

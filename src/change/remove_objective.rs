@@ -29,7 +29,7 @@ pub const REQUEST: &str = "ELIMINARE OBIETTIVO";
 pub fn export(o: &Managed) -> Exported {
     Exported {
         object: "obiettivo".into(),
-        approved: o.titolo.split_whitespace().collect::<Vec<_>>().join(" "),
+        approved: crate::text::collapse(&o.titolo),
         amended: String::new(),
     }
 }

@@ -122,11 +122,11 @@ pub fn changed_target_lines(
     amended: &[String],
     cx: &Context,
 ) -> Vec<(String, String)> {
-    let years: Vec<i32> = (cx.plan.first..=cx.plan.last).collect();
+    let years: Vec<i32> = cx.plan.years().collect();
     let at = |v: &[String], i: usize| -> String {
         let value = if v.len() == 1 { v.first() } else { v.get(i) };
         value
-            .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+            .map(|s| crate::text::collapse(s))
             .unwrap_or_default()
     };
     let changed: Vec<usize> = (0..years.len())

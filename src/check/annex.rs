@@ -46,11 +46,11 @@ pub(super) fn check_annex(
             .also(f, a.anno_inizio.span(), "anno iniziale"),
         );
         return None;
-    } else if plan.last - plan.first > 4 {
+    } else if plan.year_count() > 5 {
         report.push(
             Diagnostic::warning(format!(
                 "un piano di {} anni: il PIAO è triennale",
-                plan.last - plan.first + 1
+                plan.year_count()
             ))
             .at(f, a.anno_fine.span()),
         );

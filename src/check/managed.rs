@@ -228,20 +228,30 @@ fn last_year_of(grid: &Grid, plan: Plan) -> Option<i32> {
 pub(super) fn check_horizon(m: &CheckedManaged, plan: Plan) -> Vec<across::Finding> {
     let o = &m.source.data;
     let mut out = Vec::new();
-    let Some(horizon) = horizon_years(&o.orizzonte_temporale).into_iter().max() else {
-        return out;
-    };
     let approved = crate::apply::managed(&CheckedManaged {
         source: m.source.clone(),
         grids: m.grids.clone(),
         groups: Vec::new(),
         spans: Vec::new(),
     });
-    let horizon_text = o
-        .orizzonte_temporale
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    // The horizon the scheda will state: a `variazione_orizzonte` of the request, or
+    // the approved one.
+    let mut requested = approved.clone();
+    for change in m.groups.iter().flat_map(|g| &g.changes) {
+        change.apply(&mut requested);
+    }
+    let asked = requested
+        .horizon
+        .amended
+        .filter(|h| requested.horizon.approved.as_ref() != Some(h));
+    let horizon_text = asked
+        .clone()
+        .unwrap_or_else(|| crate::text::collapse(&o.orizzonte_temporale));
+    let years = horizon_years(&horizon_text);
+    let (Some(first), Some(horizon)) = (years.iter().copied().min(), years.iter().copied().max())
+    else {
+        return out;
+    };
     for (group, spans) in m.groups.iter().zip(&m.spans) {
         for (change, span) in group.changes.iter().zip(spans) {
             let mut scheda = approved.clone();
@@ -252,7 +262,12 @@ pub(super) fn check_horizon(m: &CheckedManaged, plan: Plan) -> Vec<across::Findi
                 .filter(|r| r.state != crate::model::amended::State::Unchanged)
                 .filter_map(|r| {
                     let year = last_year_of(r.grid.amended.as_ref()?, plan)?;
-                    (year > horizon).then_some((r.numero, year))
+                    // A phase the approved scheda already runs that far is not moved
+                    // there by this change (a replacement in the same period).
+                    let before = approved
+                        .approved_grid(r.numero)
+                        .and_then(|g| last_year_of(g, plan));
+                    (year > horizon && before.is_none_or(|b| year > b)).then_some((r.numero, year))
                 })
                 .collect();
             let Some(last) = beyond.iter().map(|(_, y)| *y).max() else {
@@ -264,14 +279,26 @@ pub(super) fn check_horizon(m: &CheckedManaged, plan: Plan) -> Vec<across::Findi
                 [rest @ .., last] => format!("le fasi {} e {last}", rest.join(", ")),
                 [] => continue,
             };
+            let (whose, hint) = match &asked {
+                Some(_) => (
+                    "chiesto nella richiesta",
+                    format!(
+                        "correggi il campo `orizzonte` della modifica \"variazione_orizzonte\" perché arrivi fino al {last}"
+                    ),
+                ),
+                None => (
+                    "della scheda",
+                    format!(
+                        "chiedi nella stessa richiesta una modifica \"variazione_orizzonte\" con orizzonte = \"{first} - {last}\": la scheda non può dire «{horizon_text}» per fasi che finiscono nel {last}"
+                    ),
+                ),
+            };
             let diagnostic = Diagnostic::warning(format!(
-                "questa modifica porta {which} fino al {last}, oltre l'orizzonte temporale della scheda («{horizon_text}»)"
+                "questa modifica porta {which} fino al {last}, oltre l'orizzonte temporale {whose} («{horizon_text}»)"
             ))
             .at(m.source.file, span.clone())
             .label(format!("fasi nel {last}"))
-            .hint(format!(
-                "chiedi nella stessa richiesta di cambiare l'orizzonte temporale (fino al {last}): la scheda non può dire «{horizon_text}» per fasi che finiscono nel {last}"
-            ));
+            .hint(hint);
             out.push(across::Finding {
                 kind: crate::model::organisation::CheckKind::Orizzonte,
                 subjects: vec![format!("g{:02}", o.numero.get_ref()), m.source.stem.clone()],

@@ -33,7 +33,7 @@ pub(super) fn check_service(
     if let Some(p) = &o.funzionario {
         required_person(p, "funzionario", false, at, report);
     }
-    let years = (plan.last - plan.first + 1) as usize;
+    let years = plan.year_count();
     let mut ids = HashMap::new();
     let mut indicator_ids = Vec::new();
     for (i, ind) in o.indicatori.iter().enumerate() {

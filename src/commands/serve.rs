@@ -1,5 +1,7 @@
 //! `piao serve`: starts the local web server of [`crate::serve`], prints its address
-//! and, with `--apri`, opens it in the default browser.
+//! and, with `--apri`, opens it in the default browser. On a content folder with no
+//! annex yet (not there, or no `allegato.toml`) it starts all the same: the page then
+//! offers the first-run form, whose first save makes the folder.
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -47,10 +49,17 @@ pub fn run(arg: &ContentArg, port: Option<u16>, ip: IpAddr, open: bool, quiet: b
     // On standard output, alone on its line: scripts read it.
     println!("{url}");
     if !quiet {
-        eprintln!(
-            "piao serve: l'allegato di {} è su {url} — si aggiorna a ogni salvataggio (Ctrl-C per uscire)",
-            arg.content.display()
-        );
+        if arg.content.join(crate::load::ANNEX_FILE).is_file() {
+            eprintln!(
+                "piao serve: l'allegato di {} è su {url} — si aggiorna a ogni salvataggio (Ctrl-C per uscire)",
+                arg.content.display()
+            );
+        } else {
+            eprintln!(
+                "piao serve: in {} non c'è ancora un allegato: compilalo nel browser su {url} (Ctrl-C per uscire)",
+                arg.content.display()
+            );
+        }
     }
     if open {
         if let Err(e) = open_browser(&url) {

@@ -217,7 +217,8 @@ fn example_value(toml_text: &str) -> Option<Json> {
     Some(toml_to_json(value))
 }
 
-fn toml_to_json(value: toml::Value) -> Json {
+/// A TOML value as JSON: dates and times as their TOML text (`"2023-07-31"`).
+pub(crate) fn toml_to_json(value: toml::Value) -> Json {
     match value {
         toml::Value::String(s) => Json::String(s),
         toml::Value::Integer(i) => Json::from(i),

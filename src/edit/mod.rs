@@ -13,7 +13,8 @@
 //! saved all the same, and [`Problems::buildable`] says whether the annex can be built.
 //!
 //! The HTTP routes of `piao serve` are a thin layer over [`open`], [`save`],
-//! [`create_objective`], [`history`], [`restore`], [`form::form`] and
+//! [`create_objective`], [`history`], [`restore`] (in their `_with` forms, which let
+//! the server check the folder once for the save and the pages), [`form::form`] and
 //! [`form::change_forms`].
 
 mod create;
@@ -86,6 +87,13 @@ pub struct Opened {
     pub text: Option<String>,
 }
 
+impl Opened {
+    /// Its values as JSON ([`values`]; `None`: no file, or not valid TOML).
+    pub fn values(&self) -> Option<serde_json::Value> {
+        self.text.as_deref().and_then(values)
+    }
+}
+
 /// Reads a content file for a form.
 pub fn open(dir: &Path, relative: &str) -> Result<Opened, EditError> {
     let file = ContentFile::parse(relative)?;
@@ -97,6 +105,14 @@ pub fn open(dir: &Path, relative: &str) -> Result<Opened, EditError> {
         digest: store::digest(bytes.as_deref()),
         text: bytes.map(|b| String::from_utf8_lossy(&b).into_owned()),
     })
+}
+
+/// The values of a content file's text as JSON, as a form fills its inputs from them
+/// (dates as their text, `"2023-07-31"`); `None` when the text is not valid TOML (the
+/// form then shows the problem `piao check` finds).
+pub fn values(text: &str) -> Option<serde_json::Value> {
+    let table: toml::Table = text.parse().ok()?;
+    Some(form::toml_to_json(toml::Value::Table(table)))
 }
 
 /// A save that was made.
@@ -158,27 +174,45 @@ pub fn edited(text: Option<&str>, kind: FileKind, edits: &[Edit]) -> Result<Stri
     })
 }
 
+/// What checks the content folder after a save: [`problems::check`] for [`save`],
+/// [`restore`] and [`create_objective`]; the `_with` forms take the caller's own (the
+/// server checks the folder once, for the save's answer and the pages alike).
+pub type Check<'a> = &'a dyn Fn(&Path) -> Problems;
+
 /// Makes `edits` on the file `relative` of the content folder `dir`, if it is still the
 /// version with digest `base` ([`ABSENT`] for a file to create), keeping the previous
 /// version; then checks the content folder.
 pub fn save(dir: &Path, relative: &str, base: &str, edits: &[Edit]) -> Result<Saved, SaveError> {
-    let file = ContentFile::parse(relative)?;
-    write(dir, &file, base, |old| edited(old, file.kind, edits))
+    save_with(dir, relative, base, edits, &problems::check)
 }
 
-/// Writes the text `make` gives, through the store, mapping its refusals.
+/// [`save`], the content folder checked by `check`.
+pub fn save_with(
+    dir: &Path,
+    relative: &str,
+    base: &str,
+    edits: &[Edit],
+    check: Check,
+) -> Result<Saved, SaveError> {
+    let file = ContentFile::parse(relative)?;
+    write(dir, &file, base, |old| edited(old, file.kind, edits), check)
+}
+
+/// Writes the text `make` gives, through the store, mapping its refusals; then checks
+/// the content folder with `check`.
 fn write(
     dir: &Path,
     file: &ContentFile,
     base: &str,
     make: impl Fn(Option<&str>) -> Result<String, EditError>,
+    check: Check,
 ) -> Result<Saved, SaveError> {
     match store::write(dir, file, base, &make) {
         Ok((digest, text)) => Ok(Saved {
             file: file.relative.clone(),
             digest,
             text,
-            problems: problems::check(dir),
+            problems: check(dir),
         }),
         Err(Refusal::Conflitto(c)) => Err(SaveError::Conflitto(Conflicting {
             file: file.relative.clone(),
@@ -199,9 +233,21 @@ pub fn create_objective(
     title: &str,
     sezione: &str,
 ) -> Result<(Saved, Option<String>), SaveError> {
+    create_objective_with(dir, managed, number, title, sezione, &problems::check)
+}
+
+/// [`create_objective`], the content folder checked by `check`.
+pub fn create_objective_with(
+    dir: &Path,
+    managed: bool,
+    number: Option<u32>,
+    title: &str,
+    sezione: &str,
+    check: Check,
+) -> Result<(Saved, Option<String>), SaveError> {
     let new = create::objective(dir, managed, number, title, sezione)?;
     let text = new.text;
-    let saved = write(dir, &new.file, ABSENT, |_| Ok(text.clone()))?;
+    let saved = write(dir, &new.file, ABSENT, |_| Ok(text.clone()), check)?;
     Ok((saved, new.warning))
 }
 
@@ -215,9 +261,58 @@ pub fn history(dir: &Path, relative: &str) -> Result<Vec<Version>, EditError> {
 /// Puts back the kept version `id` of a file (itself a save: the version it replaces
 /// is kept in turn, so a restore can be undone too).
 pub fn restore(dir: &Path, relative: &str, base: &str, id: &str) -> Result<Saved, SaveError> {
+    restore_with(dir, relative, base, id, &problems::check)
+}
+
+/// [`restore`], the content folder checked by `check`.
+pub fn restore_with(
+    dir: &Path,
+    relative: &str,
+    base: &str,
+    id: &str,
+    check: Check,
+) -> Result<Saved, SaveError> {
     let file = ContentFile::parse(relative)?;
     let bytes = store::version(dir, &file, id)?;
     let text = String::from_utf8(bytes)
         .map_err(|_| EditError::new("questa versione non è testo UTF-8"))?;
-    write(dir, &file, base, |_| Ok(text.clone()))
+    write(dir, &file, base, |_| Ok(text.clone()), check)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const FILE: &str = "# Un obiettivo.\n\nnumero = 3\n# il titolo:\ntitolo = \"Vecchio\" # resta\nsezione = \"Affari generali\"\n\n[[fasi]]\nnumero = 1\ndescrizione = \"una fase\"\n";
+
+    proptest! {
+        // Any text set in a field is read back as it was typed, from the file and as
+        // the form's values, and the rest of the file is untouched.
+        #[test]
+        fn any_text_set_is_read_back_verbatim(text in any::<String>()) {
+            let edit = Edit::Set {
+                field: FieldPath::parse("fasi[0].descrizione").unwrap(),
+                value: serde_json::Value::String(text.clone()),
+            };
+            let out = edited(Some(FILE), FileKind::Gestionale, &[edit]).unwrap();
+            let table: toml::Table = out.parse().unwrap();
+            prop_assert_eq!(table["fasi"][0]["descrizione"].as_str(), Some(text.as_str()));
+            let json = values(&out).unwrap();
+            prop_assert_eq!(json["fasi"][0]["descrizione"].as_str(), Some(text.as_str()));
+            let head = &FILE[..FILE.rfind("\"una fase\"").unwrap()];
+            prop_assert!(out.starts_with(head), "{}", out);
+            prop_assert!(out.ends_with('\n'));
+        }
+    }
+
+    #[test]
+    fn values_give_dates_as_text() {
+        let v = values("a = 2023-07-31\nb = [1, \"x\"]\n[c]\nd = true\n").unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"a": "2023-07-31", "b": [1, "x"], "c": {"d": true}})
+        );
+        assert_eq!(values("a = "), None);
+    }
 }

@@ -75,11 +75,15 @@ impl ContentFile {
     }
 
     /// The file's path under `dir`, after making sure that nothing on the way is a link
-    /// and that the file, if there, is a regular file.
+    /// and that the file, if there, is a regular file. A content folder that is not
+    /// there yet holds nothing (its first save creates it).
     pub fn resolve(&self, dir: &Path) -> Result<PathBuf, EditError> {
         if !dir.is_dir() {
+            if fs::symlink_metadata(dir).is_err() {
+                return Ok(dir.join(&self.relative));
+            }
             return Err(EditError::new(format!(
-                "la cartella dei contenuti `{}` non esiste",
+                "`{}` non è una cartella: i contenuti devono stare in una cartella",
                 dir.display()
             )));
         }

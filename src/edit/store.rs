@@ -3,7 +3,9 @@
 //! digest), the previous version kept in the history folder [`HISTORY_DIR`] inside the
 //! content folder (hidden: the loader never reads it), then the new bytes written
 //! atomically (a temporary file in the same folder, renamed over the old one, which
-//! keeps its permissions).
+//! keeps its permissions). A content folder that is not there yet is made by its first
+//! save (of a file that is not there either), and the folders of the layout
+//! (`gestionali/`) by the first save of a file in them.
 
 use std::fs;
 use std::io::Write;
@@ -82,8 +84,23 @@ pub fn write(
     base: &str,
     make: impl FnOnce(Option<&str>) -> Result<String, EditError>,
 ) -> Result<(String, String), Refusal> {
-    let path = file.resolve(dir)?;
     let _guard = WRITER.lock().unwrap_or_else(|e| e.into_inner());
+    if fs::symlink_metadata(dir).is_err() {
+        // No content folder yet: a first save creates it, any other finds no file.
+        if base != ABSENT {
+            return Err(Refusal::Conflitto(Conflict {
+                on_disk: None,
+                on_disk_digest: ABSENT.to_string(),
+            }));
+        }
+        fs::create_dir_all(dir).map_err(|e| {
+            EditError::new(format!(
+                "non riesco a creare la cartella dei contenuti `{}`: {e}",
+                dir.display()
+            ))
+        })?;
+    }
+    let path = file.resolve(dir)?;
     let _lock = lock(dir)?;
     let old = read(&path)?;
     let now = digest(old.as_deref());
@@ -361,5 +378,36 @@ mod tests {
         assert_eq!(version(dir.path(), &file, &kept[0].id).unwrap(), b"a = 1\n");
         assert_eq!(kept[0].digest, d1);
         assert!(version(dir.path(), &file, "../allegato.toml").is_err());
+    }
+
+    #[test]
+    fn the_first_save_makes_the_content_folder_and_its_subfolders() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path().join("nuovo").join("contenuti");
+        let g = ContentFile::parse("gestionali/g01-prova.toml").unwrap();
+        // A save from a version that was never there finds nothing, and makes nothing.
+        match write(&content, &g, "abc", |_| Ok("a = 1\n".into())) {
+            Err(Refusal::Conflitto(c)) => assert_eq!(c.on_disk_digest, ABSENT),
+            other => panic!("{other:?}"),
+        }
+        assert!(!content.exists());
+        write(&content, &g, ABSENT, |old| {
+            assert_eq!(old, None);
+            Ok("a = 1\n".into())
+        })
+        .unwrap();
+        assert_eq!(
+            fs::read_to_string(content.join("gestionali/g01-prova.toml")).unwrap(),
+            "a = 1\n"
+        );
+        // A file where the folder should be is not replaced.
+        let file = dir.path().join("un-file");
+        fs::write(&file, "x").unwrap();
+        let a = ContentFile::parse("allegato.toml").unwrap();
+        assert!(matches!(
+            write(&file, &a, ABSENT, |_| Ok("a = 1\n".into())),
+            Err(Refusal::Errore(_))
+        ));
+        assert_eq!(fs::read_to_string(&file).unwrap(), "x");
     }
 }

@@ -24,7 +24,7 @@ pub enum State {
 
 /// A value as approved and as amended: `approved` is `None` for a new row, `amended`
 /// is `None` for a removed one.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Revised<T> {
     pub approved: Option<T>,
     pub amended: Option<T>,
@@ -89,6 +89,8 @@ pub struct ScheduleRow {
 /// The amended scheda of one objective.
 #[derive(Debug, Clone, Default)]
 pub struct Amended {
+    /// The orizzonte temporale of a management objective (a service has none).
+    pub horizon: Revised<String>,
     pub phases: Vec<TextRow>,
     pub schedule: Vec<ScheduleRow>,
     pub indicators: Vec<IndicatorRow>,
@@ -211,7 +213,8 @@ impl Amended {
     /// True when any row was touched by a change.
     pub fn has_changes(&self) -> bool {
         let touched = |s: State| s != State::Unchanged;
-        self.phases.iter().any(|r| touched(r.state))
+        self.horizon.approved != self.horizon.amended
+            || self.phases.iter().any(|r| touched(r.state))
             || self.schedule.iter().any(|r| touched(r.state))
             || self.indicators.iter().any(|r| touched(r.state))
             || self.activities.iter().any(|r| touched(r.state))

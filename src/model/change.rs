@@ -155,6 +155,10 @@ pub struct RawChange {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub dopo: Option<Spanned<String>>,
+    /// Nuovo orizzonte temporale della scheda (per "variazione_orizzonte").
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub orizzonte: Option<Spanned<String>>,
 }
 
 /// Whether a time change extends or postpones.
@@ -245,6 +249,7 @@ impl RawChange {
         key!(storico);
         key!(id);
         key!(dopo);
+        key!(orizzonte);
         keys
     }
 }
@@ -268,4 +273,71 @@ pub const RAW_KEYS: &[&str] = &[
     "storico",
     "id",
     "dopo",
+    "orizzonte",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A value of the right type for each key, to write a change with every key.
+    fn sample(key: &str) -> &'static str {
+        match key {
+            "fase" => "1",
+            "fasi" => "[1, 2]",
+            "cronoprogramma" => "{ gennaio = 100 }",
+            "cronoprogrammi" => "{ 1 = { gennaio = 100 } }",
+            "dal" => "2023-01-01",
+            "al" => "2023",
+            "storico" => "[\"1\"]",
+            "variazione" => "\"prolungare\"",
+            "gruppo" => "\"tempo\"",
+            "indicatore" | "attivita" | "testo" | "atteso" | "target" | "um" | "id" | "dopo"
+            | "orizzonte" => "\"x\"",
+            other => panic!("no sample value for `{other}`: add it here"),
+        }
+    }
+
+    /// The struct, [`RAW_KEYS`] and [`RawChange::present_keys`] are three lists of one
+    /// set of keys: the struct's (read from its JSON Schema) must be `RAW_KEYS`, and a
+    /// change written with every key must report them all, in the same order.
+    #[test]
+    fn the_keys_of_a_change_are_listed_alike_everywhere() {
+        let schema = serde_json::to_value(schemars::schema_for!(RawChange)).unwrap();
+        let mut fields: Vec<&str> = schema["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .filter(|k| *k != "tipo")
+            .collect();
+        let mut listed: Vec<&str> = RAW_KEYS.to_vec();
+        fields.sort_unstable();
+        listed.sort_unstable();
+        assert_eq!(fields, listed, "RawChange's fields and RAW_KEYS differ");
+
+        let mut text = String::from("tipo = \"x\"\n");
+        for key in RAW_KEYS {
+            text.push_str(&format!("{key} = {}\n", sample(key)));
+        }
+        let change: RawChange = toml::from_str(&text).unwrap();
+        let present: Vec<&str> = change.present_keys().into_iter().map(|(k, _)| k).collect();
+        assert_eq!(present, RAW_KEYS, "present_keys() misses or reorders a key");
+    }
+
+    /// Every field a kind of the catalogue declares is a key a change can hold.
+    #[test]
+    fn every_field_of_the_catalogue_is_a_key_of_a_change() {
+        for spec in crate::change::SPECS {
+            for f in spec.fields {
+                let top_level = matches!(f.key, "azione" | "motivazione");
+                assert!(
+                    RAW_KEYS.contains(&f.key) || top_level,
+                    "{}.{} is not a key of RawChange",
+                    spec.name,
+                    f.key
+                );
+            }
+        }
+    }
+}

@@ -19,6 +19,15 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// Every year of the plan, the first included.
+    pub fn years(&self) -> std::ops::RangeInclusive<i32> {
+        self.first..=self.last
+    }
+    /// How many years the plan has (at least one, even for a plan written backwards,
+    /// which `check` reports).
+    pub fn year_count(&self) -> usize {
+        (self.last - self.first + 1).max(1) as usize
+    }
     /// The years after the first, each with its own column.
     pub fn later_years(&self) -> impl Iterator<Item = i32> {
         self.first + 1..=self.last

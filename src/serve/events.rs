@@ -12,6 +12,10 @@
 //! miss (a watched folder removed and created again, editors that replace folders,
 //! network file systems). When the poll sees a change the events did not report, the
 //! folders are watched afresh.
+//!
+//! A save from the page moves the counter itself, at once ([`Changes::bump_own`]), with
+//! the files' fingerprint after it: the watcher, finding the files so, does not move it
+//! again, so one save is one generation.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -44,6 +48,9 @@ pub struct Changes {
 struct State {
     generation: u64,
     closed: bool,
+    /// The fingerprint of the files after the server's own last change (a save from
+    /// the page), already announced: the watcher does not announce it again.
+    own: Option<u64>,
 }
 
 impl Default for Changes {
@@ -52,6 +59,7 @@ impl Default for Changes {
             state: Mutex::new(State {
                 generation: 1,
                 closed: false,
+                own: None,
             }),
             moved: Condvar::new(),
         }
@@ -74,6 +82,23 @@ impl Changes {
         s.generation += 1;
         self.moved.notify_all();
         s.generation
+    }
+
+    /// Announces a change the server made itself (a save from the page), after which
+    /// the watched files have `fingerprint`: the new generation is there at once, with
+    /// no wait for the watcher, which then does not announce the same change again.
+    pub fn bump_own(&self, fingerprint: u64) -> u64 {
+        let mut s = self.lock();
+        s.generation += 1;
+        s.own = Some(fingerprint);
+        self.moved.notify_all();
+        s.generation
+    }
+
+    /// Whether files with `fingerprint` are those of the server's own last change,
+    /// already announced (asked once: the answer is then forgotten).
+    fn announced(&self, fingerprint: u64) -> bool {
+        self.lock().own.take() == Some(fingerprint)
     }
 
     /// Waits until the generation is past `seen`, the counter is closed, or `timeout`
@@ -116,7 +141,9 @@ pub fn watch(
         config,
     )
     .map_err(|e| format!("non riesco a osservare i file: {e}"))?;
-    for dir in &dirs {
+    // A folder not there yet (the content folder of a first run) is watched once the
+    // poll sees it appear.
+    for dir in dirs.iter().filter(|d| d.exists()) {
         watcher.watch(dir, RecursiveMode::Recursive).map_err(|e| {
             format!(
                 "non riesco a osservare la cartella `{}`: {e}",
@@ -146,19 +173,24 @@ pub fn watch(
                             }
                         }
                         seen = fingerprint(&dirs);
-                        changes.bump();
+                        if !changes.announced(seen) {
+                            changes.bump();
+                        }
                     }
                     Err(RecvTimeoutError::Timeout) => {
                         let now = fingerprint(&dirs);
                         if now != seen {
                             seen = now;
                             // An event was missed: the watches may be gone with a
-                            // folder that was removed; set them up again.
+                            // folder that was removed (or the folder was not there
+                            // yet); set them up again.
                             for dir in &dirs {
                                 let _ = watcher.unwatch(dir);
                                 let _ = watcher.watch(dir, RecursiveMode::Recursive);
                             }
-                            changes.bump();
+                            if !changes.announced(now) {
+                                changes.bump();
+                            }
                         }
                     }
                     Err(RecvTimeoutError::Disconnected) => return,
@@ -170,7 +202,9 @@ pub fn watch(
 }
 
 /// Whether an event may change what is shown: not a mere read, not an editor's backup
-/// or swap file, nothing under a hidden folder (`.git`). Anything else counts, even in
+/// or swap file, nothing hidden (`.git`; and what a save from the page writes besides
+/// the file itself: its kept versions in `.piao-storia/`, its temporary file
+/// `.NAME.piao-XXXX.tmp`, the lock `.piao-scrittura.lock`). Anything else counts, even in
 /// doubt: a generation that changed nothing costs little, since unchanged sources are
 /// not laid out again.
 fn relevant(event: &notify::Result<notify::Event>, dirs: &[PathBuf]) -> bool {
@@ -256,6 +290,20 @@ mod tests {
     }
 
     #[test]
+    fn a_change_the_server_announced_is_not_announced_again() {
+        let changes = Changes::default();
+        let g = changes.bump_own(42);
+        assert_eq!(g, 2);
+        // Files as the save left them: already announced, once.
+        assert!(changes.announced(42));
+        assert!(!changes.announced(42));
+        // Files changed again since: a change to announce.
+        changes.bump_own(7);
+        assert!(!changes.announced(8));
+        assert!(!changes.announced(7), "asked once, then forgotten");
+    }
+
+    #[test]
     fn reads_backups_and_hidden_folders_are_not_changes() {
         let dirs = vec![PathBuf::from("/a/content")];
         let event = |kind: EventKind, path: &str| {
@@ -286,6 +334,32 @@ mod tests {
             &event(modify(), "/a/content/gestionali/.g06.toml.swp"),
             &dirs
         ));
+        // What a save from the page writes besides the file: the kept versions, the
+        // temporary file renamed over it, the lock of the content folder.
+        for store in [
+            "/a/content/.piao-storia/allegato.toml/20261203T084600.123456789Z-0123456789ab.toml",
+            "/a/content/.piao-storia/gestionali__g06.toml",
+            "/a/content/.allegato.toml.piao-Ab12Cd.tmp",
+            "/a/content/gestionali/.g06.toml.piao-Ab12Cd.tmp",
+            "/a/content/.piao-scrittura.lock",
+        ] {
+            for kind in [
+                modify(),
+                EventKind::Create(notify::event::CreateKind::Any),
+                EventKind::Remove(notify::event::RemoveKind::Any),
+            ] {
+                assert!(!relevant(&event(kind, store), &dirs), "{store}");
+            }
+        }
+        // The rename of the temporary file over the file names both: it counts.
+        let rename = Ok(
+            notify::Event::new(EventKind::Modify(notify::event::ModifyKind::Name(
+                notify::event::RenameMode::Both,
+            )))
+            .add_path(PathBuf::from("/a/content/.allegato.toml.piao-Ab12Cd.tmp"))
+            .add_path(PathBuf::from("/a/content/allegato.toml")),
+        );
+        assert!(relevant(&rename, &dirs));
         // A hidden folder above the watched one does not hide it.
         let dirs = vec![PathBuf::from("/home/u/.config/piao/content")];
         assert!(relevant(

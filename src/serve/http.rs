@@ -1,40 +1,64 @@
 //! The routes of `piao serve`. Every route is fixed; nothing in a request becomes a
-//! file path.
+//! file path except a content file's name, accepted only when the content layout
+//! defines it (see [`super::api`]).
 //!
 //! | route | what |
 //! | --- | --- |
 //! | `/`, `/app.css`, `/app.js`, `/favicon.svg` | the page, built into the binary |
-//! | `/api/stato?sel=tutto\|ID` | the state of a view, as JSON |
+//! | `/api/stato?sel=tutto\|ID` | the state of a view, as JSON (`inizio`: no annex yet) |
 //! | `/eventi` | server-sent events: the generation, at each change |
 //! | `/pagina/HASH.png?s=1..4` | a page image (pixels per point) |
 //! | `/scarica/pdf?sel=…&profilo=completo\|albo&parte=pdf\|impronta\|registrazione` | a PDF and the files `piao build` writes with it |
 //! | `/scarica/dati?formato=json\|csv` | the open-data export |
+//! | `/api/moduli` | the forms of the content files and of the requested changes |
+//! | `/api/file?f=FILE` | a content file for its form: text, values, digest, problems |
+//! | `/api/storia?f=FILE` | the kept versions of a file |
+//! | `/api/storia/versione?f=FILE&id=ID` | the text of one kept version |
+//! | `POST /api/salva` | edits made on a file (refused if it changed on disk) |
+//! | `POST /api/nuovo` | a new gestionale or istituzionale |
+//! | `POST /api/ripristina` | a kept version put back |
 //!
 //! Every request passes [`super::guard::Gate::admit`] first; every request that is not
-//! `GET`/`HEAD` passes [`super::guard::Gate::admit_write`] too (and, since no route
-//! writes yet, then gets `405`). The page's script sends the token (header
-//! `X-Piao-Token`, or `t=` in addresses that cannot carry a header) on every request.
+//! `GET`/`HEAD` passes [`super::guard::Gate::admit_write`] too, whose guard the write
+//! routes hold while they write (a `POST` elsewhere then gets `405`). The page's script
+//! sends the token (header `X-Piao-Token`, or `t=` in addresses that cannot carry a
+//! header) on every request. The bodies and answers of the `/api/` routes besides
+//! `/api/stato` are described in `docs/wip/serve-api.md`.
 
 use std::io::Write;
 use std::net::TcpStream;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::pages;
 use super::server::{error_page, Body, Reply, Request};
 use super::workspace::{Download, Part, WHOLE};
 use super::Shared;
+use super::{api, pages};
 
 const INDEX: &str = include_str!("assets/index.html");
-const SCRIPT: &str = include_str!("assets/app.js");
+/// The page's script: the live view, then the edit panel (form widgets, the editor, the
+/// requested changes, new content), one file each, sent as one.
+const SCRIPT: &str = concat!(
+    include_str!("assets/app.js"),
+    include_str!("assets/form.js"),
+    include_str!("assets/edit.js"),
+    include_str!("assets/changes.js"),
+    include_str!("assets/start.js"),
+);
 const STYLE: &str = include_str!("assets/app.css");
 const ICON: &str = include_str!("assets/favicon.svg");
 
 /// How often an idle event stream sends a comment, so a closed tab is noticed.
 const HEARTBEAT: Duration = Duration::from_secs(15);
 
-/// The methods of every route.
+/// The methods of the routes that read.
 const ALLOWED: &str = "GET, HEAD";
+
+/// The methods of the routes that write.
+const ALLOWED_WRITE: &str = "POST";
+
+/// The routes that write.
+const WRITES: [&str; 3] = ["/api/salva", "/api/nuovo", "/api/ripristina"];
 
 /// Answers one request: the [`super::guard::Gate`] first, then the route.
 pub(super) fn handle(request: Request, shared: &Arc<Shared>) -> Reply {
@@ -42,11 +66,24 @@ pub(super) fn handle(request: Request, shared: &Arc<Shared>) -> Reply {
         return refusal;
     }
     if !request.reads() {
-        // Whatever writes passes the write guard first. No route writes yet, so a
-        // request that passes it still finds no method to serve it.
-        return match shared.gate.admit_write(&request) {
-            Err(refusal) => refusal,
-            Ok(_writing) => error_page(
+        // Whatever writes passes the write guard first, and holds it while it writes.
+        let _writing = match shared.gate.admit_write(&request) {
+            Err(refusal) => return refusal,
+            Ok(guard) => guard,
+        };
+        let dir = shared.workspace.content();
+        let check = |_: &std::path::Path| shared.after_save();
+        return match (request.method.as_str(), request.path.as_str()) {
+            ("POST", "/api/salva") => api::save(dir, &request.body, &check),
+            ("POST", "/api/nuovo") => api::create(dir, &request.body, &check),
+            ("POST", "/api/ripristina") => api::restore(dir, &request.body, &check),
+            (_, path) if WRITES.contains(&path) => error_page(
+                405,
+                "Operazione non consentita",
+                "A questo indirizzo si salva soltanto.",
+            )
+            .header("Allow", ALLOWED_WRITE),
+            _ => error_page(
                 405,
                 "Operazione non consentita",
                 "Questo indirizzo si può solo leggere.",
@@ -55,7 +92,24 @@ pub(super) fn handle(request: Request, shared: &Arc<Shared>) -> Reply {
         };
     }
     let query = request.query.as_str();
+    let dir = shared.workspace.content();
     match request.path.as_str() {
+        "/api/moduli" => api::forms(),
+        "/api/file" => api::file(dir, param(query, "f").as_deref(), || {
+            shared.workspace.field_problems(shared.changes.current())
+        }),
+        "/api/storia" => api::history(dir, param(query, "f").as_deref()),
+        "/api/storia/versione" => api::version(
+            dir,
+            param(query, "f").as_deref(),
+            param(query, "id").as_deref(),
+        ),
+        path if WRITES.contains(&path) => error_page(
+            405,
+            "Operazione non consentita",
+            "A questo indirizzo si salva soltanto, dalla pagina di piao serve.",
+        )
+        .header("Allow", ALLOWED_WRITE),
         "/" | "/index.html" => index(shared),
         "/app.js" => asset(SCRIPT, "text/javascript; charset=utf-8"),
         "/app.css" => asset(STYLE, "text/css; charset=utf-8"),

@@ -1,10 +1,11 @@
-//! `piao serve`: the annex in the browser, updated live as its files are saved.
+//! `piao serve`: the annex in the browser, updated live as its files are saved, and
+//! written there through forms.
 //!
 //! A small HTTP server ([`server`]: std's listener, bounded in connections, sizes and
 //! times; [`guard`]: who may ask for what) that serves one page
 //! (HTML, CSS and JavaScript built into the binary: nothing comes from the internet),
-//! a JSON state per view, page images and downloads, and a stream of server-sent events
-//! that tells the open pages when the files changed.
+//! a JSON state per view, page images and downloads, a stream of server-sent events
+//! that tells the open pages when the files changed, and the forms' reads and saves.
 //!
 //! - [`events`]: the generation counter and the file watcher that moves it;
 //! - [`workspace`]: the state of a generation, through the same pipeline as the
@@ -12,13 +13,24 @@
 //! - [`pages`]: page images, addressed by a hash of the page, rendered on demand;
 //! - [`server`]: HTTP/1.1 on std's `TcpListener`, with its limits;
 //! - [`guard`]: the Host, other-site and token checks, and the guard of writes;
+//! - [`api`]: the forms, the files as forms read them, their saves and kept versions
+//!   (a thin layer over [`crate::edit`]);
 //! - [`http`]: the routes.
 //!
-//! The server reads only the content folder (and a templates folder when one is given)
-//! and writes nothing anywhere: downloads are built in memory. No request path is ever
-//! turned into a file path: every route is fixed, objectives are looked up by name in
-//! the list of the loaded ones, and pages by their hash.
+//! The server reads the content folder (and a templates folder when one is given) and
+//! writes only there, only the files of the content layout (`allegato.toml`,
+//! `organizzazione.toml`, `formazione.toml`, `gestionali/*.toml`, `istituzionali/*.toml`)
+//! and the kept versions in its hidden `.piao-storia/` folder, through [`crate::edit`]
+//! and only from a request that passed the write guard. Downloads are built in memory.
+//! Request paths never become file paths: every route is fixed, objectives are looked
+//! up by name in the list of the loaded ones, pages by their hash, and a content file
+//! is named by its place in the layout, anything else refused.
+//!
+//! A content folder that is not there yet, or has no `allegato.toml`, is the first run:
+//! the server starts all the same, the state says `inizio`, and the page's first save
+//! makes the folder.
 
+mod api;
 mod events;
 mod guard;
 mod http;
@@ -27,6 +39,7 @@ mod server;
 mod workspace;
 
 use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -46,6 +59,18 @@ struct Shared {
     pages: PageStore,
     changes: Arc<Changes>,
     gate: Gate,
+    /// The folders the watcher watches.
+    watched: Vec<std::path::PathBuf>,
+}
+
+impl Shared {
+    /// What a save from the page does after writing: announces the new generation at
+    /// once (the watcher will not announce it again) and checks it, for the save's
+    /// answer and the pages alike (one load and check).
+    fn after_save(&self) -> crate::edit::Problems {
+        let generation = self.changes.bump_own(events::fingerprint(&self.watched));
+        self.workspace.field_problems(generation)
+    }
 }
 
 /// A running server.
@@ -66,12 +91,7 @@ pub fn start(settings: Settings, addr: SocketAddr) -> Result<Running, String> {
 
 /// [`start`] within other limits (tests use short times).
 pub fn start_with(settings: Settings, addr: SocketAddr, limits: Limits) -> Result<Running, String> {
-    if !settings.content.is_dir() {
-        return Err(format!(
-            "la cartella dei contenuti `{}` non esiste: indica quella giusta con --contenuti",
-            settings.content.display()
-        ));
-    }
+    check_folder(&settings.content)?;
     let listener = TcpListener::bind(addr).map_err(|e| match e.kind() {
         std::io::ErrorKind::AddrInUse => format!(
             "la porta {} è già usata da un altro programma: scegline un'altra con --porta",
@@ -91,7 +111,7 @@ pub fn start_with(settings: Settings, addr: SocketAddr, limits: Limits) -> Resul
     let stop = Arc::new(AtomicBool::new(false));
     let mut watched = vec![settings.content.clone()];
     watched.extend(settings.templates.clone());
-    let watcher = events::watch(watched, changes.clone(), stop.clone())?;
+    let watcher = events::watch(watched.clone(), changes.clone(), stop.clone())?;
 
     let gate = Gate::new(addr)?;
     let token = gate.token().to_string();
@@ -100,6 +120,7 @@ pub fn start_with(settings: Settings, addr: SocketAddr, limits: Limits) -> Resul
         pages: PageStore::default(),
         changes: changes.clone(),
         gate,
+        watched,
     });
     // Lay the annex out now, so that it is ready when the browser opens.
     {
@@ -125,6 +146,32 @@ pub fn start_with(settings: Settings, addr: SocketAddr, limits: Limits) -> Resul
         threads: vec![accept, watcher],
         token,
     })
+}
+
+/// Whether `piao serve` can start on `content`: a folder, or nothing yet (the first
+/// save makes it) in a folder that is there.
+fn check_folder(content: &Path) -> Result<(), String> {
+    if content.is_dir() {
+        return Ok(());
+    }
+    if content.exists() {
+        return Err(format!(
+            "`{}` è un file, non una cartella: indica la cartella dei contenuti con --contenuti",
+            content.display()
+        ));
+    }
+    let parent = match content.parent() {
+        Some(p) if p.as_os_str().is_empty() => Path::new("."),
+        Some(p) => p,
+        None => Path::new("."),
+    };
+    if !parent.is_dir() {
+        return Err(format!(
+            "la cartella `{}` non esiste, e nemmeno quella che dovrebbe contenerla: indica quella giusta con --contenuti",
+            content.display()
+        ));
+    }
+    Ok(())
 }
 
 impl Running {

@@ -35,6 +35,7 @@ use typst_layout::PagedDocument;
 use super::pages::{PageInfo, PageStore, Permits};
 use crate::check::Checked;
 use crate::diag::{self, Problem, Report, Sources};
+use crate::edit;
 use crate::load::Loaded;
 use crate::model::{Action, Managed, Service};
 use crate::pipeline::{self, Checking};
@@ -103,6 +104,9 @@ pub struct Section {
 pub struct State {
     pub generazione: u64,
     pub cartella: String,
+    /// No annex yet (no content folder, or no `allegato.toml` in it): the page offers
+    /// the first-run form.
+    pub inizio: bool,
     pub obiettivi: Vec<Objective>,
     /// How long loading and checking this generation took.
     pub controllo_ms: u64,
@@ -149,6 +153,8 @@ pub enum Part {
 /// The content as of one generation. Never changed once built.
 struct Snapshot {
     generation: u64,
+    /// No `allegato.toml` yet: the first run.
+    first_run: bool,
     objectives: Vec<Objective>,
     /// `None` when the folder could not be read at all.
     checking: Option<Checking>,
@@ -279,6 +285,11 @@ impl Workspace {
         }
     }
 
+    /// The content folder.
+    pub fn content(&self) -> &Path {
+        &self.settings.content
+    }
+
     /// The state of view `sel` at `generation` if it needs no work (it was computed
     /// already and no layout is running on it), so that a page can carry it without
     /// making the browser wait.
@@ -352,6 +363,7 @@ impl Workspace {
         State {
             generazione: snapshot.generation,
             cartella: self.settings.content.display().to_string(),
+            inizio: snapshot.first_run,
             obiettivi: snapshot.objectives.clone(),
             controllo_ms: snapshot.millis,
             avvisi: problems.len() - errori,
@@ -360,6 +372,52 @@ impl Workspace {
             scaricabile: snapshot.checked().is_some(),
             vista,
             nota,
+        }
+    }
+
+    /// The problems of the content at `generation`, each at its file and field, as a
+    /// form shows them ([`crate::edit::problems`]): a save from the page is answered
+    /// with these, from the same load and check as the pages of that generation.
+    pub fn field_problems(&self, generation: u64) -> edit::Problems {
+        let snapshot = self.snapshot(generation);
+        let dir = &self.settings.content;
+        let plain = |messaggio: &str| edit::FieldProblem {
+            file: None,
+            field: None,
+            gravita: "errore",
+            messaggio: messaggio.to_string(),
+            suggerimenti: Vec::new(),
+            riga: None,
+        };
+        let Some(checking) = &snapshot.checking else {
+            let problemi: Vec<_> = snapshot
+                .problems
+                .iter()
+                .map(|p| plain(&p.messaggio))
+                .collect();
+            return edit::Problems {
+                buildable: false,
+                errori: problemi.len().max(1),
+                avvisi: 0,
+                problemi,
+            };
+        };
+        let mut problemi: Vec<_> = checking
+            .report
+            .diagnostics
+            .iter()
+            .map(|d| edit::problems::at_field(d, &checking.sources, dir))
+            .collect();
+        let mut errori = checking.report.errors();
+        if let Err(e) = &snapshot.templates {
+            problemi.push(plain(e));
+            errori += 1;
+        }
+        edit::Problems {
+            buildable: errori == 0 && snapshot.checked().is_some(),
+            errori,
+            avvisi: checking.report.warnings(),
+            problemi,
         }
     }
 
@@ -680,6 +738,7 @@ impl Snapshot {
                 .map_err(|e| format!("non riesco a leggere i modelli in `{}`: {e}", t.display())),
         };
         let start = Instant::now();
+        let first_run = !dir.join(crate::load::ANNEX_FILE).is_file();
         let mut problems = Vec::new();
         let strict = settings.strict;
         let loaded =
@@ -689,6 +748,8 @@ impl Snapshot {
                 problems.extend(diag::problems(&c.report, &c.sources));
                 Some(c)
             }
+            // No content folder yet (the first run): nothing is wrong, there is nothing.
+            Ok(Err(_)) if first_run && !dir.exists() => None,
             Ok(Err(e)) => {
                 problems.push(Problem::plain(&e.0));
                 None
@@ -719,6 +780,7 @@ impl Snapshot {
         }
         Snapshot {
             generation,
+            first_run,
             objectives,
             checking,
             templates,

@@ -58,6 +58,32 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// Every file and folder under `dir` (hidden ones too), each file with its bytes and
+/// modification time: two snapshots are equal when nothing was written there.
+pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>, Option<std::time::SystemTime>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let e = e.unwrap();
+            let t = e.file_type().unwrap();
+            let modified = e.metadata().ok().and_then(|m| m.modified().ok());
+            if t.is_dir() {
+                stack.push(e.path());
+                out.push((e.path(), Vec::new(), None));
+            } else {
+                out.push((
+                    e.path(),
+                    std::fs::read(e.path()).unwrap_or_default(),
+                    modified,
+                ));
+            }
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
 /// An HTTP response read off a socket: status, headers (names lowercase), body (as sent).
 pub struct Reply {
     pub status: u16,

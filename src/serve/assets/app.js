@@ -1,4 +1,6 @@
 // piao serve: keeps the page in step with the server. No framework, no build step.
+// The server sends this file followed by form.js, edit.js, changes.js and start.js
+// (the edit panel), as one script.
 "use strict";
 
 const ZOOMS = [0.5, 0.67, 0.75, 0.9, 1, 1.1, 1.25, 1.5, 1.75, 2, 2.5, 3];
@@ -6,6 +8,8 @@ const PX_PER_PT = 96 / 72;
 
 const ui = {
   sel: "tutto",      // the view: "tutto" or an objective's id
+  mode: "vista",     // "vista" (pages only), "modifica" (a file's form), "nuovo"
+  hash: "",          // the address part last routed
   generation: 0,     // the last generation applied
   loading: false,
   again: false,
@@ -55,7 +59,21 @@ function el(tag, attrs, ...children) {
 
 function selFromHash() {
   const m = location.hash.match(/^#\/obiettivo\/(.+)$/);
-  return m ? decodeURIComponent(m[1]) : "tutto";
+  if (m) return decodeURIComponent(m[1]);
+  const file = fileFromHash();
+  return file ? objectiveOfFile(file) : "tutto";
+}
+
+// `#/modifica/gestionali/g06-x.toml`: the file whose form is open.
+function fileFromHash() {
+  const m = location.hash.match(/^#\/modifica\/(.+)$/);
+  return m ? decodeURIComponent(m[1]) : null;
+}
+
+// The view of an objective's file (its id is the file's stem), or the whole annex.
+function objectiveOfFile(file) {
+  const m = file.match(/^(?:gestionali|istituzionali)\/(.+)\.toml$/);
+  return m ? m[1] : "tutto";
 }
 
 function status(text, bad) {
@@ -92,17 +110,28 @@ async function refresh() {
 }
 
 function apply(s) {
+  const newGeneration = s.generazione !== ui.generation;
   ui.generation = s.generazione;
   $("cartella").textContent = s.cartella;
+  // A state that still says `inizio` after the first run's forms were saved is one
+  // made before the server saw the new files: the next one will not say it.
+  if (s.inizio && !first.done) {
+    document.body.dataset.generazione = String(s.generazione);
+    startFirstRun();
+    return;
+  }
+  if (newGeneration && ui.mode === "modifica") editorOnGeneration();
   if (changed("obiettivi", [s.obiettivi, ui.sel])) showObjectives(s.obiettivi);
   if (changed("problemi", s.problemi)) showProblems(s.problemi);
   if (changed("scarica", [s.scaricabile, ui.sel, s.obiettivi])) showDownloads(s);
   if (s.nota && ui.sel !== "tutto") {
     status(s.nota.charAt(0).toUpperCase() + s.nota.slice(1), true);
-    location.hash = "#/";
+    // A form being written stays open: its pages come back once the file reads.
+    if (ui.mode !== "modifica") location.hash = "#/";
     return;
   }
   showView(s.vista, s);
+  if (ui.needFit && ui.pages.length) { ui.needFit = false; fitPages(); }
   ui.updates += 1;
   document.body.dataset.generazione = String(s.generazione);
   document.body.dataset.aggiornamenti = String(ui.updates);
@@ -137,7 +166,9 @@ function showObjectives(list) {
             ? el("a", { href: "#/obiettivo/" + encodeURIComponent(o.id), "aria-current": current ? "page" : null,
               title: "Richiesta e scheda di " + o.breve }, o.titolo)
             : el("span", { class: "illeggibile", text: o.titolo }),
-          el("span", { class: "file", text: o.file })),
+          el("span", { class: "file", text: o.file }),
+          el("a", { class: "modifica", href: "#/modifica/" + encodeURIComponent(o.file) }, "Modifica",
+            el("span", { class: "nascosto", text: " la scheda " + o.breve }))),
         el("td", { class: o.azione, text: o.azione }),
         el("td", { class: "num", text: String(o.modifiche) })));
     }
@@ -308,12 +339,13 @@ function goToPage(n) {
   fig.focus({ preventScroll: true });
 }
 
-function setZoom(z) {
+// `remember` false: a size of the moment (beside a form), not the reader's choice.
+function setZoom(z, remember) {
   const main = $("principale");
   // Keep the same part of the document in view.
   const ratio = main.scrollHeight ? main.scrollTop / main.scrollHeight : 0;
   ui.zoom = Math.min(3, Math.max(0.5, z));
-  localStorage.setItem("piao-zoom", String(ui.zoom));
+  if (remember !== false) localStorage.setItem("piao-zoom", String(ui.zoom));
   $("livello").textContent = Math.round(ui.zoom * 100) + "%";
   drawPages();
   main.scrollTop = ratio * main.scrollHeight;
@@ -326,8 +358,71 @@ function step(dir) {
   setZoom(next === undefined ? ZOOMS[at] : next);
 }
 
+// Shows the edit panel in place of the index (the pages stay beside it).
+function openPanel() {
+  const was = $("editor").hidden;
+  $("indice").hidden = true;
+  $("editor").hidden = false;
+  if (was) {
+    if (ui.pages.length) fitPages(); else ui.needFit = true;
+  }
+}
+
+function closePanel() {
+  const was = $("editor").hidden;
+  $("editor").hidden = true;
+  $("editor").replaceChildren();
+  $("indice").hidden = false;
+  ed.file = null;
+  // The size the reader had chosen before the form took part of the width.
+  ui.needFit = false;
+  if (!was && ui.zoomBeforePanel) { setZoom(ui.zoomBeforePanel, false); ui.zoomBeforePanel = null; }
+}
+
+// Beside a form the pages get narrower: shrinks them to the width left, if they no
+// longer fit (the reader's size comes back when the form closes).
+function fitPages() {
+  const widest = Math.max(...ui.pages.map((p) => p.larghezza), 595);
+  const room = $("pagine").clientWidth - 8;
+  if (room <= 0 || widest * PX_PER_PT * ui.zoom <= room) return;
+  ui.zoomBeforePanel = ui.zoomBeforePanel || ui.zoom;
+  setZoom(room / (widest * PX_PER_PT), false);
+}
+
+// Follows the address: a view, a file's form, the new objective's form.
+function route() {
+  const file = fileFromHash();
+  const next = file ? "modifica" : location.hash === "#/nuovo" ? "nuovo" : "vista";
+  const leaving = ui.mode === "modifica" && (next !== "modifica" || file !== ed.file);
+  if (leaving && ed.ops.length && !window.confirm("Ci sono modifiche non salvate: lasciare il modulo e perderle?")) {
+    history.replaceState(null, "", ui.hash);
+    return;
+  }
+  ui.hash = location.hash;
+  ui.mode = next;
+  ui.sel = selFromHash();
+  ui.last = {};
+  if (next === "modifica") {
+    if (file !== ed.file || $("editor").hidden) {
+      ed.ops = [];
+      openPanel();
+      openEditor(file, $("editor")).then(() => {
+        if (ed.pendingNote) { say(ed.pendingNote, "info"); ed.pendingNote = null; }
+        const h = $("titolo-modulo");
+        if (h) h.focus();
+      });
+    }
+  } else if (next === "nuovo") {
+    showNewObjective();
+  } else if (!first.active) {
+    closePanel();
+  }
+  refresh();
+}
+
 function start() {
   ui.sel = selFromHash();
+  ui.hash = location.hash;
   $("livello").textContent = Math.round(ui.zoom * 100) + "%";
   $("riduci").addEventListener("click", () => step(-1));
   $("ingrandisci").addEventListener("click", () => step(1));
@@ -335,11 +430,7 @@ function start() {
     const widest = Math.max(...ui.pages.map((p) => p.larghezza), 595);
     setZoom(($("pagine").clientWidth - 8) / (widest * PX_PER_PT));
   });
-  window.addEventListener("hashchange", () => {
-    ui.sel = selFromHash();
-    ui.last = {};
-    refresh();
-  });
+  window.addEventListener("hashchange", route);
   // The state the page came with (the whole annex): shown before anything else.
   const initial = $("stato-iniziale");
   let fresh = false;
@@ -356,7 +447,8 @@ function start() {
   // After a reconnection (piao serve started again) the state may be another.
   events.onopen = () => { if (fresh) fresh = false; else refresh(); };
   document.body.dataset.caricata = String(Date.now());
-  if (!fresh) refresh();
+  if (fileFromHash() || location.hash === "#/nuovo") route();
+  else if (!fresh) refresh();
 }
 
 document.addEventListener("DOMContentLoaded", start);
