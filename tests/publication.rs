@@ -344,20 +344,24 @@ fn exports_parse_with_standard_readers_and_match_the_content() {
     }
 }
 
-/// The rows of the JSON export of a content folder.
-fn json_rows(content: &Path, dir: &Path) -> Vec<serde_json::Value> {
-    let path = dir.join("variazioni.json");
-    let c = content.to_str().unwrap();
+/// Runs `piao export --formato FORMAT` on a content folder into `path`.
+fn export_to(content: &Path, format: &str, path: &Path) {
     let out = piao(&[
         "export",
         "--formato",
-        "json",
+        format,
         "--contenuti",
-        c,
+        content.to_str().unwrap(),
         "-o",
         path.to_str().unwrap(),
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
+}
+
+/// The rows of the JSON export of a content folder.
+fn json_rows(content: &Path, dir: &Path) -> Vec<serde_json::Value> {
+    let path = dir.join("variazioni.json");
+    export_to(content, "json", &path);
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     json["variazioni"].as_array().unwrap().clone()
@@ -373,30 +377,11 @@ fn the_spreadsheet_opens_with_a_reader_and_its_rows_are_the_json_rows() {
         let dir = tempfile::tempdir().unwrap();
         let rows = json_rows(&content, dir.path());
         assert!(!rows.is_empty());
-        let c = content.to_str().unwrap();
         let path = dir.path().join("variazioni.xlsx");
-        let out = piao(&[
-            "export",
-            "--formato",
-            "xlsx",
-            "--contenuti",
-            c,
-            "-o",
-            path.to_str().unwrap(),
-        ]);
-        assert!(out.status.success(), "{}", stderr(&out));
+        export_to(&content, "xlsx", &path);
         // The same content gives the same bytes.
         let again = dir.path().join("di-nuovo.xlsx");
-        let out = piao(&[
-            "export",
-            "--formato",
-            "xlsx",
-            "--contenuti",
-            c,
-            "-o",
-            again.to_str().unwrap(),
-        ]);
-        assert!(out.status.success(), "{}", stderr(&out));
+        export_to(&content, "xlsx", &again);
         assert_eq!(
             std::fs::read(&path).unwrap(),
             std::fs::read(&again).unwrap()

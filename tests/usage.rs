@@ -177,6 +177,8 @@ fn input_and_output_errors_are_told_in_italian() {
     std::fs::write(&file, "").unwrap();
     let content = root().join("tests/fixtures/errori/base");
     let m = missing.to_str().unwrap();
+    let deeper = missing.join("allegato");
+    let deeper = deeper.to_str().unwrap();
     let c = content.to_str().unwrap();
     let under_a_file = file.join("allegato.pdf");
     let under_a_file = under_a_file.to_str().unwrap();
@@ -184,7 +186,8 @@ fn input_and_output_errors_are_told_in_italian() {
     let cases: [(&[&str], &str); 7] = [
         (&["check", "--contenuti", m], "la cartella dei contenuti"),
         (&["build", "--contenuti", m], "non esiste"),
-        (&["serve", "--contenuti", m], "non esiste"),
+        // (A missing folder is one `serve` creates at the first run; not its parent.)
+        (&["serve", "--contenuti", deeper], "non esiste, e nemmeno"),
         (
             &["build", "--contenuti", c, "--uscita", under_a_file],
             "è un file",
