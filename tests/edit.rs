@@ -747,3 +747,91 @@ fn an_annex_written_from_an_empty_folder_passes_the_strict_check() {
         .unwrap();
     assert!(out.status.success(), "{}", common::stderr(&out));
 }
+
+/// A list the file writes as `personale = [ {…}, … ]` (one element a line, as the
+/// bundled organizzazione.toml does) takes additions, removals and moves from the
+/// browser: one element a line still, the comments kept, and the folder still checks.
+#[test]
+fn an_inline_list_takes_additions_removals_and_moves() {
+    let tmp = copy_of("content");
+    let dir = tmp.path().join("content");
+    let file = "organizzazione.toml";
+    let opened = edit::open(&dir, file).unwrap();
+    let before = opened.text.clone().unwrap();
+    let staff = |text: &str| -> Vec<String> {
+        let t: toml::Table = text.parse().unwrap();
+        t["personale"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["nome"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let old = staff(&before);
+    let saved = edit::save(
+        &dir,
+        file,
+        &opened.digest,
+        &[
+            Edit::Add {
+                list: path("personale"),
+                position: Some(1),
+                values: json!({ "nome": "ZETA ZAIRA", "categoria": "C" })
+                    .as_object()
+                    .cloned()
+                    .unwrap(),
+            },
+            Edit::Move {
+                item: path("personale[0]"),
+                position: 2,
+            },
+        ],
+    )
+    .unwrap();
+    let now = staff(&saved.text);
+    let mut expected = old.clone();
+    expected.insert(1, "ZETA ZAIRA".into());
+    let first = expected.remove(0);
+    expected.insert(2, first);
+    assert_eq!(now, expected);
+    // Each element on a line of its own, indented as the others.
+    let lines: Vec<&str> = saved
+        .text
+        .lines()
+        .filter(|l| l.trim_start().starts_with("{ nome ="))
+        .collect();
+    assert_eq!(lines.len(), expected.len(), "{}", saved.text);
+    assert!(
+        lines.iter().all(|l| l.starts_with("    { nome = ")),
+        "{lines:#?}"
+    );
+    assert!(saved
+        .text
+        .contains("\n    { nome = \"ZETA ZAIRA\", categoria = \"C\" },\n"));
+    let comments = |t: &str| -> Vec<String> {
+        t.lines()
+            .filter(|l| l.trim_start().starts_with('#'))
+            .map(String::from)
+            .collect()
+    };
+    assert_eq!(comments(&before), comments(&saved.text));
+    assert!(saved.problems.buildable, "{:?}", saved.problems.problemi);
+
+    // Moved back and the new person removed: the file is byte for byte as it was.
+    let back = edit::save(
+        &dir,
+        file,
+        &saved.digest,
+        &[
+            Edit::Move {
+                item: path("personale[2]"),
+                position: 0,
+            },
+            Edit::Remove {
+                item: path("personale[1]"),
+            },
+        ],
+    )
+    .unwrap();
+    assert_eq!(back.text, before);
+}

@@ -168,6 +168,15 @@ fn add(
     }
     let table = element(&shape.fields, values).map_err(|e| e.at(list))?;
     let is_phases = phases::is_phase_list(list);
+    if !is_phases {
+        if let Some(array) = inline_array_mut(doc, list) {
+            let at = position.unwrap_or(array.len()).min(array.len());
+            let mut element = table.into_inline_table();
+            element.fmt();
+            inline_insert(array, at, Value::InlineTable(element));
+            return Ok(());
+        }
+    }
     let before = is_phases.then(|| phases::numbers(doc));
     let tables = list_mut(doc, kind, list, &shape.kinds, true)?;
     let at = position.unwrap_or(tables.len()).min(tables.len());
@@ -193,6 +202,18 @@ fn remove(doc: &mut DocumentMut, kind: FileKind, item: &FieldPath) -> Result<(),
     if let Some(numbers) = &before {
         if let Some(n) = numbers.get(index) {
             phases::ensure_unreferenced(doc, *n).map_err(|e| e.at(item))?;
+        }
+    }
+    if !is_phases {
+        if let Some(array) = inline_array_mut(doc, &list) {
+            if index >= array.len() {
+                return Err(EditError::new(
+                    "questo elemento non c'è più (forse il file è cambiato)",
+                )
+                .at(item));
+            }
+            inline_remove(array, index);
+            return Ok(());
         }
     }
     let tables = list_mut(doc, kind, &list, &shape.kinds, false)?;
@@ -233,6 +254,22 @@ fn move_to(
     let shape = shape::of(kind, &list)?;
     let is_phases = phases::is_phase_list(&list);
     let before = is_phases.then(|| phases::numbers(doc));
+    if !is_phases {
+        if let Some(array) = inline_array_mut(doc, &list) {
+            if index >= array.len() {
+                return Err(EditError::new(
+                    "questo elemento non c'è più (forse il file è cambiato)",
+                )
+                .at(item));
+            }
+            let to = position.min(array.len() - 1);
+            keeping_layout(array, |a| {
+                let element = a.remove(index);
+                a.insert_formatted(to, element);
+            });
+            return Ok(());
+        }
+    }
     let tables = list_mut(doc, kind, &list, &shape.kinds, false)?;
     if index >= tables.len() {
         return Err(
@@ -330,9 +367,79 @@ pub(crate) fn list_mut<'a>(
     }
 }
 
+/// The list at `path` when the file writes it on its own lines as `campo = [ {…}, … ]`
+/// (an inline list of elements), reached through tables and `[[…]]` elements.
+fn inline_array_mut<'a>(
+    doc: &'a mut DocumentMut,
+    path: &FieldPath,
+) -> Option<&'a mut toml_edit::Array> {
+    let mut table: &mut Table = doc.as_table_mut();
+    let segs = &path.0;
+    let mut i = 0;
+    loop {
+        let Seg::Key(key) = segs.get(i)? else {
+            return None;
+        };
+        let item = table.get_mut(key)?;
+        if i + 1 == segs.len() {
+            return match item {
+                Item::Value(Value::Array(a)) if a.iter().all(|v| v.is_inline_table()) => Some(a),
+                _ => None,
+            };
+        }
+        table = match item {
+            Item::Table(t) => t,
+            Item::ArrayOfTables(list) => {
+                let Some(Seg::Index(n)) = segs.get(i + 1) else {
+                    return None;
+                };
+                i += 1;
+                list.get_mut(*n)?
+            }
+            _ => return None,
+        };
+        i += 1;
+    }
+}
+
+/// Changes the elements of an inline list with `change`, keeping its layout by place:
+/// the element in each place gets the comment and line break the place had (a new last
+/// place those of the last one), so a list written one element per line stays so.
+fn keeping_layout<T>(
+    array: &mut toml_edit::Array,
+    change: impl FnOnce(&mut toml_edit::Array) -> T,
+) -> T {
+    let decors: Vec<(Option<toml_edit::RawString>, Option<toml_edit::RawString>)> = array
+        .iter()
+        .map(|v| (v.decor().prefix().cloned(), v.decor().suffix().cloned()))
+        .collect();
+    let out = change(array);
+    for (i, v) in array.iter_mut().enumerate() {
+        if let Some((prefix, suffix)) = decors.get(i).or(decors.last()) {
+            let d = v.decor_mut();
+            match prefix {
+                Some(p) => d.set_prefix(p.clone()),
+                None => d.clear(),
+            }
+            if let Some(s) = suffix {
+                d.set_suffix(s.clone());
+            }
+        }
+    }
+    out
+}
+
+fn inline_insert(array: &mut toml_edit::Array, at: usize, value: Value) {
+    keeping_layout(array, |a| a.insert_formatted(at, value));
+}
+
+fn inline_remove(array: &mut toml_edit::Array, index: usize) -> Value {
+    keeping_layout(array, |a| a.remove(index))
+}
+
 fn inline_list(path: &FieldPath) -> EditError {
     EditError::new(
-        "questo elenco è scritto su una riga sola nel file: dal browser si modificano solo gli elenchi scritti come [[…]]",
+        "questo elenco è scritto nel file in una forma che dal browser non so cambiare (le fasi su una riga sola): aggiungi, togli o sposta i suoi elementi aprendo il file",
     )
     .at(path)
 }
