@@ -3,7 +3,7 @@
 
     browser_check.py PIAO CONTENT_DIR OUT_DIR
 
-Starts `PIAO serve --content CONTENT_DIR --porta 0` (CONTENT_DIR must be a scratch copy:
+Starts `PIAO serve --contenuti CONTENT_DIR --porta 0` (CONTENT_DIR must be a scratch copy:
 one of its files is edited), then:
   1. `chromium --dump-dom`: the rendered page lists the 16 objectives;
   2. `chromium --screenshot`: the image is not blank (decoded here, pixels counted);
@@ -169,7 +169,7 @@ def wait_for(devtools, expression, what, timeout=60):
 
 def main():
     piao, content, out = sys.argv[1:4]
-    server = subprocess.Popen([piao, "serve", "--porta", "0", "--content", content],
+    server = subprocess.Popen([piao, "serve", "--porta", "0", "--contenuti", content],
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     browser = None
     try:
@@ -269,7 +269,7 @@ def main():
         # 4. On a network address every request but the page needs this run's token:
         # the page's script sends it (objective list, an objective's state, its images).
         network = subprocess.Popen(
-            [piao, "serve", "--porta", "0", "--indirizzo", "0.0.0.0", "--content", content],
+            [piao, "serve", "--porta", "0", "--indirizzo", "0.0.0.0", "--contenuti", content],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         try:
             printed = network.stdout.readline().strip()

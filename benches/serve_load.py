@@ -3,7 +3,7 @@
 
     serve_load.py PIAO CONTENT_DIR
 
-Starts `PIAO serve --porta 0 --content CONTENT_DIR` on 127.0.0.1 and measures:
+Starts `PIAO serve --porta 0 --contenuti CONTENT_DIR` on 127.0.0.1 and measures:
   1. a download while another tab asks for pages: the albo PDF of the whole annex is
      requested (built afresh) and, 0.3 s later, another tab asks for the state of an
      objective never shown before and for its first page image; prints how long the
@@ -23,7 +23,7 @@ import time
 
 def main():
     piao, content = sys.argv[1], sys.argv[2]
-    proc = subprocess.Popen([piao, "serve", "--porta", "0", "--content", content],
+    proc = subprocess.Popen([piao, "serve", "--porta", "0", "--contenuti", content],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         url = proc.stdout.readline().strip()

@@ -180,9 +180,9 @@ fn build(piao: &Path, content: &Path, cap_gib: u64) -> Measure {
         .arg(format!("--as={}", cap_gib * 1024 * 1024 * 1024))
         .arg(piao)
         .arg("build")
-        .arg("--content")
+        .arg("--contenuti")
         .arg(content)
-        .arg("--output")
+        .arg("--uscita")
         .arg(out_dir.join("allegato.pdf"))
         .output()
         .expect("/usr/bin/time e prlimit (pacchetti Debian time e util-linux)");
@@ -244,7 +244,7 @@ fn main() {
             std::fs::write(dir.join(path), text).unwrap();
         }
         let check = Command::new(&piao)
-            .args(["-q", "check", "--content"])
+            .args(["-q", "check", "--contenuti"])
             .arg(&dir)
             .output()
             .expect("piao check");

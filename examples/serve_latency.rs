@@ -51,7 +51,7 @@ fn main() {
 
     let mut server = Server(
         Command::new(&piao)
-            .args(["serve", "--porta", "0", "--content"])
+            .args(["serve", "--porta", "0", "--contenuti"])
             .arg(&scratch)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

@@ -13,11 +13,11 @@
 # and GNU time (/usr/bin/time, Debian package `time`) for the peak RSS.
 #
 # What is timed (wall clock, one process each, output to a temporary folder):
-#   piao build     target/release/piao build --content DIR --output FILE
+#   piao build     target/release/piao build --contenuti DIR --uscita FILE
 #   typst compile  typst compile --root SRC --font-path fonts --ignore-system-fonts
 #                  --features a11y-extras --pdf-standard a-2a,ua-1
 #                  --creation-timestamp T  SRC/main.typ FILE
-#                  where SRC is what `piao typst --content DIR` wrote: the same pages,
+#                  where SRC is what `piao typst --contenuti DIR` wrote: the same pages,
 #                  the same PDF/A-2a + PDF/UA-1 export. typst compile does not load,
 #                  check, apply changes or render templates: the ratio is piao's overhead.
 #   piao preview   target/release/piao preview g06 (one objective of the bundled annex)
@@ -69,7 +69,7 @@ if [[ -z ${SKIP_N1000:-} ]]; then
 fi
 TIMESTAMP=$(date -d 2023-09-28T00:00:00Z +%s)
 for s in "${SETS[@]}"; do
-  "$PIAO" -q typst --content "${CONTENT[$s]}" --output "$WORK/typ-$s"
+  "$PIAO" -q typst --contenuti "${CONTENT[$s]}" --uscita "$WORK/typ-$s"
 done
 
 # --- Timing helpers -----------------------------------------------------------------------
@@ -104,18 +104,18 @@ typst_cmd() {
 
 # One warm-up of each (page cache, binaries), not counted.
 for s in "${SETS[@]}"; do
-  "$PIAO" -q build --content "${CONTENT[$s]}" --output "$WORK/piao-$s.pdf"
+  "$PIAO" -q build --contenuti "${CONTENT[$s]}" --uscita "$WORK/piao-$s.pdf"
   typst_cmd "$s"; "${TYPST_CMD[@]}"
 done
-"$PIAO" -q preview "$PREVIEW" --content "${CONTENT[segrate]}" --output "$WORK/preview.pdf"
+"$PIAO" -q preview "$PREVIEW" --contenuti "${CONTENT[segrate]}" --uscita "$WORK/preview.pdf"
 
 for ((i = 1; i <= RUNS; i++)); do
   for s in "${SETS[@]}"; do
-    run "piao-$s" "$PIAO" -q build --content "${CONTENT[$s]}" --output "$WORK/piao-$s.pdf"
+    run "piao-$s" "$PIAO" -q build --contenuti "${CONTENT[$s]}" --uscita "$WORK/piao-$s.pdf"
     typst_cmd "$s"
     run "typst-$s" "${TYPST_CMD[@]}"
   done
-  run preview "$PIAO" -q preview "$PREVIEW" --content "${CONTENT[segrate]}" --output "$WORK/preview.pdf"
+  run preview "$PIAO" -q preview "$PREVIEW" --contenuti "${CONTENT[segrate]}" --uscita "$WORK/preview.pdf"
   echo "  giro $i/$RUNS fatto ($(cut -d' ' -f1 /proc/loadavg) di carico)" >&2
 done
 
@@ -129,7 +129,7 @@ if "$PIAO" --help 2>/dev/null | grep -q '^ *watch'; then
   HAVE_WATCH=1
   cp -r "${CONTENT[segrate]}" "$WORK/watch-content"
   target=$(compgen -G "$WORK/watch-content/*/$PREVIEW-*.toml" | head -1)
-  "$PIAO" watch --content "$WORK/watch-content" --output "$WORK/watch.pdf" 2>"$WORK/watch.log" &
+  "$PIAO" watch --contenuti "$WORK/watch-content" --uscita "$WORK/watch.pdf" 2>"$WORK/watch.log" &
   WATCH_PID=$!
   wait_rebuild() { # wait_rebuild N: until rebuild N is reported (60 s at most)
     for _ in $(seq 600); do

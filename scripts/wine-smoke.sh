@@ -56,11 +56,11 @@ echo "$v"
 grep -q '^piao ' <<<"$v" || { echo "wine-smoke: --version non stampa la versione" >&2; exit 1; }
 
 echo "== wine: check"
-wine_piao check --quiet --content content >/dev/null
+wine_piao check --silenzioso --contenuti content >/dev/null
 
 echo "== wine: build"
-wine_piao build --content content --output out/allegato.pdf >/dev/null
-"$linux" build --content "$work/content" --output "$work/linux/allegato.pdf" >/dev/null
+wine_piao build --contenuti content --uscita out/allegato.pdf >/dev/null
+"$linux" build --contenuti "$work/content" --uscita "$work/linux/allegato.pdf" >/dev/null
 pw=$(pages "$work/out/allegato.pdf"); pl=$(pages "$work/linux/allegato.pdf")
 echo "pagine: windows $pw, linux $pl"
 [ "$pw" = "$pl" ] && [ "$pw" -gt 0 ] || { echo "wine-smoke: numero di pagine diverso" >&2; exit 1; }
@@ -74,7 +74,7 @@ fi
 
 echo "== wine: serve"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-(cd "$work" && exec wine bin/piao.exe serve --content content --porta "$port" >"$work/serve.out" 2>&1) &
+(cd "$work" && exec wine bin/piao.exe serve --contenuti content --porta "$port" >"$work/serve.out" 2>&1) &
 server=$!
 ok=0
 for _ in $(seq 1 120); do

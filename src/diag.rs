@@ -228,10 +228,13 @@ pub fn render(report: &Report, sources: &Sources, color: bool) -> String {
     for (i, path) in sources.paths.iter().enumerate() {
         files.add(path.display().to_string(), printable(sources.text(i)));
     }
+    let mut out = String::new();
     for d in &report.diagnostics {
         let cs = to_codespan(d);
+        buffer.clear();
         // A span past the end of its file cannot be shown; fall back to the message.
         if term::emit(&mut buffer, &config, &files, &cs).is_err() {
+            buffer.clear();
             let _ = term::emit(
                 &mut buffer,
                 &config,
@@ -242,8 +245,23 @@ pub fn render(report: &Report, sources: &Sources, color: bool) -> String {
                 },
             );
         }
+        out.push_str(&italian_severity(
+            &String::from_utf8_lossy(buffer.as_slice()),
+            d.severity,
+        ));
     }
-    String::from_utf8_lossy(buffer.as_slice()).into_owned()
+    out
+}
+
+/// A rendered diagnostic with its first word (codespan's English severity, the first
+/// thing it writes, after the colour codes if any) in Italian.
+fn italian_severity(rendered: &str, severity: Severity) -> String {
+    let (english, italian) = match severity {
+        Severity::Error => ("error", "errore"),
+        Severity::Warning => ("warning", "avviso"),
+        Severity::Note => ("note", "nota"),
+    };
+    rendered.replacen(english, italian, 1)
 }
 
 /// `text` with every control or bidirectional-override character replaced by
@@ -399,6 +417,12 @@ fn place(sources: &Sources, file: FileIdx, span: &Range<usize>, label: Option<&S
     }
 }
 
+/// A text as it is typed as a value in a content file (`"…"`, escaped where needed):
+/// for the "scrivi: campo = …" of a hint.
+pub fn typed(text: &str) -> String {
+    toml::Value::String(text.to_string()).to_string()
+}
+
 /// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
@@ -439,5 +463,49 @@ mod tests {
         assert!(text.contains("campo sconosciuto `titlo`"));
         assert!(text.contains("aiuto: forse `titolo`?"));
         assert_eq!(sources.line_col(f, 11), (2, 1));
+    }
+
+    #[test]
+    fn severities_are_said_in_italian_with_and_without_colour() {
+        let mut sources = Sources::default();
+        let f = sources.add(Path::new("a.toml"), "error = 1\n".into());
+        let mut report = Report::default();
+        report.push(Diagnostic::error("error e warning nel testo restano").at(f, 0..5));
+        report.push(Diagnostic::warning("un avviso"));
+        report.push(Diagnostic {
+            severity: Severity::Note,
+            ..Diagnostic::error("una nota")
+        });
+        for colour in [false, true] {
+            let text = render(&report, &sources, colour);
+            // Without the colour codes, each diagnostic opens with its Italian word.
+            let plain: String = text
+                .split('\x1b')
+                .enumerate()
+                .map(|(i, part)| {
+                    if i == 0 {
+                        part
+                    } else {
+                        part.split_once('m').map_or("", |(_, rest)| rest)
+                    }
+                })
+                .collect();
+            let heads: Vec<&str> = plain
+                .lines()
+                .filter(|l| {
+                    !l.is_empty() && !l.starts_with(|c: char| c == ' ' || c.is_ascii_digit())
+                })
+                .collect();
+            assert_eq!(
+                heads,
+                [
+                    "errore: error e warning nel testo restano",
+                    "avviso: un avviso",
+                    "nota: una nota"
+                ],
+                "{text:?}"
+            );
+            assert!(plain.contains("error = 1"), "{plain}");
+        }
     }
 }

@@ -1,7 +1,9 @@
 //! Open data: the variations as one row per change, in JSON (with a versioned schema,
 //! `docs/variazioni.schema.json`) or CSV (UTF-8, RFC 4180), for publication next to the
-//! PDF (D.Lgs. 33/2013). Built from the checked content, like the PDF, so the two agree.
+//! PDF (D.Lgs. 33/2013), and the same rows as an Excel workbook (.xlsx) for the office.
+//! Built from the checked content, like the PDF, so they all agree.
 
+use chrono::Datelike;
 use serde::Serialize;
 
 use crate::apply::Applied;
@@ -58,6 +60,33 @@ pub const COLUMNS: [&str; 11] = [
     "valore_nuovo",
     "motivazione",
 ];
+
+/// One cell of a row: a text, or a number (the N. scheda).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cell<'a> {
+    Text(&'a str),
+    Number(u32),
+}
+
+impl Row {
+    /// The row's cells, in the order of [`COLUMNS`].
+    pub fn cells(&self) -> [Cell<'_>; 11] {
+        use Cell::{Number, Text};
+        [
+            Text(self.tipo_obiettivo),
+            Number(self.numero_scheda),
+            Text(&self.titolo),
+            Text(&self.direzione),
+            Text(&self.sezione),
+            Text(self.azione),
+            Text(self.tipo_modifica),
+            Text(&self.oggetto),
+            Text(&self.valore_precedente),
+            Text(&self.valore_nuovo),
+            Text(&self.motivazione),
+        ]
+    }
+}
 
 /// All rows: management objectives (eliminated first, by number), then services. Each
 /// change says its own object and values (`crate::change`), read from the amended scheda.
@@ -196,24 +225,99 @@ pub fn to_csv(checked: &Checked) -> String {
     // Writing to memory cannot fail.
     let _ = writer.write_record(COLUMNS);
     for r in rows(checked, &applied) {
-        let number = r.numero_scheda.to_string();
-        let fields = [
-            r.tipo_obiettivo,
-            number.as_str(),
-            &r.titolo,
-            &r.direzione,
-            &r.sezione,
-            r.azione,
-            r.tipo_modifica,
-            &r.oggetto,
-            &r.valore_precedente,
-            &r.valore_nuovo,
-            &r.motivazione,
-        ];
-        let _ = writer.write_record(fields.iter().map(|f| csv_cell(f).into_owned()));
+        let _ = writer.write_record(r.cells().map(|c| match c {
+            Cell::Text(t) => csv_cell(t).into_owned(),
+            Cell::Number(n) => n.to_string(),
+        }));
     }
     let bytes = writer.into_inner().unwrap_or_default();
     String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// The spreadsheet's header cells and column widths (in characters), in the order of
+/// [`COLUMNS`].
+pub const XLSX_HEADERS: [(&str, f64); 11] = [
+    ("Tipo obiettivo", 14.0),
+    ("N. scheda", 9.0),
+    ("Titolo", 40.0),
+    ("Direzione", 30.0),
+    ("Sezione", 30.0),
+    ("Azione", 13.0),
+    ("Tipo di modifica", 24.0),
+    ("Oggetto", 30.0),
+    ("Valore precedente", 36.0),
+    ("Valore nuovo", 36.0),
+    ("Motivazione", 60.0),
+];
+
+/// The Excel workbook (with `rust_xlsxwriter`): one sheet, "Variazioni", a bold header
+/// row that stays in view and filters, then one row per change; the N. scheda is a
+/// number, every other cell a text (never a formula, whatever it begins with). Its
+/// properties (title, ente, date) come from the content, and so does its creation date:
+/// the same content gives the same bytes.
+pub fn to_xlsx(checked: &Checked) -> Result<Vec<u8>, String> {
+    use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, XlsxError};
+    // The library's own words are English: said here from the kind of error.
+    let failed = |e: XlsxError| match e {
+        XlsxError::MaxStringLengthExceeded => {
+            "un testo supera i 32.767 caratteri che una cella di Excel può contenere: accorcialo"
+                .to_string()
+        }
+        XlsxError::DateTimeRangeError(_) => {
+            "la data del documento non si può scrivere in un foglio Excel (anni dal 1900 al 9999)"
+                .to_string()
+        }
+        _ => "non riesco a comporre il foglio Excel".to_string(),
+    };
+    let applied = crate::apply::apply(checked);
+    let document = crate::view::build(checked, &applied, Profile::Complete);
+    let date = checked.annex.data.data_documento.get_ref().0;
+    let year = u16::try_from(date.year())
+        .map_err(|_| failed(XlsxError::DateTimeRangeError(String::new())))?;
+    let created =
+        ExcelDateTime::from_ymd(year, date.month() as u8, date.day() as u8).map_err(failed)?;
+    let mut workbook = Workbook::new();
+    workbook.set_properties(
+        &DocProperties::new()
+            .set_title(format!("{}: variazioni", document.title))
+            .set_author(document.ente.clone())
+            .set_company(document.ente.clone())
+            .set_creation_datetime(&created),
+    );
+    let header = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Top);
+    let text = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    let number = Format::new()
+        .set_align(FormatAlign::Top)
+        .set_num_format("0");
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Variazioni").map_err(failed)?;
+    for (col, (title, width)) in XLSX_HEADERS.iter().enumerate() {
+        let col = col as u16;
+        sheet
+            .write_string_with_format(0, col, *title, &header)
+            .map_err(failed)?;
+        sheet.set_column_width(col, *width).map_err(failed)?;
+    }
+    let rows = rows(checked, &applied);
+    for (i, r) in rows.iter().enumerate() {
+        let row = i as u32 + 1;
+        for (col, cell) in r.cells().iter().enumerate() {
+            let col = col as u16;
+            match cell {
+                Cell::Text(t) => sheet.write_string_with_format(row, col, *t, &text),
+                Cell::Number(n) => sheet.write_number_with_format(row, col, *n, &number),
+            }
+            .map_err(failed)?;
+        }
+    }
+    sheet.set_freeze_panes(1, 0).map_err(failed)?;
+    sheet
+        .autofilter(0, 0, rows.len() as u32, XLSX_HEADERS.len() as u16 - 1)
+        .map_err(failed)?;
+    workbook.save_to_buffer().map_err(failed)
 }
 
 #[cfg(test)]

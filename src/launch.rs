@@ -44,7 +44,7 @@ fn run() -> i32 {
     let code = command(&[
         "serve".into(),
         "--apri".into(),
-        "--content".into(),
+        "--contenuti".into(),
         folder.into_os_string(),
     ]);
     if code != 0 {
@@ -70,12 +70,10 @@ pub fn content_folder(beside: &Path) -> PathBuf {
 /// Runs `piao ARGS` in this process.
 fn command(args: &[OsString]) -> i32 {
     let argv = std::iter::once(OsString::from("piao")).chain(args.iter().cloned());
-    match <crate::cli::Cli as clap::Parser>::try_parse_from(argv) {
+    match crate::cli::parse(argv) {
         Ok(cli) => crate::commands::run(cli),
-        Err(e) => {
-            let _ = e.print();
-            e.exit_code()
-        }
+        // A usage error, already printed (in Italian).
+        Err(code) => code,
     }
 }
 

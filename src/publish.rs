@@ -158,12 +158,8 @@ fn publish_set(key: &Path, files: &[(&Path, &[u8])]) -> Result<(), PublishError>
     }
     let dir = folder_of(key);
     let missing = !dir.exists();
-    fs::create_dir_all(&dir).map_err(|e| {
-        PublishError(format!(
-            "non riesco a creare la cartella `{}`: {e}",
-            dir.display()
-        ))
-    })?;
+    fs::create_dir_all(&dir)
+        .map_err(|e| PublishError(crate::io_message::describe(&e, &dir, "creare la cartella")))?;
     if missing {
         crate::output::folder_created(&dir);
     }
@@ -176,8 +172,8 @@ fn publish_set(key: &Path, files: &[(&Path, &[u8])]) -> Result<(), PublishError>
     for (target, bytes) in files {
         let tmp = write_temp(&dir, &name, Some(target), bytes).map_err(|e| {
             PublishError(format!(
-                "non riesco a scrivere `{}`: {e}; nessun file è stato sostituito",
-                target.display()
+                "{}; nessun file è stato sostituito",
+                crate::io_message::describe(&e, target, "scrivere")
             ))
         })?;
         temps.push((tmp, *target));
@@ -198,8 +194,8 @@ fn publish_set(key: &Path, files: &[(&Path, &[u8])]) -> Result<(), PublishError>
     let journal_path = dir.join(format!(".{name}.piao-journal"));
     write_journal(&dir, &name, &journal_path, &journal).map_err(|e| {
         PublishError(format!(
-            "non riesco a scrivere `{}`: {e}; nessun file è stato sostituito",
-            journal_path.display()
+            "{}; nessun file è stato sostituito",
+            crate::io_message::describe(&e, &dir, "scrivere nella cartella")
         ))
     })?;
     // The temporary files must now survive until renamed, whatever happens.
@@ -207,7 +203,13 @@ fn publish_set(key: &Path, files: &[(&Path, &[u8])]) -> Result<(), PublishError>
         .into_iter()
         .map(|(tmp, target)| tmp.into_temp_path().keep().map(|p| (p, target)))
         .collect::<Result<_, _>>()
-        .map_err(|e| PublishError(format!("non riesco a conservare un file temporaneo: {e}")))?;
+        .map_err(|e| {
+            PublishError(crate::io_message::describe(
+                &e.error,
+                &dir,
+                "scrivere nella cartella",
+            ))
+        })?;
 
     // 6. The renames.
     let mut failed = None;
@@ -218,10 +220,7 @@ fn publish_set(key: &Path, files: &[(&Path, &[u8])]) -> Result<(), PublishError>
         }
         if let Err(e) = fs::rename(tmp, target) {
             let _ = fs::remove_file(tmp);
-            failed = Some(format!(
-                "non riesco a sostituire `{}`: {e}",
-                target.display()
-            ));
+            failed = Some(crate::io_message::describe(&e, target, "sostituire"));
         }
     }
     sync_dir(&dir);
@@ -398,15 +397,17 @@ impl Lock {
             )
         };
         let file = file.map_err(|e| {
-            PublishError(format!(
-                "non riesco ad aprire `{}` per riservarla: {e}",
-                shown.display()
+            PublishError(crate::io_message::describe(
+                &e,
+                &shown,
+                "aprire per riservarla",
             ))
         })?;
         file.lock().map_err(|e| {
-            PublishError(format!(
-                "non riesco a riservare `{}` per la scrittura: {e}",
-                shown.display()
+            PublishError(crate::io_message::describe(
+                &e,
+                &shown,
+                "riservare per la scrittura",
             ))
         })?;
         Ok(Lock { _file: file })
@@ -444,9 +445,10 @@ pub fn check_writable(path: &Path) -> Result<(), String> {
         .tempfile_in(existing)
     {
         Ok(_) => Ok(()),
-        Err(e) => Err(format!(
-            "non posso scrivere nella cartella `{}`: {e}",
-            existing.display()
+        Err(e) => Err(crate::io_message::describe(
+            &e,
+            existing,
+            "scrivere nella cartella",
         )),
     }
 }

@@ -55,7 +55,8 @@ impl Templates {
     /// Reads the templates of a folder (every bundled name must be there), as the
     /// content files are read: regular files inside the folder, of at most
     /// [`crate::limits::MAX_TEMPLATE_BYTES`], in UTF-8.
-    pub fn from_dir(dir: &Path) -> std::io::Result<Templates> {
+    /// The error says, in Italian, which template could not be read and why.
+    pub fn from_dir(dir: &Path) -> Result<Templates, String> {
         let mut files = BTreeMap::new();
         for (name, _) in BUNDLED {
             let bytes = crate::load::files::read_within(
@@ -63,10 +64,9 @@ impl Templates {
                 &dir.join(name),
                 crate::limits::MAX_TEMPLATE_BYTES,
             )
-            .map_err(|why| std::io::Error::other(format!("il modello `{name}` {why}")))?;
-            let text = String::from_utf8(bytes).map_err(|_| {
-                std::io::Error::other(format!("il modello `{name}` non è testo UTF-8 valido"))
-            })?;
+            .map_err(|why| format!("il modello `{name}` {why}"))?;
+            let text = String::from_utf8(bytes)
+                .map_err(|_| format!("il modello `{name}` non è testo UTF-8 valido"))?;
             files.insert(name.to_string(), text);
         }
         Ok(Templates {

@@ -29,7 +29,7 @@ pub fn out(text: impl AsRef<[u8]>) {
     if let Err(e) = result {
         STDOUT.store(classify(&e), Ordering::Relaxed);
         if let Ok(mut slot) = STDOUT_ERROR.lock() {
-            slot.get_or_insert_with(|| e.to_string());
+            slot.get_or_insert_with(|| crate::io_message::reason(&e));
         }
     }
 }
@@ -60,7 +60,7 @@ pub fn exit_code(code: i32) -> i32 {
     let _ = io::stdout().lock().flush().map_err(|e| {
         STDOUT.store(classify(&e), Ordering::Relaxed);
         if let Ok(mut slot) = STDOUT_ERROR.lock() {
-            slot.get_or_insert_with(|| e.to_string());
+            slot.get_or_insert_with(|| crate::io_message::reason(&e));
         }
     });
     let stdout = STDOUT.load(Ordering::Relaxed);

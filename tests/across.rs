@@ -68,7 +68,7 @@ fn warning_case(name: &str, dir: &Path, expected: &str) {
     let (out, errors) = check_dir(dir, false);
     assert_eq!(errors, 0, "{out}");
     assert!(
-        out.contains("warning:") && out.contains(expected),
+        out.contains("avviso:") && out.contains(expected),
         "{name}: `{expected}` not in\n{out}"
     );
     let (strict, errors) = check_dir(dir, true);
@@ -337,7 +337,7 @@ fn an_acknowledged_contradiction_is_a_note_even_when_strict() {
     let (out, errors) = check_dir(dir.path(), true);
     assert_eq!(errors, 0, "{out}");
     assert!(
-        out.contains("note: «CUCCO ELENA» è in categoria C"),
+        out.contains("nota: «CUCCO ELENA» è in categoria C"),
         "{out}"
     );
     assert!(out.contains("progressione verticale a metà anno"), "{out}");
@@ -560,7 +560,7 @@ proptest! {
         let dir = renamed(&full, Some(&wrong));
         let (out, errors) = check_dir(dir.path(), false);
         prop_assert_eq!(errors, 0, "{}", out);
-        prop_assert!(out.contains("warning: la persona"), "{} / {}:\n{}", full, wrong, out);
+        prop_assert!(out.contains("avviso: la persona"), "{} / {}:\n{}", full, wrong, out);
         prop_assert!(out.contains("content/gestionali/g06-patto-educativo.toml:")
             && out.contains("content/gestionali/g07-tavoli-permanenti.toml:"), "{}", out);
     }

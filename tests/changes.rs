@@ -250,18 +250,25 @@ fn one_time_change_gives_each_phase_its_schedule_and_a_day_of_the_first_year() {
         "{l:#?}"
     );
     assert!(
-        l.contains(&"Nuovo periodo della fase 7: 1.9-31.10".to_string()),
+        l.contains(&"Nuovo periodo della fase 7: 1.7-31.10".to_string()),
         "{l:#?}"
     );
-    // Each phase: the approved months (struck), then its own new months.
-    for (n, approved, new) in [("6", 6, [6, 9]), ("7", 6, [8, 9])] {
+    // Each phase: the approved months (struck), then its own new months (an extension
+    // keeps the approved ones: phase 7 spreads over four months, phase 6 over two).
+    /// A phase, a month it had approved, and its new months with their shares.
+    type Own<'a> = (&'a str, usize, &'a [(usize, &'a str)]);
+    let own: [Own; 2] = [
+        ("6", 6, &[(6, "50%"), (7, ""), (8, ""), (9, "50%")]),
+        ("7", 6, &[(6, "25%"), (7, "25%"), (8, "25%"), (9, "25%")]),
+    ];
+    for (n, approved, new) in own {
         let rows: Vec<_> = o.schedule.iter().filter(|r| r.numero == n).collect();
         assert_eq!(rows.len(), 2, "phase {n}");
         assert_eq!(rows[0].state, RowState::Approved);
         assert!(!rows[0].months[approved].is_empty(), "phase {n}");
         assert_eq!(rows[1].state, RowState::Changed);
-        for m in new {
-            assert_eq!(rows[1].months[m], "50%", "phase {n}, month {m}");
+        for (m, percent) in new {
+            assert_eq!(rows[1].months[*m], *percent, "phase {n}, month {m}");
         }
     }
 }

@@ -639,3 +639,98 @@ fn the_default_file_name_follows_the_entes_own_title() {
         .join("output/variazione-n-2-al-piao-2025-2027.pdf");
     assert!(pdf.is_file(), "{}", common::stderr(&o));
 }
+
+// --- init ----------------------------------------------------------------------------
+
+/// `piao init FOLDER` with every flag given.
+fn init(content: &Path) -> Output {
+    run(&[
+        "init",
+        s(content),
+        "--ente",
+        "Comune di Valbruna",
+        "--anno-inizio",
+        "2025",
+        "--anno-fine",
+        "2027",
+    ])
+}
+
+#[test]
+fn init_writes_a_content_folder_that_check_accepts() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("contenuti");
+    let out = init(&content);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for entry in [
+        "allegato.toml",
+        "organizzazione.toml",
+        "gestionali",
+        "istituzionali",
+        "LEGGIMI.txt",
+    ] {
+        assert!(content.join(entry).exists(), "{entry} missing");
+    }
+    assert_eq!(
+        std::fs::read_dir(content.join("gestionali"))
+            .unwrap()
+            .count(),
+        0
+    );
+    let annex = std::fs::read_to_string(content.join("allegato.toml")).unwrap();
+    assert!(
+        annex.starts_with("#:schema ../schema/allegato.json\n"),
+        "{annex}"
+    );
+    assert!(annex.contains("ente = \"Comune di Valbruna\""), "{annex}");
+    assert!(annex.contains("anno_inizio = 2025") && annex.contains("anno_fine = 2027"));
+    // The notes name the folder in the commands they suggest (it is not `content`).
+    let notes = std::fs::read_to_string(content.join("LEGGIMI.txt")).unwrap();
+    assert!(
+        notes.contains("piao check --contenuti contenuti\r\n"),
+        "{notes}"
+    );
+    // The schemas the `#:schema` lines name are there, beside the folder.
+    assert!(dir.path().join("schema/allegato.json").is_file());
+    // `check` accepts it: no error, and the one warning says there is no objective yet
+    // (the annex has nothing to print until one is written).
+    let check = run(&["check", "--contenuti", s(&content)]);
+    let said = stderr(&check);
+    assert!(check.status.success(), "{said}");
+    assert!(said.contains("(0 errori, 1 avvisi)"), "{said}");
+    assert!(said.contains("nessun obiettivo"), "{said}");
+}
+
+#[test]
+fn init_never_overwrites_anything() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    std::fs::create_dir_all(&content).unwrap();
+    let mine = b"ente = \"Il mio comune\"\n# i miei appunti\n";
+    std::fs::write(content.join("allegato.toml"), mine).unwrap();
+    let out = init(&content);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("ci sono già `allegato.toml`: non sovrascrivo nulla"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read(content.join("allegato.toml")).unwrap(), mine);
+    let left: Vec<_> = std::fs::read_dir(&content).unwrap().collect();
+    assert_eq!(left.len(), 1, "nothing else written: {left:?}");
+    assert!(!dir.path().join("schema").exists());
+}
+
+#[test]
+fn init_without_a_terminal_names_the_missing_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    let out = run(&["init", s(&content), "--ente", "Comune di Valbruna"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("--anno-inizio") && err.contains("--anno-fine"),
+        "{err}"
+    );
+    assert!(!content.exists(), "nothing written");
+}

@@ -344,6 +344,101 @@ fn exports_parse_with_standard_readers_and_match_the_content() {
     }
 }
 
+/// Runs `piao export --formato FORMAT` on a content folder into `path`.
+fn export_to(content: &Path, format: &str, path: &Path) {
+    let out = piao(&[
+        "export",
+        "--formato",
+        format,
+        "--contenuti",
+        content.to_str().unwrap(),
+        "-o",
+        path.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+/// The rows of the JSON export of a content folder.
+fn json_rows(content: &Path, dir: &Path) -> Vec<serde_json::Value> {
+    let path = dir.join("variazioni.json");
+    export_to(content, "json", &path);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    json["variazioni"].as_array().unwrap().clone()
+}
+
+#[test]
+fn the_spreadsheet_opens_with_a_reader_and_its_rows_are_the_json_rows() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    for content in [
+        root().join("content"),
+        root().join("tests/fixtures/comune-di-valbruna"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let rows = json_rows(&content, dir.path());
+        assert!(!rows.is_empty());
+        let path = dir.path().join("variazioni.xlsx");
+        export_to(&content, "xlsx", &path);
+        // The same content gives the same bytes.
+        let again = dir.path().join("di-nuovo.xlsx");
+        export_to(&content, "xlsx", &again);
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            std::fs::read(&again).unwrap()
+        );
+
+        let mut book: Xlsx<_> = open_workbook(&path).expect("a valid xlsx");
+        assert_eq!(book.sheet_names(), ["Variazioni"]);
+        let sheet = book.worksheet_range("Variazioni").unwrap();
+        let mut lines = sheet.rows();
+        let header: Vec<String> = lines
+            .next()
+            .unwrap()
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
+        let titles: Vec<&str> = piao::export::XLSX_HEADERS.iter().map(|(t, _)| *t).collect();
+        assert_eq!(header, titles);
+        let body: Vec<&[Data]> = lines.collect();
+        assert_eq!(body.len(), rows.len(), "{}", content.display());
+        for (line, row) in body.iter().zip(&rows) {
+            for (i, col) in piao::export::COLUMNS.iter().enumerate() {
+                let cell = line.get(i).unwrap_or(&Data::Empty);
+                match &row[*col] {
+                    // The N. scheda is a number cell, every other a text cell holding
+                    // exactly the JSON's text (nothing neutralised: a text cell is never
+                    // run as a formula).
+                    serde_json::Value::Number(n) => {
+                        assert_eq!(cell, &Data::Float(n.as_f64().unwrap()), "column {col}")
+                    }
+                    serde_json::Value::String(s) if s.is_empty() => assert!(
+                        matches!(cell, Data::Empty) || cell == &Data::String(String::new()),
+                        "column {col}: {cell:?}"
+                    ),
+                    serde_json::Value::String(s) => {
+                        assert_eq!(cell, &Data::String(s.clone()), "column {col}")
+                    }
+                    other => panic!("column {col}: {other}"),
+                }
+            }
+        }
+        // No formula anywhere.
+        let formulas = book.worksheet_formula("Variazioni").unwrap();
+        assert!(
+            formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+            "a formula in the spreadsheet"
+        );
+    }
+}
+
+#[test]
+fn without_a_file_the_spreadsheet_goes_to_the_standard_output() {
+    // Without a terminal (as here), the standard output takes it: a real xlsx (a zip).
+    let out = piao(&["export", "--formato", "xlsx"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(out.stdout.starts_with(b"PK"), "not a zip");
+}
+
 /// The synthetic content (benchmarks, the layout audit) asks for every kind of change
 /// of the catalogue: the kinds of its open-data rows are those of the published schema,
 /// which a unit test holds equal to the catalogue. A new kind missing from

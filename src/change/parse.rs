@@ -22,6 +22,8 @@ pub struct Refs {
     pub phases: Vec<u32>,
     /// Phases without an approved cronoprogramma, with the span of their number.
     pub phases_without_schedule: Vec<(u32, Range<usize>)>,
+    /// The approved cronoprogramma of each phase that has one.
+    pub schedules: std::collections::BTreeMap<u32, Grid>,
     pub indicators: Vec<String>,
     pub activities: Vec<String>,
     /// A management objective (otherwise a service).

@@ -168,7 +168,7 @@ impl Kind for Reschedule {
                             ))
                             .at(f, schedule.span())
                             .also(f, fasi.span(), "le fasi della variazione")
-                            .hint("in `cronoprogrammi` ogni chiave è il numero di una fase elencata in `fasi`"),
+                            .hint("in `cronoprogrammi` ogni cronoprogramma si scrive dopo il numero di una fase elencata in `fasi`: { 5 = { … } }"),
                         );
                         return None;
                     };
@@ -216,8 +216,18 @@ impl Kind for Reschedule {
             }
         };
         check_period(cx, from, to)?;
-        for ((_, grid), span) in schedules.iter().zip(spans) {
-            check_grid_in_period(cx, grid, from, to, span, verb)?;
+        // One span per schedule, or the one shared by every phase: each phase's approved
+        // cronoprogramma is compared with its new one.
+        for (i, (n, grid)) in schedules.iter().enumerate() {
+            let span = spans[if per_phase { i } else { 0 }].clone();
+            if per_phase || i == 0 {
+                check_grid_in_period(cx, grid, from, to, span.clone(), verb)?;
+            }
+            if verb == TimeVerb::Extend {
+                if let Some(approved) = cx.refs.schedules.get(n) {
+                    warn_lost_periods(cx, *n, approved, grid, span);
+                }
+            }
         }
         schedules.sort_by_key(|(n, _)| phases.iter().position(|p| p == n));
         Some(Reschedule {
@@ -407,6 +417,100 @@ fn check_grid_in_period(
         }
     }
     Some(())
+}
+
+/// One column of a cronoprogramma: the previous years, a month of the plan's first
+/// year, or a later year, in the order of the scheda.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Slot {
+    Previous,
+    Month(usize),
+    Year(i32),
+}
+
+impl Slot {
+    fn name(self) -> String {
+        match self {
+            Slot::Previous => "gli anni precedenti".to_string(),
+            Slot::Month(m) => format::month_names()[m].to_string(),
+            Slot::Year(y) => format!("il {y}"),
+        }
+    }
+}
+
+/// The columns of a cronoprogramma that have a share, in the order of the scheda.
+fn slots(grid: &Grid) -> Vec<Slot> {
+    let mut out = Vec::new();
+    if !grid.previous.is_zero() {
+        out.push(Slot::Previous);
+    }
+    out.extend(
+        (0..12)
+            .filter(|m| !grid.months[*m].is_zero())
+            .map(Slot::Month),
+    );
+    out.extend(
+        grid.later
+            .iter()
+            .filter(|(_, v)| !v.is_zero())
+            .map(|(y, _)| Slot::Year(*y)),
+    );
+    out
+}
+
+/// "marzo", "marzo e aprile", "febbraio, marzo e aprile".
+fn and_list(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} e {last}", rest.join(", ")),
+    }
+}
+
+/// What an extension (`prolungare`) may not do without saying so: leave out periods
+/// the approved cronoprogramma has (the scheda would lose them), or start before it.
+/// Either is what a postponement does: a warning at the new cronoprogramma.
+fn warn_lost_periods(
+    cx: &mut ParseCx,
+    phase: u32,
+    approved: &Grid,
+    amended: &Grid,
+    span: std::ops::Range<usize>,
+) {
+    let f = cx.file;
+    let before = slots(approved);
+    let after = slots(amended);
+    let lost: Vec<String> = before
+        .iter()
+        .filter(|s| !after.contains(s))
+        .map(|s| s.name())
+        .collect();
+    let hint = "se la fase si sposta davvero, scrivi `variazione = \"posticipare\"`; se si allunga soltanto, lascia nel nuovo cronoprogramma anche i periodi approvati";
+    if !lost.is_empty() {
+        let verb = if lost.len() == 1 { "sparisce" } else { "spariscono" };
+        cx.error(
+            Diagnostic::warning(format!(
+                "prolungando la fase {phase}, il nuovo cronoprogramma lascia fuori periodi approvati: nella scheda {verb} {}",
+                and_list(&lost)
+            ))
+            .at(f, span.clone())
+            .label(format!("qui manca{} {}", if lost.len() == 1 { "" } else { "no" }, and_list(&lost)))
+            .hint(hint),
+        );
+    }
+    if let (Some(old), Some(new)) = (before.first(), after.first()) {
+        if new < old {
+            cx.error(
+                Diagnostic::warning(format!(
+                    "prolungando la fase {phase}, il nuovo cronoprogramma comincia prima di quello approvato: da {} invece che da {}",
+                    new.name(),
+                    old.name()
+                ))
+                .at(f, span)
+                .hint(hint),
+            );
+        }
+    }
 }
 
 #[cfg(test)]

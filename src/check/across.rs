@@ -581,10 +581,16 @@ fn sections(facts: &Facts, sources: &Sources, findings: &mut Vec<Finding>) {
                     sources,
                     format!("{role} «{}» in {}", right.text, right.at.name),
                 );
-                d = d.hint(if right.at.org {
-                    format!("la scheda ripete il {role} in modo diverso da organizzazione.toml: correggilo, oppure omettilo e la scheda lo prende da lì")
+                // "la direzione … correggila", "il dirigente … correggilo".
+                let (the, one, it) = if role == "direzione" {
+                    ("la", "una sola", "la")
                 } else {
-                    format!("una sezione ha un solo {role}: correggi la scheda sbagliata, oppure descrivi la sezione una volta in organizzazione.toml")
+                    ("il", "un solo", "lo")
+                };
+                d = d.hint(if right.at.org {
+                    format!("la scheda ripete {the} {role} in modo diverso da organizzazione.toml: correggi{it}, oppure ometti{it} e la scheda {it} prende da lì")
+                } else {
+                    format!("una sezione ha {one} {role}: correggi la scheda sbagliata, oppure descrivi la sezione una volta in organizzazione.toml")
                 });
                 findings.push(Finding {
                     kind,

@@ -176,6 +176,7 @@ pub(super) fn check_managed(
             .filter(|p| p.cronoprogramma.is_none())
             .map(|p| (*p.numero.get_ref(), p.numero.span()))
             .collect(),
+        schedules: grids.clone(),
         indicators: indicator_ids,
         activities: Vec::new(),
         managed: true,

@@ -203,9 +203,12 @@ pub fn check(content: &Content, sources: &Sources, report: &mut Report) -> Optio
     organisation::check_categories(content, sources, report);
     across::check_across(content, &filled, acknowledgeable, sources, report);
     if content.managed.is_empty() && content.services.is_empty() {
-        report.push(Diagnostic::warning(
-            "nessun obiettivo: le cartelle `gestionali/` e `istituzionali/` sono vuote",
-        ));
+        report.push(
+            Diagnostic::warning(
+                "nessun obiettivo: le cartelle `gestionali/` e `istituzionali/` sono vuote",
+            )
+            .hint("crea il primo con `piao new gestionale` oppure nel browser, con `piao serve --apri`"),
+        );
     }
     if report.errors() > 0 {
         return None;

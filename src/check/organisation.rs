@@ -224,7 +224,8 @@ pub(super) fn check_organisation(
 }
 
 /// With an organisation that lists sezioni, every scheda's sezione should be one of
-/// them: otherwise nothing is filled in, and the restated facts are not compared.
+/// them: otherwise nothing is filled in, and the restated facts are not compared. The
+/// same for a direzione a scheda writes (a misspelt one is printed as written).
 pub(super) fn check_sections_known(
     content: &Content,
     org: &Loaded<Organisation>,
@@ -235,39 +236,83 @@ pub(super) fn check_sections_known(
     if index.sections.is_empty() {
         return;
     }
-    let all: Vec<&str> = org
+    let sections: Vec<&str> = org
         .data
         .sections()
         .map(|s| s.section.nome.as_str())
         .collect();
+    let directions: Vec<&str> = org.data.direzioni.iter().map(|d| d.nome.as_str()).collect();
+    // (file, sezione, direzione) of every scheda that has a sezione of its own.
     let schede = content
         .managed
         .iter()
         .filter(|m| !m.data.intersettoriale)
-        .map(|m| (m.file, m.data.sezione.as_str()))
+        .map(|m| (m.file, m.data.sezione.as_str(), m.data.direzione.as_str()))
         .chain(
             content
                 .services
                 .iter()
-                .map(|s| (s.file, s.data.sezione.as_str())),
+                .map(|s| (s.file, s.data.sezione.as_str(), s.data.direzione.as_str())),
         );
-    for (file, sezione) in schede {
-        if sezione.trim().is_empty() || index.sections.contains_key(&names::key(sezione)) {
-            continue;
-        }
-        let mut d = Diagnostic::warning(format!(
-            "la sezione «{sezione}» non è in `{}`",
-            load::ORGANISATION_FILE
-        ))
-        .at(file, place(sources, file, path!["sezione"]));
-        d = match closest(sezione, &all) {
-            Some(s) => d.hint(format!("forse «{s}»?")),
-            None => d.hint(format!(
-                "aggiungila a una direzione in `{}`: la scheda ne prenderà direzione, dirigente, responsabile e assessore",
-                load::ORGANISATION_FILE
-            )),
+    for (file, sezione, direzione) in schede {
+        let unlisted = Unlisted {
+            file,
+            sources,
+            file_name: load::ORGANISATION_FILE,
         };
-        report.push(d);
+        report.extend(unlisted.check(
+            "sezione",
+            "la sezione",
+            sezione,
+            &sections,
+            &format!("aggiungila a una direzione in `{}`: la scheda ne prenderà direzione, dirigente, responsabile e assessore", load::ORGANISATION_FILE),
+        ));
+        report.extend(unlisted.check(
+            "direzione",
+            "la direzione",
+            direzione,
+            &directions,
+            &format!(
+                "aggiungila in `{}` con le sue sezioni, oppure scrivila come è scritta lì",
+                load::ORGANISATION_FILE
+            ),
+        ));
+    }
+}
+
+/// A name a scheda writes that the organisation file does not list.
+struct Unlisted<'a> {
+    file: FileIdx,
+    sources: &'a Sources,
+    file_name: &'a str,
+}
+
+impl Unlisted<'_> {
+    /// The warning for `value` of `field` when no name of `listed` is it (by
+    /// [`names::key`]), with the closest one to type instead, or `otherwise`.
+    fn check(
+        &self,
+        field: &str,
+        what: &str,
+        value: &str,
+        listed: &[&str],
+        otherwise: &str,
+    ) -> Option<Diagnostic> {
+        let key = names::key(value);
+        if value.trim().is_empty() || listed.iter().any(|l| names::key(l) == key) {
+            return None;
+        }
+        let d = Diagnostic::warning(format!("{what} «{value}» non è in `{}`", self.file_name)).at(
+            self.file,
+            place(self.sources, self.file, &[Seg::from(field)]),
+        );
+        Some(match closest(value, listed) {
+            Some(s) => d.hint(format!(
+                "forse «{s}»? scrivi: {field} = {}",
+                crate::diag::typed(s)
+            )),
+            None => d.hint(otherwise),
+        })
     }
 }
 

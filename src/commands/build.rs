@@ -155,7 +155,7 @@ pub(super) fn destination(path: &Path, protected: &Protected) -> Result<Destinat
     match &d {
         Destination::Stdout if std::io::stdout().is_terminal() => {
             return Err(
-                "non scrivo un PDF sul terminale: reindirizza lo standard output (`> file.pdf`) o indica un file con --output".into(),
+                "non scrivo un PDF sul terminale: reindirizza lo standard output (`> file.pdf`) o indica un file con --uscita".into(),
             )
         }
         Destination::Stdout => {}
@@ -199,8 +199,12 @@ fn render_pngs(doc: &typst_layout::PagedDocument) -> Result<Vec<Vec<u8>>, String
         .iter()
         .enumerate()
         .map(|(i, page)| {
-            pipeline::page_png(page, 2.0)
-                .map_err(|e| format!("non riesco a codificare la pagina {} in PNG: {e}", i + 1))
+            pipeline::page_png(page, 2.0).map_err(|_| {
+                format!(
+                    "non riesco a comporre l'immagine PNG della pagina {}",
+                    i + 1
+                )
+            })
         })
         .collect()
 }

@@ -1,6 +1,7 @@
-//! `piao export`: the variations as open data (JSON or CSV), to a file or to the
-//! standard output (no `--output`, or `-`).
+//! `piao export`: the variations as open data (JSON or CSV) or as an Excel workbook, to a
+//! file or to the standard output (no `--uscita`, or `-`; never a workbook on a terminal).
 
+use std::io::IsTerminal;
 use std::path::Path;
 
 use super::*;
@@ -16,6 +17,15 @@ pub fn run(arg: &ContentArg, format: ExportFormat, output: Option<&Path>, quiet:
             Err(e) => return fail_io(&e),
         },
     };
+    // A spreadsheet is not text: never printed on a terminal.
+    if format == ExportFormat::Xlsx
+        && matches!(destination, Destination::Stdout)
+        && std::io::stdout().is_terminal()
+    {
+        return fail_io(
+            "non scrivo un foglio Excel sul terminale: indica un file con --uscita (es. --uscita variazioni.xlsx)",
+        );
+    }
     let checking = match load_checked(arg) {
         Ok(c) => c,
         Err(code) => return code,
@@ -29,12 +39,16 @@ pub fn run(arg: &ContentArg, format: ExportFormat, output: Option<&Path>, quiet:
         return CONTENT_ERRORS;
     };
     let text = match format {
-        ExportFormat::Json => export::to_json(checked),
-        ExportFormat::Csv => export::to_csv(checked),
+        ExportFormat::Json => export::to_json(checked).into_bytes(),
+        ExportFormat::Csv => export::to_csv(checked).into_bytes(),
+        ExportFormat::Xlsx => match export::to_xlsx(checked) {
+            Ok(bytes) => bytes,
+            Err(e) => return fail_io(&e),
+        },
     };
     match destination {
         Destination::File(path) => {
-            if let Err(e) = publish::write_atomic(&path, text.as_bytes()) {
+            if let Err(e) = publish::write_atomic(&path, &text) {
                 return fail_io(&e);
             }
             if !quiet {

@@ -5,6 +5,7 @@
 mod build;
 mod check;
 mod export;
+mod init;
 mod list;
 pub(crate) mod new;
 mod schema;
@@ -79,6 +80,20 @@ fn run_command(cli: Cli) -> i32 {
             indirizzo,
             apri,
         } => serve::run(&content, porta, indirizzo, apri, quiet),
+        Command::Init {
+            cartella,
+            ente,
+            anno_inizio,
+            anno_fine,
+        } => init::run(
+            init::Given {
+                folder: cartella.as_deref(),
+                ente: ente.as_deref(),
+                first: anno_inizio,
+                last: anno_fine,
+            },
+            quiet,
+        ),
         Command::New {
             tipo,
             numero,
@@ -198,7 +213,7 @@ pub fn resolve_objective(checking: &Checking, wanted: &str) -> Result<String, St
             .map(|(stem, _, _)| stem.clone())
             .ok_or_else(|| {
                 format!(
-                    "il file `{wanted}` non è tra gli obiettivi della cartella dei contenuti: l'anteprima impagina solo quelli (con l'allegato che li accompagna); copia il file in `gestionali/` o `istituzionali/` di quella cartella, oppure indica con --content la cartella dei contenuti a cui appartiene"
+                    "il file `{wanted}` non è tra gli obiettivi della cartella dei contenuti: l'anteprima impagina solo quelli (con l'allegato che li accompagna); copia il file in `gestionali/` o `istituzionali/` di quella cartella, oppure indica con --contenuti la cartella dei contenuti a cui appartiene"
                 )
             });
     }

@@ -30,7 +30,7 @@ pub fn run(
 ) -> i32 {
     if !dir.is_dir() {
         return fail_io(&format!(
-            "la cartella dei contenuti `{}` non esiste: indica quella giusta con --content",
+            "la cartella dei contenuti `{}` non esiste: indica quella giusta con --contenuti",
             dir.display()
         ));
     }
@@ -86,7 +86,7 @@ pub fn run(
         None => (text, None),
     };
     if let Some(message) = unknown {
-        eprintln!("piao new: attenzione: {message}");
+        crate::errln!("piao new: attenzione: {message}");
     }
     if let Err(e) = create_new(&path, &text) {
         return fail_io(&e);
@@ -107,7 +107,7 @@ pub fn run(
                 _ => Path::new(schema::SCHEMA_DIR).to_path_buf(),
             };
             crate::errln!(
-                "  per l'aiuto dell'editor serve lo schema accanto ai contenuti: piao schema --output {}",
+                "  per l'aiuto dell'editor serve lo schema accanto ai contenuti: piao schema --uscita {}",
                 beside.display()
             );
         }
@@ -151,16 +151,16 @@ pub(crate) fn with_section(text: &str, dir: &Path, name: &str) -> (String, Optio
         Some(crate::model::Person::Named { cognome, nome }) => {
             format!(
                 "{{ cognome = {}, nome = {} }}",
-                quoted(cognome),
-                quoted(nome)
+                crate::diag::typed(cognome),
+                crate::diag::typed(nome)
             )
         }
-        Some(crate::model::Person::Label(l)) => quoted(l),
+        Some(crate::model::Person::Label(l)) => crate::diag::typed(l),
         None => String::new(),
     };
     let given: Vec<(&str, String)> = match found {
         Some(s) => vec![
-            ("direzione", quoted(&s.direction.nome)),
+            ("direzione", crate::diag::typed(&s.direction.nome)),
             ("assessore", person(s.section.assessore.as_ref())),
             ("dirigente", person(s.dirigente())),
             ("responsabile", person(s.section.responsabile.as_ref())),
@@ -176,7 +176,7 @@ pub(crate) fn with_section(text: &str, dir: &Path, name: &str) -> (String, Optio
             out.push_str(&format!(
                 "sezione = {}
 ",
-                quoted(shown)
+                crate::diag::typed(shown)
             ));
             if found.is_some() {
                 out.push_str(&format!(
@@ -211,12 +211,8 @@ pub(crate) fn with_section(text: &str, dir: &Path, name: &str) -> (String, Optio
 /// Writes a file that must not exist yet (never replaces one, even in a race).
 fn create_new(path: &Path, text: &str) -> Result<(), String> {
     if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).map_err(|e| {
-            format!(
-                "non riesco a creare la cartella `{}`: {e}",
-                parent.display()
-            )
-        })?;
+        fs::create_dir_all(parent)
+            .map_err(|e| crate::io_message::describe(&e, parent, "creare la cartella"))?;
     }
     let mut f = fs::OpenOptions::new()
         .write(true)
@@ -227,10 +223,10 @@ fn create_new(path: &Path, text: &str) -> Result<(), String> {
                 "il file `{}` esiste già: non lo sovrascrivo",
                 path.display()
             ),
-            _ => format!("non riesco a creare `{}`: {e}", path.display()),
+            _ => crate::io_message::describe(&e, path, "creare il file"),
         })?;
     f.write_all(text.as_bytes())
-        .map_err(|e| format!("non riesco a scrivere `{}`: {e}", path.display()))
+        .map_err(|e| crate::io_message::describe(&e, path, "scrivere il file"))
 }
 
 /// The N. scheda of each file of a folder: its `numero`, or else the digits of its name
@@ -262,11 +258,6 @@ pub(crate) fn used_numbers(folder: &Path) -> Result<Vec<(u32, std::path::PathBuf
 
 pub(crate) fn next_free(used: &[(u32, std::path::PathBuf)]) -> u32 {
     used.iter().map(|(n, _)| n + 1).max().unwrap_or(1)
-}
-
-/// A TOML basic string holding `text`.
-fn quoted(text: &str) -> String {
-    toml::Value::String(text.to_string()).to_string()
 }
 
 /// An example value of a key of a change, and what to say about it, for the catalogue.
@@ -398,7 +389,7 @@ testo = ""
 
 {catalogue}"##,
         directive = schema::directive(schema_file, 1),
-        title = quoted(title),
+        title = crate::diag::typed(title),
         first_kind = REWORD_PHASE.name,
         catalogue = change_catalogue(true, REWORD_PHASE.name),
     )
@@ -459,7 +450,7 @@ testo = ""
 
 {catalogue}"##,
         directive = schema::directive(schema_file, 1),
-        title = quoted(title),
+        title = crate::diag::typed(title),
         first_kind = REWORD_ACTIVITY.name,
         catalogue = change_catalogue(false, REWORD_ACTIVITY.name),
     )

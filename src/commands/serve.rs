@@ -63,7 +63,10 @@ pub fn run(arg: &ContentArg, port: Option<u16>, ip: IpAddr, open: bool, quiet: b
     }
     if open {
         if let Err(e) = open_browser(&url) {
-            eprintln!("piao serve: non riesco ad aprire il browser ({e}): apri {url} a mano");
+            crate::errln!(
+                "piao serve: non riesco ad aprire il browser ({}): apri {url} a mano",
+                crate::io_message::reason(&e)
+            );
         }
     }
     running.wait();

@@ -42,24 +42,25 @@ pub fn run(
 ) -> i32 {
     if !arg.content.is_dir() {
         return fail_io(&format!(
-            "la cartella dei contenuti `{}` non esiste: indica quella giusta con --content",
+            "la cartella dei contenuti `{}` non esiste: indica quella giusta con --contenuti",
             arg.content.display()
         ));
     }
     if let Some(o) = &output {
         if o.as_os_str() == "-" {
-            return fail_io("piao watch scrive un file a ogni modifica: indica un file con --output, non lo standard output (`-`)");
+            return fail_io("piao watch scrive un file a ogni modifica: indica un file con --uscita, non lo standard output (`-`)");
         }
         if let Err(e) = build::destination(o, &protected(arg)) {
             return fail_io(&e);
         }
     }
-    if let Err(e) = ctrlc::set_handler(|| {
+    let handled = ctrlc::set_handler(|| {
         let _writing = WRITING.lock().unwrap_or_else(|e| e.into_inner());
         crate::errln!("\npiao watch: terminato");
         std::process::exit(OK);
-    }) {
-        return fail_io(&format!("non riesco a intercettare Ctrl-C: {e}"));
+    });
+    if handled.is_err() {
+        return fail_io("non riesco a intercettare Ctrl-C: il sistema non lo permette");
     }
 
     let (tx, rx) = mpsc::channel();
@@ -67,15 +68,21 @@ pub fn run(
         let _ = tx.send(event);
     }) {
         Ok(w) => w,
-        Err(e) => return fail_io(&format!("non riesco a osservare i file: {e}")),
+        Err(e) => {
+            return fail_io(&format!(
+                "non riesco a osservare i file: {}",
+                watch_reason(&e)
+            ))
+        }
     };
     let mut watched = vec![arg.content.clone()];
     watched.extend(arg.templates.clone());
     for dir in &watched {
         if let Err(e) = watcher.watch(dir, RecursiveMode::Recursive) {
             return fail_io(&format!(
-                "non riesco a osservare la cartella `{}`: {e}",
-                dir.display()
+                "non riesco a osservare la cartella `{}`: {}",
+                dir.display(),
+                watch_reason(&e)
             ));
         }
     }
@@ -243,5 +250,17 @@ impl Session<'_> {
         let _writing = WRITING.lock().unwrap_or_else(|e| e.into_inner());
         publish::publish_built(&output, &built, &checked.annex.data)?;
         Ok((output, built.pages, checking.report.warnings()))
+    }
+}
+
+/// Why the file watcher failed, in Italian (see [`crate::io_message`]).
+fn watch_reason(e: &notify::Error) -> String {
+    match &e.kind {
+        notify::ErrorKind::Io(io) => crate::io_message::reason(io),
+        notify::ErrorKind::PathNotFound => "non esiste".to_string(),
+        notify::ErrorKind::MaxFilesWatch => {
+            "il sistema non permette di osservare altri file (limite raggiunto)".to_string()
+        }
+        _ => "il sistema non lo permette".to_string(),
     }
 }

@@ -131,18 +131,8 @@ impl std::fmt::Display for Refused {
                 len.div_ceil(1024),
                 limits::bytes(*max)
             ),
-            Refused::Io(e) => write!(f, "non si può leggere ({})", io_words(e)),
+            Refused::Io(e) => write!(f, "non si può leggere: {}", crate::io_message::reason(e)),
         }
-    }
-}
-
-/// An I/O error in words (the system's own text only as a last resort).
-fn io_words(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::PermissionDenied => "permesso negato".into(),
-        std::io::ErrorKind::NotFound => "non esiste".into(),
-        std::io::ErrorKind::InvalidData => "contenuto non valido".into(),
-        _ => e.to_string(),
     }
 }
 
@@ -299,18 +289,10 @@ pub(crate) struct Undecodable {
     pub(crate) span: Range<usize>,
 }
 
-/// UTF-8 without BOM, or an Italian explanation of what is wrong with the bytes.
+/// UTF-8 (a BOM, as Notepad writes, is read past), or an Italian explanation of what
+/// is wrong with the bytes.
 pub(crate) fn decode(bytes: &[u8]) -> Result<String, Box<Undecodable>> {
-    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        return Err(Box::new(Undecodable {
-            diagnostic: Diagnostic::error("il file inizia con un BOM (byte order mark)")
-                .label("carattere invisibile all'inizio del file")
-                .hint(
-                "salvalo come \"UTF-8\" senza BOM (nel Blocco note: Salva con nome → Codifica: UTF-8)",
-            ),
-            span: 0..3,
-        }));
-    }
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(Box::new(Undecodable {
             diagnostic: Diagnostic::error("il file è in codifica UTF-16, non UTF-8")
@@ -336,11 +318,7 @@ mod tests {
 
     #[test]
     fn bom_and_bad_utf8_are_refused() {
-        assert!(decode(b"\xEF\xBB\xBFa = 1")
-            .unwrap_err()
-            .diagnostic
-            .message
-            .contains("BOM"));
+        assert_eq!(decode(b"\xEF\xBB\xBFa = 1").unwrap(), "a = 1");
         assert!(decode(b"a = \"\xFF\"")
             .unwrap_err()
             .diagnostic

@@ -1,21 +1,237 @@
-//! The Italian for TOML's and serde's errors, at the key or value they are about.
+//! The Italian for TOML's and serde's errors, at the field or value they are about,
+//! in words of the content (campo, blocco, elenco), saying what to type. Where the
+//! document's shape tells more than the error (Word's quotes, a decimal comma, a field
+//! below the wrong `[[…]]`, `[fasi]` for `[[fasi]]`), the message says that.
 
+use std::ops::Range;
+
+use super::parse::{is_header, Problem, Shape};
 use crate::diag::{suggest, Diagnostic, FileIdx};
+
+/// A schema error (the file is valid TOML) in Italian, told by its shape when known.
+pub(crate) fn schema_error(p: &Problem, file: FileIdx, text: &str) -> Diagnostic {
+    let d = toml_error(&p.error, file, text);
+    match &p.shape {
+        None => d,
+        Some(Shape::Misplaced { key, block, above }) => {
+            let block_name = header_text(text, block);
+            let above_name = header_text(text, above);
+            let above_line = line_of(text, above.start);
+            let mut m = Diagnostic::error(format!(
+                "il campo `{key}` è scritto sotto `{block_name}`, a cui non appartiene"
+            ));
+            if let Some((_, span)) = d.primary {
+                m = m.at(file, span).label("questa riga");
+            }
+            m.also(file, block.clone(), format!("qui comincia il blocco `{block_name}`"))
+                .hint(format!(
+                    "sposta questa riga sopra `{above_name}` (riga {above_line}): dopo una riga `[[…]]` ogni campo appartiene a quel blocco, fino alla riga `[[…]]` successiva"
+                ))
+        }
+        Some(Shape::Retyped {
+            key,
+            written,
+            was,
+            element,
+        }) => {
+            let wants = if written.starts_with(['"', '[']) {
+                "un testo tra virgolette"
+            } else if written == "true" || written == "false" {
+                "true o false, senza virgolette"
+            } else if written.len() >= 10 && written.as_bytes()[4] == b'-' {
+                "una data (anno-mese-giorno), senza virgolette"
+            } else {
+                "un numero, senza virgolette"
+            };
+            let (message, hint) = if *element {
+                (
+                    format!("l'elenco `{key}` vuole {wants}"),
+                    format!("scrivi {written} al posto di {was}"),
+                )
+            } else {
+                (
+                    format!("il campo `{key}` vuole {wants}"),
+                    format!("scrivi: {key} = {written}"),
+                )
+            };
+            let mut m = Diagnostic::error(message);
+            if let Some((_, span)) = d.primary {
+                m = m.at(file, span);
+            }
+            m.hint(hint)
+        }
+    }
+}
+
+/// The text of a block header (`[[fasi]]`), from its span.
+fn header_text(text: &str, span: &Range<usize>) -> String {
+    let start = span.start.min(text.len());
+    let line = text[start..].lines().next().unwrap_or("");
+    match line.find(']') {
+        Some(i) => {
+            let end = if line[i..].starts_with("]]") {
+                i + 2
+            } else {
+                i + 1
+            };
+            line[..end].to_string()
+        }
+        None => line.trim().to_string(),
+    }
+}
+
+/// The 1-based line of a byte offset.
+fn line_of(text: &str, at: usize) -> usize {
+    text.as_bytes()[..at.min(text.len())]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
+}
+
+/// The quotes Word and other word processors put around a text.
+const TYPOGRAPHIC_QUOTES: &[char] = &['“', '”', '„', '‟', '«', '»', '‘', '’', '‚', '″'];
+
+/// A syntax error told by the shape of its line, when that says more than the parser:
+/// a text between typographic quotes, a decimal comma, a `[x]` header written twice
+/// for a list of blocks.
+pub(crate) fn syntax_shape(e: &toml::de::Error, file: FileIdx, text: &str) -> Option<Diagnostic> {
+    let at = e.span().map_or(0, |s| s.start).min(text.len());
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let line = &text[line_start..line_end];
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    // `campo = “testo”`: quotes pasted from Word.
+    if let Some((key, value)) = line.split_once('=') {
+        let key = key.trim();
+        let value_start = line_start + key.len() + (line.len() - key.len() - value.len());
+        let trimmed = value.trim_start();
+        let value_at = value_start + (value.len() - trimmed.len());
+        if trimmed.starts_with(TYPOGRAPHIC_QUOTES) {
+            let inner = trimmed
+                .trim_end()
+                .trim_start_matches(TYPOGRAPHIC_QUOTES)
+                .trim_end_matches(TYPOGRAPHIC_QUOTES);
+            let written = crate::diag::typed(inner);
+            return Some(
+                Diagnostic::error(
+                    "queste virgolette (copiate da Word o da un'email) non delimitano un testo",
+                )
+                .at(file, value_at..value_at + trimmed.trim_end().len())
+                .label("virgolette tipografiche")
+                .hint("un testo va tra virgolette dritte \", quelle del tasto 2 con il maiuscolo")
+                .hint(format!("scrivi: {key} = {written}")),
+            );
+        }
+        // `campo = 33,3` or `{ marzo = 33,3 }`: a decimal comma.
+        if let Some((span, number)) = decimal_comma(line) {
+            let start = line_start + span.start;
+            let point = number.replace(',', ".");
+            return Some(
+                Diagnostic::error(format!(
+                    "i decimali si scrivono con il punto: {point}, non {number}"
+                ))
+                .at(file, start..line_start + span.end)
+                .label("virgola decimale")
+                .hint(format!(
+                    "scrivi {point} (oppure il numero tra virgolette: \"{number}\")"
+                )),
+            );
+        }
+    }
+    // `[fasi]` written again: a list of blocks is written `[[fasi]]`.
+    let header = line.trim();
+    if header.starts_with('[') && !header.starts_with("[[") && header.ends_with(']') {
+        let first = text[..line_start]
+            .lines()
+            .position(|l| l.trim() == header)?;
+        let name = &header[1..header.len() - 1];
+        let start = line_start + (line.len() - line.trim_start().len());
+        return Some(
+            Diagnostic::error(format!(
+                "`{header}` compare due volte: per un elenco di blocchi scrivi `[[{name}]]`"
+            ))
+            .at(file, start..start + header.len())
+            .hint(format!(
+                "scrivi `[[{name}]]` (con due parentesi quadre) qui, alla riga {} e prima di ogni altro blocco dell'elenco",
+                first + 1
+            )),
+        );
+    }
+    None
+}
+
+/// The first number written with a decimal comma after a `=` of `line`, outside
+/// quotes: its span in the line and its text.
+fn decimal_comma(line: &str) -> Option<(Range<usize>, &str)> {
+    let bytes = line.as_bytes();
+    let mut in_string = false;
+    let mut after_equals = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        match c {
+            b'"' | b'\'' => in_string = !in_string,
+            b'#' if !in_string => return None,
+            b'=' if !in_string => after_equals = true,
+            b'0'..=b'9' if !in_string && after_equals => {
+                let start = i;
+                while i < bytes.len() && bytes[i].is_ascii_digit() {
+                    i += 1;
+                }
+                if i + 1 < bytes.len() && bytes[i] == b',' && bytes[i + 1].is_ascii_digit() {
+                    let mut end = i + 1;
+                    while end < bytes.len() && bytes[end].is_ascii_digit() {
+                        end += 1;
+                    }
+                    // In `{ a = 1,2 }` the `2` would be a key: a decimal comma if no `=`
+                    // follows it.
+                    let rest = line[end..].trim_start();
+                    if !rest.starts_with(['=', '.']) {
+                        let start = if start > 0 && bytes[start - 1] == b'-' {
+                            start - 1
+                        } else {
+                            start
+                        };
+                        return Some((start..end, &line[start..end]));
+                    }
+                }
+                after_equals = false;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
 
 /// Translates a TOML/serde error into an Italian diagnostic at its place.
 pub fn toml_error(e: &toml::de::Error, file: FileIdx, text: &str) -> Diagnostic {
     let raw = e.message().trim().to_string();
     let span = e.span().unwrap_or(0..0);
     let span = narrow_span(text, span);
+    let single_bracket = raw.starts_with("invalid type: map, expected a sequence")
+        && is_header(text, &span)
+        && !text[span.start..].starts_with("[[");
     let (message, hint) = if raw.starts_with("string values must be quoted")
         && text[span.clone()].trim().is_empty()
     {
         syntax_message("missing value").unwrap_or_default()
+    } else if single_bracket {
+        let header = header_text(text, &span);
+        let name = header.trim_matches(['[', ']']);
+        (
+            format!("`{header}` va scritto con due parentesi quadre: `[[{name}]]`"),
+            Some(format!(
+                "`[[{name}]]` apre un elemento dell'elenco: scrivilo prima di ciascuno (con una parentesi sola è un blocco unico)"
+            )),
+        )
     } else {
         translate(&raw)
     };
-    let message = if message == "chiave ripetuta" && !text[span.clone()].trim().is_empty() {
-        format!("chiave ripetuta `{}`", text[span.clone()].trim())
+    let message = if message == "campo ripetuto" && !text[span.clone()].trim().is_empty() {
+        format!("campo ripetuto `{}`", text[span.clone()].trim())
     } else {
         message
     };
@@ -90,7 +306,7 @@ fn translate(raw: &str) -> (String, Option<String>) {
         let field = ticked(rest).unwrap_or(rest);
         return (
             format!("manca il campo obbligatorio `{field}`"),
-            Some(format!("aggiungi una riga `{field} = …` in questa tabella")),
+            Some(format!("aggiungi una riga `{field} = …` in questo blocco")),
         );
     }
     if let Some(rest) = first_line.strip_prefix("unknown variant ") {
@@ -137,7 +353,7 @@ fn translate(raw: &str) -> (String, Option<String>) {
     if let Some(rest) = first_line.strip_prefix("duplicate field ") {
         return (
             format!("campo ripetuto `{}`", ticked(rest).unwrap_or(rest)),
-            Some("ogni campo può comparire una sola volta nella stessa tabella".into()),
+            Some("ogni campo può comparire una sola volta nello stesso blocco".into()),
         );
     }
     if let Some(t) = syntax_message(first_line) {
@@ -146,17 +362,21 @@ fn translate(raw: &str) -> (String, Option<String>) {
     if first_line.starts_with("duplicate key") {
         return (
             format!(
-                "chiave ripetuta: {}",
+                "campo ripetuto: {}",
                 ticked(first_line).unwrap_or(first_line)
             ),
-            Some("ogni chiave può comparire una sola volta nella stessa tabella".into()),
+            Some("ogni campo può comparire una sola volta nello stesso blocco".into()),
         );
     }
-    if first_line.starts_with("data did not match any variant") {
-        return (
-            "valore non valido: serve un testo (\"Cognome Nome\") oppure una tabella { cognome = \"…\", nome = \"…\" }".into(),
-            None,
-        );
+    if let Some(rest) = first_line.strip_prefix("data did not match any variant of untagged enum ")
+    {
+        // What each value that may take two forms accepts (the model's untagged enums).
+        let accepted = match rest.trim() {
+            "Person" => "un testo (\"Cognome Nome\") oppure { cognome = \"…\", nome = \"…\" }",
+            "Targets" => "un testo tra virgolette, oppure un elenco di testi [\"…\", \"…\", \"…\"], uno per anno",
+            _ => "un valore di un'altra forma",
+        };
+        return (format!("valore non valido: serve {accepted}"), None);
     }
     // Messages our own types produce are already Italian.
     if is_italian(first_line) {
@@ -178,16 +398,16 @@ fn syntax_message(line: &str) -> Option<(String, Option<String>)> {
             Some("scrivi per esempio: titolo = \"Nuovo titolo\""),
         ),
         "key with no value" => (
-            "dopo il nome della chiave serve `=` seguito dal valore",
-            Some("ogni riga è del tipo `chiave = valore`; un commento comincia con #"),
+            "dopo il nome del campo serve `=` seguito dal valore",
+            Some("ogni riga è del tipo `campo = valore`; un commento comincia con #"),
         ),
         "missing value" | "missing value for key" => (
             "manca il valore dopo `=`",
             Some("scrivi il valore (un testo tra virgolette, un numero, una data) oppure togli la riga"),
         ),
         "unclosed array" => ("elenco non chiuso: manca `]`", None),
-        "unclosed inline table" => ("tabella non chiusa: manca `}`", Some("una tabella in linea va scritta tutta su una riga: { chiave = valore, … }")),
-        "unclosed table" => ("intestazione di tabella non chiusa: manca `]`", None),
+        "unclosed inline table" => ("gruppo `{ … }` non chiuso: manca `}`", Some("un gruppo tra graffe va scritto tutto su una riga: { campo = valore, … }")),
+        "unclosed table" => ("intestazione di blocco non chiusa: manca `]`", None),
         "unclosed array table" => ("intestazione non chiusa: manca `]]`", None),
         "missing comma between array elements" => {
             ("manca una virgola tra gli elementi dell'elenco", None)
@@ -202,12 +422,12 @@ fn syntax_message(line: &str) -> Option<(String, Option<String>)> {
             Some("per scrivere una barra rovesciata scrivi `\\\\` oppure usa le virgolette semplici: 'C:\\cartella'"),
         ),
         "duplicate key" => (
-            "chiave ripetuta",
-            Some("ogni chiave può comparire una sola volta nella stessa tabella"),
+            "campo ripetuto",
+            Some("ogni campo può comparire una sola volta nello stesso blocco"),
         ),
         "invalid unquoted key" | "invalid key" | "unquoted keys cannot be empty" => (
-            "nome di chiave non valido",
-            Some("i nomi delle chiavi usano lettere senza accenti, cifre, `_` e `-`"),
+            "nome di campo non valido",
+            Some("i nomi dei campi usano lettere senza accenti, cifre, `_` e `-`"),
         ),
         "invalid integer number" | "invalid float" | "invalid fraction" | "invalid exponent"
         | "invalid mantissa" | "unexpected leading zero" | "redundant numeric sign"
@@ -224,17 +444,17 @@ fn syntax_message(line: &str) -> Option<(String, Option<String>)> {
         }
         "unexpected content" | "unexpected key or value" | "unexpected content between comment and newline" => (
             "testo inatteso",
-            Some("ogni riga contiene una sola `chiave = valore`; un commento comincia con #"),
+            Some("ogni riga contiene un solo `campo = valore`; un commento comincia con #"),
         ),
         "missing key for inline table element" | "invalid inline table element" => (
-            "elemento non valido nella tabella `{ … }`",
-            Some("scrivi le coppie come chiave = valore, separate da virgole"),
+            "elemento non valido tra `{ … }`",
+            Some("scrivi le coppie come campo = valore, separate da virgole"),
         ),
         "invalid table" | "missing table open" | "missing array opening"
-        | "missing inline table opening" => ("intestazione di tabella non valida", None),
+        | "missing inline table opening" => ("intestazione di blocco non valida", None),
         "recursion limit" => ("troppi livelli annidati", None),
         w if w.starts_with("cannot extend value of type") => (
-            "la chiave è già definita con un valore: non può diventare una tabella",
+            "il campo ha già un valore: non può diventare un blocco",
             None,
         ),
         w if w.contains("datetime") || w.contains("date") || w.contains("time") => (
@@ -274,8 +494,8 @@ fn italian_type(t: &str) -> String {
         ("a boolean", "vero/falso (true o false)"),
         ("a sequence", "un elenco tra [ ]"),
         ("sequence", "un elenco tra [ ]"),
-        ("map", "una tabella"),
-        ("a map", "una tabella"),
+        ("map", "un blocco di campi"),
+        ("a map", "un blocco di campi"),
     ];
     for (en, it) in simple {
         if t == en {
@@ -302,7 +522,7 @@ fn italian_type(t: &str) -> String {
         return format!("il valore {}", rest.trim_matches('`'));
     }
     if t.starts_with("struct ") || t.contains("map") {
-        return "una tabella".to_string();
+        return "un blocco di campi".to_string();
     }
     if t.starts_with("a sequence") || t.contains("sequence") {
         return "un elenco tra [ ]".to_string();
@@ -359,6 +579,6 @@ mod tests {
         let d = diag_of("numero = 1\ntitolo = \"C:\\dati\"\n");
         assert!(d.message.contains("barra rovesciata"), "{}", d.message);
         let d = diag_of("numero = 1\nnumero = 2\n");
-        assert_eq!(d.message, "chiave ripetuta `numero`");
+        assert_eq!(d.message, "campo ripetuto `numero`");
     }
 }

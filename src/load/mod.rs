@@ -64,7 +64,7 @@ pub struct IoError(pub String);
 pub fn load(dir: &Path, sources: &mut Sources, report: &mut Report) -> Result<Content, IoError> {
     if !dir.is_dir() {
         return Err(IoError(format!(
-            "la cartella dei contenuti `{}` non esiste: indica quella giusta con --content",
+            "la cartella dei contenuti `{}` non esiste: indica quella giusta con --contenuti",
             dir.display()
         )));
     }
@@ -175,7 +175,7 @@ pub fn toml_files(dir: &Path) -> Result<Vec<PathBuf>, IoError> {
         return Ok(Vec::new());
     }
     let (entries, _) = files::entries(dir)
-        .map_err(|e| IoError(format!("non riesco a leggere `{}`: {e}", dir.display())))?;
+        .map_err(|e| IoError(crate::io_message::describe(&e, dir, "leggere la cartella")))?;
     Ok(entries
         .into_iter()
         .filter(|p| p.is_file() && files::is_toml(p))
@@ -230,7 +230,7 @@ fn objective_files(
         }
     }
     let (entries, truncated) = files::entries(dir)
-        .map_err(|e| IoError(format!("non riesco a leggere `{}`: {e}", dir.display())))?;
+        .map_err(|e| IoError(crate::io_message::describe(&e, dir, "leggere la cartella")))?;
     if truncated {
         report.push(
             Diagnostic::error(format!(
@@ -307,7 +307,7 @@ fn warn_unknown_entries(
     report: &mut Report,
 ) -> Result<(), IoError> {
     let (entries, _) = files::entries(dir)
-        .map_err(|e| IoError(format!("non riesco a leggere `{}`: {e}", dir.display())))?;
+        .map_err(|e| IoError(crate::io_message::describe(&e, dir, "leggere la cartella")))?;
     let known_files = [ANNEX_FILE, TRAINING_FILE, ORGANISATION_FILE];
     let known_dirs = [MANAGED_DIR, SERVICES_DIR];
     for path in entries {
@@ -406,6 +406,8 @@ pub fn parse_bytes<T: DeserializeOwned>(
     sources: &mut Sources,
     report: &mut Report,
 ) -> Option<Loaded<T>> {
+    // A BOM (Notepad's "UTF-8 con BOM") says nothing more: the text starts after it.
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
     if bytes.len() as u64 > limits::MAX_FILE_BYTES {
         report.push(
             Diagnostic::error(format!(
@@ -489,9 +491,9 @@ pub fn parse_bytes<T: DeserializeOwned>(
                 .to_string(),
             data,
         }),
-        Err(errors) => {
-            for e in &errors {
-                report.push(toml_error(e, file, text));
+        Err(problems) => {
+            for p in &problems {
+                report.push(messages::schema_error(p, file, text));
             }
             None
         }

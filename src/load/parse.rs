@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
-use super::messages::{ticked, toml_error};
+use super::messages::{syntax_shape, ticked, toml_error};
 use crate::diag::ValueSpans;
 use crate::diag::{suggest, FileIdx, Report};
 
@@ -46,7 +46,7 @@ pub(crate) fn report_syntax(
     let total = shown.len();
     let total_lines = text.lines().count().max(1);
     for (i, e) in shown.into_iter().take(MAX_SYNTAX_ERRORS).enumerate() {
-        let mut d = toml_error(e, file, text);
+        let mut d = syntax_shape(e, file, text).unwrap_or_else(|| toml_error(e, file, text));
         if i + 1 == MAX_SYNTAX_ERRORS && total > MAX_SYNTAX_ERRORS {
             d = d.hint(format!(
                 "ci sono errori di sintassi in altre {} righe: correggi questi e ricontrolla",
@@ -70,6 +70,36 @@ pub(crate) fn parse_tree(text: &str) -> Result<Spanned<DeTable<'_>>, Vec<toml::d
     }
 }
 
+/// A schema error, with what the document's shape says about it (found by trying the
+/// value or the field elsewhere, never by matching texts).
+pub(crate) struct Problem {
+    pub error: toml::de::Error,
+    pub shape: Option<Shape>,
+}
+
+/// What a schema error turns out to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Shape {
+    /// A field written in a block (`[[fasi]]`, `[[variazioni.modifiche]]` …) it does not
+    /// belong to: it reads in an enclosing one, whose fields end where `above` (the
+    /// first block header inside it) begins. `block` is the header of the block it is
+    /// written in.
+    Misplaced {
+        key: String,
+        block: Range<usize>,
+        above: Range<usize>,
+    },
+    /// A value of the wrong type that reads when written as `written` (a number in
+    /// quotes, a text without them); `was` is how it is written, `element` whether it
+    /// is an element of the list in `key`.
+    Retyped {
+        key: String,
+        written: String,
+        was: String,
+        element: bool,
+    },
+}
+
 /// Reads the tree of a valid TOML text into `T`, collecting every unknown key,
 /// missing field and wrong value rather than the first. After each schema error the offending part of the
 /// tree is repaired (unknown key removed, wrong value or missing field replaced by a
@@ -77,10 +107,10 @@ pub(crate) fn parse_tree(text: &str) -> Result<Spanned<DeTable<'_>>, Vec<toml::d
 pub(crate) fn deserialize_all<T: DeserializeOwned>(
     mut root: Spanned<DeTable<'_>>,
     text: &str,
-) -> Result<T, Vec<toml::de::Error>> {
+) -> Result<T, Vec<Problem>> {
     // Stand-ins carry a span no real value has, to tell their errors apart.
     let sentinel = text.len() + 1..text.len() + 1;
-    let mut errors: Vec<toml::de::Error> = Vec::new();
+    let mut errors: Vec<Problem> = Vec::new();
     let mut removed: Vec<(Vec<Seg>, String)> = Vec::new();
     let mut unknown: Vec<(Vec<Seg>, String)> = Vec::new();
     for _ in 0..MAX_ROUNDS {
@@ -90,28 +120,34 @@ pub(crate) fn deserialize_all<T: DeserializeOwned>(
             Err(e) => e,
         };
         let Some(span) = e.span().filter(|s| *s != sentinel) else {
-            errors.push(e);
+            errors.push(Problem::plain(e));
             break;
         };
-        if errors
-            .last()
-            .is_some_and(|last| last.message() == e.message() && last.span() == e.span())
-        {
+        if errors.last().is_some_and(|last| {
+            last.error.message() == e.message() && last.error.span() == e.span()
+        }) {
             break;
         }
         let message = e.message().to_string();
         let repaired = if message.starts_with("unknown field ") {
-            errors.push(e);
             match find_key(root.get_ref(), &span) {
                 Some(path) => {
                     let (table, key) = path.split_at(path.len() - 1);
+                    let shape = match &key[0] {
+                        Seg::Key(k) => misplaced::<T>(&root, table, k, text),
+                        Seg::Index(_) => None,
+                    };
+                    errors.push(Problem { error: e, shape });
                     if let Seg::Key(k) = &key[0] {
                         unknown.push((table.to_vec(), k.clone()));
                     }
                     remove_at(root.get_mut(), table, &key[0]);
                     true
                 }
-                None => false,
+                None => {
+                    errors.push(Problem::plain(e));
+                    false
+                }
             }
         } else if let Some(field) = message.strip_prefix("missing field ").and_then(ticked) {
             let field = field.to_string();
@@ -120,17 +156,30 @@ pub(crate) fn deserialize_all<T: DeserializeOwned>(
             let misspelt = unknown
                 .iter()
                 .any(|(t, k)| *t == table && suggest(k, [field.as_str()]).is_some());
-            if !misspelt && !removed.contains(&(table.clone(), field.clone())) {
-                errors.push(e);
+            // A field reported as written in the wrong block is not missing too.
+            let moved = errors
+                .iter()
+                .any(|p| matches!(&p.shape, Some(Shape::Misplaced { key, .. }) if *key == field));
+            if !misspelt && !moved && !removed.contains(&(table.clone(), field.clone())) {
+                errors.push(Problem::plain(e));
             }
             let mut path = table;
             path.push(Seg::Key(field.clone()));
             insert_stand_in::<T>(&mut root, &path, &sentinel, &field)
         } else {
-            errors.push(e);
             match find_value(root.get_ref(), &span) {
                 Some(path) => {
-                    if !replace_with_stand_in::<T>(&mut root, &path, &sentinel) {
+                    // Only a value of the wrong kind is tried written the other way: a
+                    // value refused for what it says (too many decimals, out of scale)
+                    // is of the right kind, and may read as something else once quoted.
+                    let shape = if wrong_kind(&message) {
+                        retyped::<T>(&mut root, &path, &sentinel, text)
+                    } else {
+                        None
+                    };
+                    let fits = shape.is_some();
+                    errors.push(Problem { error: e, shape });
+                    if !fits && !replace_with_stand_in::<T>(&mut root, &path, &sentinel) {
                         let (table, last) = path.split_at(path.len() - 1);
                         if let Seg::Key(k) = &last[0] {
                             removed.push((table.to_vec(), k.clone()));
@@ -139,15 +188,212 @@ pub(crate) fn deserialize_all<T: DeserializeOwned>(
                     }
                     true
                 }
-                None => false,
+                None => {
+                    errors.push(Problem::plain(e));
+                    false
+                }
             }
         };
         if !repaired {
             break;
         }
     }
-    errors.sort_by_key(|e| e.span().map_or(0, |s| s.start));
+    errors.sort_by_key(|p| p.error.span().map_or(0, |s| s.start));
     Err(errors)
+}
+
+impl Problem {
+    fn plain(error: toml::de::Error) -> Problem {
+        Problem { error, shape: None }
+    }
+}
+
+/// The node at `path`.
+fn node<'a, 'i>(v: &'a DeValue<'i>, path: &[Seg]) -> Option<&'a Tree<'i>> {
+    let (first, rest) = path.split_first()?;
+    let next = match (v, first) {
+        (DeValue::Table(t), Seg::Key(k)) => t.get(k.as_str())?,
+        (DeValue::Array(a), Seg::Index(i)) => a.get(*i)?,
+        _ => return None,
+    };
+    if rest.is_empty() {
+        Some(next)
+    } else {
+        node(next.get_ref(), rest)
+    }
+}
+
+/// Whether `span` is a block header (`[x]`, `[[x]]`): the first thing on its line.
+pub(crate) fn is_header(text: &str, span: &Range<usize>) -> bool {
+    let start = span.start.min(text.len());
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    text[line_start..start].trim().is_empty() && text[start..].starts_with('[')
+}
+
+/// The first block header among the descendants of `v` (by position in the file).
+fn first_header(v: &DeValue<'_>, text: &str) -> Option<Range<usize>> {
+    let mut best: Option<Range<usize>> = None;
+    fn walk(v: &DeValue<'_>, text: &str, best: &mut Option<Range<usize>>) {
+        for (_, x) in children(v) {
+            let span = x.span();
+            if matches!(x.get_ref(), DeValue::Table(_))
+                && is_header(text, &span)
+                && best.as_ref().is_none_or(|b| span.start < b.start)
+            {
+                *best = Some(span.clone());
+            }
+            walk(x.get_ref(), text, best);
+        }
+    }
+    walk(v, text, &mut best);
+    best
+}
+
+/// An unknown `key` of the table at `table` that reads in an enclosing table: written
+/// below a block header it does not belong to. Found by moving the field there and
+/// reading the file again.
+fn misplaced<T: DeserializeOwned>(
+    root: &Spanned<DeTable<'_>>,
+    table: &[Seg],
+    key: &str,
+    text: &str,
+) -> Option<Shape> {
+    let whole = DeValue::Table(root.get_ref().clone());
+    let block = node(&whole, table)?.span();
+    if !is_header(text, &block) {
+        return None;
+    }
+    let value = match node(&whole, table)?.get_ref() {
+        DeValue::Table(t) => t.get(key)?.clone(),
+        _ => return None,
+    };
+    for k in (0..table.len()).rev() {
+        let outer = &table[..k];
+        let outer_node = if outer.is_empty() {
+            &whole
+        } else {
+            node(&whole, outer)?.get_ref()
+        };
+        let DeValue::Table(t) = outer_node else {
+            continue;
+        };
+        if t.get(key).is_some() {
+            continue;
+        }
+        // Moved to the front of the enclosing table, so that it is read before
+        // anything else there (a later problem would otherwise hide the answer).
+        let mut moved = root.clone();
+        remove_at(moved.get_mut(), table, &Seg::Key(key.to_string()));
+        let placed = with_root(moved.get_mut(), |v| match node_mut(v, outer) {
+            Some(DeValue::Table(t)) => {
+                let mut front = DeTable::new();
+                let name = Spanned::new(value.span(), std::borrow::Cow::Owned(key.to_string()));
+                front.insert(name, value.clone());
+                for (k, x) in t.iter() {
+                    front.insert(k.clone(), x.clone());
+                }
+                *t = front;
+                true
+            }
+            _ => false,
+        });
+        if !placed {
+            continue;
+        }
+        let still_unknown = match T::deserialize(toml::de::Deserializer::from(moved)) {
+            Ok(_) => false,
+            Err(e) => e.message().strip_prefix("unknown field ").and_then(ticked) == Some(key),
+        };
+        if !still_unknown {
+            let above = first_header(outer_node, text)?;
+            return Some(Shape::Misplaced {
+                key: key.to_string(),
+                block,
+                above,
+            });
+        }
+    }
+    None
+}
+
+/// Whether a reader's error says the value is of the wrong kind (a number for a text, a
+/// text for a number…), rather than refusing what a value of the right kind says.
+fn wrong_kind(message: &str) -> bool {
+    message.starts_with("invalid type: ") || message.contains("did not match any variant")
+}
+
+/// The value at `path` written another way (a number or a date in quotes, a text
+/// without them, a decimal comma as a point), when the file reads past it so: the
+/// value is left so written, and the shape says how.
+fn retyped<T: DeserializeOwned>(
+    root: &mut Spanned<DeTable<'_>>,
+    path: &[Seg],
+    sentinel: &Range<usize>,
+    text: &str,
+) -> Option<Shape> {
+    let key = path.iter().rev().find_map(|s| match s {
+        Seg::Key(k) => Some(k.clone()),
+        Seg::Index(_) => None,
+    })?;
+    let whole = DeValue::Table(root.get_ref().clone());
+    let found = node(&whole, path)?;
+    let raw_of = |x: &Tree<'_>| -> Option<String> {
+        match x.get_ref() {
+            DeValue::Integer(_)
+            | DeValue::Float(_)
+            | DeValue::Boolean(_)
+            | DeValue::Datetime(_) => Some(text.get(x.span())?.trim().to_string()),
+            _ => None,
+        }
+    };
+    let text_value = |s: String| DeValue::String(std::borrow::Cow::Owned(s));
+    // The value to try (a number only needs to be of its kind) and how it is written.
+    let (parsed, candidate): (DeValue<'_>, String) = match found.get_ref() {
+        DeValue::String(s) => {
+            let t = s.trim().replace(',', ".");
+            let kind: &'static str = match DeValue::parse(&t).map(|v| v.into_inner()) {
+                Ok(DeValue::Integer(_)) => "1",
+                Ok(DeValue::Float(_)) => "1.5",
+                Ok(DeValue::Boolean(_)) => "true",
+                Ok(DeValue::Datetime(_)) => "2000-01-01",
+                _ => return None,
+            };
+            (DeValue::parse(kind).ok()?.into_inner(), t)
+        }
+        DeValue::Array(items) if !items.is_empty() => {
+            let mut array = toml::de::DeArray::new();
+            let mut shown = Vec::new();
+            for x in items.iter() {
+                let raw = raw_of(x)?;
+                shown.push(crate::diag::typed(&raw));
+                array.push(Spanned::new(sentinel.clone(), text_value(raw)));
+            }
+            (DeValue::Array(array), format!("[{}]", shown.join(", ")))
+        }
+        _ => {
+            let raw = raw_of(found)?;
+            (text_value(raw.clone()), crate::diag::typed(&raw))
+        }
+    };
+    let before = found.clone();
+    if !set_at(root, path, Spanned::new(sentinel.clone(), parsed)) {
+        return None;
+    }
+    let fits = match T::deserialize(toml::de::Deserializer::from(root.clone())) {
+        Ok(_) => true,
+        Err(e) => e.span().as_ref() != Some(sentinel),
+    };
+    if fits {
+        Some(Shape::Retyped {
+            key,
+            written: candidate,
+            was: text.get(before.span()).unwrap_or("").trim().to_string(),
+            element: matches!(path.last(), Some(Seg::Index(_))),
+        })
+    } else {
+        set_at(root, path, before);
+        None
+    }
 }
 
 /// A step into a TOML tree: a key of a table or an index of an array.
@@ -416,19 +662,23 @@ pub fn index_text(text: &str) -> ValueSpans {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Diagnostic;
     use crate::model::Managed;
 
     fn all_problems(text: &str) -> Vec<String> {
-        let parsed = parse_tree(text).and_then(|root| deserialize_all::<Managed>(root, text));
-        match parsed {
+        let shown = |d: Diagnostic| {
+            let (_, span) = d.primary.clone().unwrap();
+            format!("{}: {}", &text[span], d.message)
+        };
+        let root = match parse_tree(text) {
+            Ok(root) => root,
+            Err(es) => return es.iter().map(|e| shown(toml_error(e, 0, text))).collect(),
+        };
+        match deserialize_all::<Managed>(root, text) {
             Ok(_) => Vec::new(),
-            Err(es) => es
+            Err(ps) => ps
                 .iter()
-                .map(|e| {
-                    let d = toml_error(e, 0, text);
-                    let (_, span) = d.primary.clone().unwrap();
-                    format!("{}: {}", &text[span], d.message)
-                })
+                .map(|p| shown(super::super::messages::schema_error(p, 0, text)))
                 .collect(),
         }
     }
@@ -489,16 +739,15 @@ azione = "modificare"
             vec![
                 ": manca il campo obbligatorio `sezione`",
                 ": manca il campo obbligatorio `missione`",
-                "{ cognome = \"c\" }: valore non valido: serve un testo (\"Cognome Nome\") oppure una tabella { cognome = \"…\", nome = \"…\" }",
+                "{ cognome = \"c\" }: valore non valido: serve un testo (\"Cognome Nome\") oppure { cognome = \"…\", nome = \"…\" }",
             ],
         );
     }
 
     #[test]
     fn a_valid_file_has_no_problems() {
-        assert!(parse_tree(MANAGED)
-            .and_then(|r| deserialize_all::<Managed>(r, MANAGED))
-            .is_ok());
+        let root = parse_tree(MANAGED).ok().unwrap();
+        assert!(deserialize_all::<Managed>(root, MANAGED).is_ok());
     }
 
     #[test]

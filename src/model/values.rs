@@ -312,7 +312,7 @@ impl<'de> Deserialize<'de> for Schedule {
             type Value = Schedule;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str(
-                    "una tabella di percentuali per mese o anno (es. { marzo = 50, aprile = 50 })",
+                    "le percentuali per mese o anno tra graffe (es. { marzo = 50, aprile = 50 })",
                 )
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Schedule, A::Error> {

@@ -156,7 +156,7 @@ fn check_folder(content: &Path) -> Result<(), String> {
     }
     if content.exists() {
         return Err(format!(
-            "`{}` è un file, non una cartella: indica la cartella dei contenuti con --content",
+            "`{}` è un file, non una cartella: indica la cartella dei contenuti con --contenuti",
             content.display()
         ));
     }
@@ -167,7 +167,7 @@ fn check_folder(content: &Path) -> Result<(), String> {
     };
     if !parent.is_dir() {
         return Err(format!(
-            "la cartella `{}` non esiste, e nemmeno quella che dovrebbe contenerla: indica quella giusta con --content",
+            "la cartella `{}` non esiste, e nemmeno quella che dovrebbe contenerla: indica quella giusta con --contenuti",
             content.display()
         ));
     }

@@ -106,12 +106,12 @@ fn an_unknown_option_is_told_in_italian() {
 
 #[test]
 fn a_bad_option_value_is_told_in_italian() {
-    let text = case("formato", &["export", "--formato", "xlx"], 2);
+    let text = case("formato", &["export", "--formato", "jsn"], 2);
     assert!(
-        text.contains("valore non ammesso `xlx` per `--formato <FORMATO>`"),
+        text.contains("valore non ammesso `jsn` per `--formato <FORMATO>`"),
         "{text}"
     );
-    assert!(text.contains("forse volevi `xlsx`?"), "{text}");
+    assert!(text.contains("forse volevi `json`?"), "{text}");
     insta::assert_snapshot!("bad_format", text);
     let text = case("indirizzo", &["serve", "--indirizzo", "nonsense"], 2);
     assert!(text.contains("serve un indirizzo IP"), "{text}");
@@ -155,4 +155,77 @@ fn english_option_names_still_work() {
     assert_eq!(code, 0);
     assert_eq!(text, shown(&["--versione"]).1);
     assert!(text.starts_with("piao "), "{text}");
+}
+
+/// The operating system's English words, which no message of piao may carry.
+const OS_ENGLISH: &[&str] = &[
+    "os error",
+    "No such file",
+    "Permission denied",
+    "Not a directory",
+    "Is a directory",
+    "File exists",
+    "Read-only",
+    ".piao-",
+];
+
+#[test]
+fn input_and_output_errors_are_told_in_italian() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = tmp.path().join("nessuna-cartella");
+    let file = tmp.path().join("un-file");
+    std::fs::write(&file, "").unwrap();
+    let content = root().join("tests/fixtures/errori/base");
+    let m = missing.to_str().unwrap();
+    let deeper = missing.join("allegato");
+    let deeper = deeper.to_str().unwrap();
+    let c = content.to_str().unwrap();
+    let under_a_file = file.join("allegato.pdf");
+    let under_a_file = under_a_file.to_str().unwrap();
+    let f = file.to_str().unwrap();
+    let cases: [(&[&str], &str); 7] = [
+        (&["check", "--contenuti", m], "la cartella dei contenuti"),
+        (&["build", "--contenuti", m], "non esiste"),
+        // (A missing folder is one `serve` creates at the first run; not its parent.)
+        (&["serve", "--contenuti", deeper], "non esiste, e nemmeno"),
+        (
+            &["build", "--contenuti", c, "--uscita", under_a_file],
+            "è un file",
+        ),
+        (
+            &[
+                "export",
+                "--formato",
+                "csv",
+                "--contenuti",
+                c,
+                "--uscita",
+                under_a_file,
+            ],
+            "è un file",
+        ),
+        (
+            &[
+                "init",
+                f,
+                "--ente",
+                "Comune di Prova",
+                "--anno-inizio",
+                "2025",
+                "--anno-fine",
+                "2027",
+            ],
+            "non è una cartella",
+        ),
+        (&["new", "gestionale", "--contenuti", m], "non esiste"),
+    ];
+    for (args, said) in cases {
+        let (code, text) = shown(args);
+        assert_eq!(code, 2, "{args:?}: {text}");
+        assert!(text.contains(said), "{args:?}: {text}");
+        assert_italian(&format!("{args:?}"), &text);
+        for english in OS_ENGLISH {
+            assert!(!text.contains(english), "{args:?}: `{english}` in {text}");
+        }
+    }
 }
