@@ -17,6 +17,7 @@ pub mod edit;
 pub mod export;
 pub mod fonts;
 pub mod format;
+pub(crate) mod hidden;
 pub mod io_message;
 pub mod launch;
 pub mod limits;

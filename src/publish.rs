@@ -392,7 +392,8 @@ impl Lock {
                     .create(true)
                     .truncate(false)
                     .write(true)
-                    .open(&path),
+                    .open(&path)
+                    .inspect(|_| crate::hidden::hide(&path)),
                 path,
             )
         };

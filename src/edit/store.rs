@@ -44,8 +44,9 @@ pub fn read(path: &Path) -> Result<Option<Vec<u8>>, EditError> {
         Ok(b) => Ok(Some(b)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(EditError::new(format!(
-            "non riesco a leggere `{}`: {e}",
-            path.display()
+            "non riesco a leggere `{}`: {}",
+            path.display(),
+            crate::io_message::reason(&e)
         ))),
     }
 }
@@ -95,8 +96,9 @@ pub fn write(
         }
         fs::create_dir_all(dir).map_err(|e| {
             EditError::new(format!(
-                "non riesco a creare la cartella dei contenuti `{}`: {e}",
-                dir.display()
+                "non riesco a creare la cartella dei contenuti `{}`: {}",
+                dir.display(),
+                crate::io_message::reason(&e)
             ))
         })?;
     }
@@ -141,10 +143,12 @@ fn history_dir(dir: &Path) -> Result<PathBuf, EditError> {
         Err(_) => {
             fs::create_dir(&h).map_err(|e| {
                 EditError::new(format!(
-                    "non riesco a creare la cartella delle versioni `{}`: {e}",
-                    h.display()
+                    "non riesco a creare la cartella delle versioni `{}`: {}",
+                    h.display(),
+                    crate::io_message::reason(&e)
                 ))
             })?;
+            crate::hidden::hide(&h);
             Ok(h)
         }
     }
@@ -160,15 +164,18 @@ fn lock(dir: &Path) -> Result<fs::File, EditError> {
         .create(true)
         .truncate(false)
         .write(true)
-        .open(dir.join(".piao-scrittura.lock"));
+        .open(dir.join(".piao-scrittura.lock"))
+        .inspect(|_| crate::hidden::hide(&dir.join(".piao-scrittura.lock")));
     let f = f.map_err(|e| {
         EditError::new(format!(
-            "non riesco a riservare i contenuti per la scrittura: {e}"
+            "non riesco a riservare i contenuti per la scrittura: {}",
+            crate::io_message::reason(&e)
         ))
     })?;
     f.lock().map_err(|e| {
         EditError::new(format!(
-            "non riesco a riservare i contenuti per la scrittura: {e}"
+            "non riesco a riservare i contenuti per la scrittura: {}",
+            crate::io_message::reason(&e)
         ))
     })?;
     Ok(f)
@@ -184,8 +191,9 @@ fn keep(history: &Path, file: &ContentFile, bytes: &[u8]) -> Result<(), EditErro
     let dir = versions_dir(history, file);
     let cannot = |e: std::io::Error| {
         EditError::new(format!(
-            "non riesco a conservare la versione precedente di `{}` ({e}): non ho salvato",
-            file.relative
+            "non riesco a conservare la versione precedente di `{}` ({}): non ho salvato",
+            file.relative,
+            crate::io_message::reason(&e)
         ))
     };
     fs::create_dir_all(&dir).map_err(cannot)?;
@@ -287,8 +295,9 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<(), EditError> {
         .unwrap_or_default();
     let cannot = |e: std::io::Error| {
         EditError::new(format!(
-            "non riesco a scrivere `{}`: {e}; il file è rimasto com'era",
-            path.display()
+            "non riesco a scrivere `{}`: {}; il file è rimasto com'era",
+            path.display(),
+            crate::io_message::reason(&e)
         ))
     };
     fs::create_dir_all(&dir).map_err(cannot)?;

@@ -123,6 +123,18 @@ impl Changes {
     }
 }
 
+/// Why the file watcher failed, in Italian (never the system's English words).
+fn watch_reason(e: &notify::Error) -> String {
+    match &e.kind {
+        notify::ErrorKind::Io(io) => crate::io_message::reason(io),
+        notify::ErrorKind::PathNotFound => "la cartella non esiste".into(),
+        notify::ErrorKind::MaxFilesWatch => {
+            "il sistema non permette di osservare così tante cartelle: chiudi altri programmi che osservano file, o usa `piao watch`".into()
+        }
+        _ => "il sistema non permette di osservare le modifiche dei file".into(),
+    }
+}
+
 /// Starts watching `dirs`; every change moves `changes` on. The thread ends when `stop`
 /// is set (checked at least once per [`POLL`]).
 pub fn watch(
@@ -140,14 +152,15 @@ pub fn watch(
         },
         config,
     )
-    .map_err(|e| format!("non riesco a osservare i file: {e}"))?;
+    .map_err(|e| format!("non riesco a osservare i file: {}", watch_reason(&e)))?;
     // A folder not there yet (the content folder of a first run) is watched once the
     // poll sees it appear.
     for dir in dirs.iter().filter(|d| d.exists()) {
         watcher.watch(dir, RecursiveMode::Recursive).map_err(|e| {
             format!(
-                "non riesco a osservare la cartella `{}`: {e}",
-                dir.display()
+                "non riesco a osservare la cartella `{}`: {}",
+                dir.display(),
+                watch_reason(&e)
             )
         })?;
     }
@@ -197,7 +210,12 @@ pub fn watch(
                 }
             }
         })
-        .map_err(|e| format!("non riesco ad avviare l'osservazione dei file: {e}"))?;
+        .map_err(|e| {
+            format!(
+                "non riesco ad avviare l'osservazione dei file: {}",
+                crate::io_message::reason(&e)
+            )
+        })?;
     Ok(handle)
 }
 

@@ -54,7 +54,9 @@ impl Gate {
     pub fn new(bound: SocketAddr) -> Result<Gate, String> {
         let mut bytes = [0u8; 24];
         getrandom::fill(&mut bytes)
-            .map_err(|e| format!("non riesco a generare il codice segreto della sessione: {e}"))?;
+            .map_err(|_| {
+                "il sistema non fornisce numeri casuali per il codice segreto della sessione: non avvio il server".to_string()
+            })?;
         let token = bytes.iter().map(|b| format!("{b:02x}")).collect();
         let hostname = (!bound.ip().is_loopback())
             .then(|| {

@@ -101,11 +101,17 @@ pub fn start_with(settings: Settings, addr: SocketAddr, limits: Limits) -> Resul
             "l'indirizzo {} non appartiene a questo computer: usa 127.0.0.1",
             addr.ip()
         ),
-        _ => format!("non riesco ad aprire {addr}: {e}"),
+        _ => format!(
+            "non riesco ad aprire {addr}: {}",
+            crate::io_message::reason(&e)
+        ),
     })?;
-    let addr = listener
-        .local_addr()
-        .map_err(|e| format!("non riesco a leggere l'indirizzo del server: {e}"))?;
+    let addr = listener.local_addr().map_err(|e| {
+        format!(
+            "non riesco a leggere l'indirizzo del server: {}",
+            crate::io_message::reason(&e)
+        )
+    })?;
 
     let changes = Arc::new(Changes::default());
     let stop = Arc::new(AtomicBool::new(false));
@@ -137,7 +143,12 @@ pub fn start_with(settings: Settings, addr: SocketAddr, limits: Limits) -> Resul
     let (accept, stopper) = server::run(listener, limits, move |request| {
         http::handle(request, &shared)
     })
-    .map_err(|e| format!("non riesco ad avviare il server: {e}"))?;
+    .map_err(|e| {
+        format!(
+            "non riesco ad avviare il server: {}",
+            crate::io_message::reason(&e)
+        )
+    })?;
     Ok(Running {
         addr,
         stop,
