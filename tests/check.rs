@@ -800,6 +800,24 @@ fn build_with_a_damaged_file_exits_with_1_and_writes_nothing() {
     assert_untouched(&pdf);
 }
 
+/// `piao build` of the base fixture with `templates`, over a previous PDF that must come
+/// out untouched: the exit code and what was printed.
+fn build_with(templates: &tempfile::TempDir) -> (i32, String) {
+    let tmp = tempfile::tempdir().unwrap();
+    let pdf = previous_pdf(tmp.path());
+    let (code, err) = run(&[
+        "build",
+        "--content",
+        BASE,
+        "--templates",
+        templates.path().to_str().unwrap(),
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    assert_untouched(&pdf);
+    (code, err)
+}
+
 /// A copy of the bundled templates with `file` changed by `edit`.
 fn broken_templates(file: &str, edit: impl FnOnce(&str) -> String) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -815,44 +833,22 @@ fn build_with_a_template_error_exits_with_1_and_writes_nothing() {
     let templates = broken_templates("gestionale.typ.j2", |t| {
         t.replacen("{{ o.titolo }}", "{{ o.titolo_che_non_esiste }}", 1)
     });
-    let tmp = tempfile::tempdir().unwrap();
-    let pdf = previous_pdf(tmp.path());
-    let (code, err) = run(&[
-        "build",
-        "--content",
-        BASE,
-        "--templates",
-        templates.path().to_str().unwrap(),
-        "-o",
-        pdf.to_str().unwrap(),
-    ]);
+    let (code, err) = build_with(&templates);
     assert_eq!(code, 1, "{err}");
     assert!(
         err.contains("errore nel modello `gestionale.typ.j2`"),
         "{err}"
     );
     assert!(err.contains("gestionale.typ.j2:7:"), "{err}");
-    assert_untouched(&pdf);
 }
 
 #[test]
 fn build_with_a_typst_error_exits_with_1_and_writes_nothing() {
     let templates = broken_templates("stile.typ", |t| format!("{t}\n#let rotto = (\n"));
-    let tmp = tempfile::tempdir().unwrap();
-    let pdf = previous_pdf(tmp.path());
-    let (code, err) = run(&[
-        "build",
-        "--content",
-        BASE,
-        "--templates",
-        templates.path().to_str().unwrap(),
-        "-o",
-        pdf.to_str().unwrap(),
-    ]);
+    let (code, err) = build_with(&templates);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("errore di composizione (Typst)"), "{err}");
     assert!(err.contains("stile.typ:"), "{err}");
-    assert_untouched(&pdf);
 }
 
 /// A Typst error in what a MiniJinja template wrote is shown at the template's line,
@@ -863,22 +859,11 @@ fn typst_error_in_a_template_points_at_its_line() {
         assert!(t.contains("#tabella-risorse(("));
         t.replacen("#tabella-risorse((", "#tabella-inesistente((", 1)
     });
-    let tmp = tempfile::tempdir().unwrap();
-    let pdf = previous_pdf(tmp.path());
-    let (code, err) = run(&[
-        "build",
-        "--content",
-        BASE,
-        "--templates",
-        templates.path().to_str().unwrap(),
-        "-o",
-        pdf.to_str().unwrap(),
-    ]);
+    let (code, err) = build_with(&templates);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("errore di composizione (Typst)"), "{err}");
     assert!(err.contains("gestionale.typ.j2:"), "{err}");
     assert!(err.contains("tabella-inesistente"), "{err}");
-    assert_untouched(&pdf);
 }
 
 /// A template that MiniJinja cannot read is named, with its line.
@@ -892,24 +877,13 @@ fn template_syntax_error_names_the_template() {
             1,
         )
     });
-    let tmp = tempfile::tempdir().unwrap();
-    let pdf = previous_pdf(tmp.path());
-    let (code, err) = run(&[
-        "build",
-        "--content",
-        BASE,
-        "--templates",
-        templates.path().to_str().unwrap(),
-        "-o",
-        pdf.to_str().unwrap(),
-    ]);
+    let (code, err) = build_with(&templates);
     assert_eq!(code, 1, "{err}");
     assert!(
         err.contains("errore nel modello `istituzionale.typ.j2`"),
         "{err}"
     );
     assert!(err.contains("istituzionale.typ.j2:"), "{err}");
-    assert_untouched(&pdf);
 }
 
 #[test]

@@ -207,10 +207,7 @@ fn remove(doc: &mut DocumentMut, kind: FileKind, item: &FieldPath) -> Result<(),
     if !is_phases {
         if let Some(array) = inline_array_mut(doc, &list) {
             if index >= array.len() {
-                return Err(EditError::new(
-                    "questo elemento non c'è più (forse il file è cambiato)",
-                )
-                .at(item));
+                return Err(gone(item));
             }
             inline_remove(array, index);
             return Ok(());
@@ -218,9 +215,7 @@ fn remove(doc: &mut DocumentMut, kind: FileKind, item: &FieldPath) -> Result<(),
     }
     let tables = list_mut(doc, kind, &list, &shape.kinds, false)?;
     if index >= tables.len() {
-        return Err(
-            EditError::new("questo elemento non c'è più (forse il file è cambiato)").at(item),
-        );
+        return Err(gone(item));
     }
     let removed = tables.remove(index);
     // The comment above the first element introduces the list: it stays.
@@ -257,10 +252,7 @@ fn move_to(
     if !is_phases {
         if let Some(array) = inline_array_mut(doc, &list) {
             if index >= array.len() {
-                return Err(EditError::new(
-                    "questo elemento non c'è più (forse il file è cambiato)",
-                )
-                .at(item));
+                return Err(gone(item));
             }
             let to = position.min(array.len() - 1);
             keeping_layout(array, |a| {
@@ -272,9 +264,7 @@ fn move_to(
     }
     let tables = list_mut(doc, kind, &list, &shape.kinds, false)?;
     if index >= tables.len() {
-        return Err(
-            EditError::new("questo elemento non c'è più (forse il file è cambiato)").at(item),
-        );
+        return Err(gone(item));
     }
     let to = position.min(tables.len() - 1);
     if to == index {
@@ -298,6 +288,11 @@ fn move_to(
         phases::renumber(doc, &old)?;
     }
     Ok(())
+}
+
+/// An element asked for that the file no longer has.
+fn gone(item: &FieldPath) -> EditError {
+    EditError::new("questo elemento non c'è più (forse il file è cambiato)").at(item)
 }
 
 /// The list an element path is in, and its position.
