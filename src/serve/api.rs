@@ -14,7 +14,7 @@
 //! else is `404`. A body that is not the JSON of the route is `400`; a save made from
 //! a version that is no longer on disk is `409` with both texts; an edit that cannot
 //! be made is `422` with the field it is about. Every message is Italian, in a clerk's
-//! words. The contract with the page is `docs/wip/serve-api.md`.
+//! words. The contract with the page is `docs/serve-api.md`.
 
 use std::path::Path;
 use std::sync::OnceLock;

@@ -23,7 +23,7 @@
 //! routes hold while they write (a `POST` elsewhere then gets `405`). The page's script
 //! sends the token (header `X-Piao-Token`, or `t=` in addresses that cannot carry a
 //! header) on every request. The bodies and answers of the `/api/` routes besides
-//! `/api/stato` are described in `docs/wip/serve-api.md`.
+//! `/api/stato` are described in `docs/serve-api.md`.
 
 use std::io::Write;
 use std::net::TcpStream;

@@ -1,7 +1,7 @@
 // piao serve, the edit panel: one content file's form beside its live pages. The
 // edits made in the form are kept in order (`set`, `add`, `remove`, `move`, `request`:
 // src/edit/ops.rs's `Edit`) and sent together by "Salva" to `/api/salva` with the
-// digest of the version the form was made from (docs/wip/serve-api.md). The server
+// digest of the version the form was made from (docs/serve-api.md). The server
 // answers with the file as saved and its problems, shown at their fields; a file
 // changed on disk meanwhile is a conflict, shown as two versions to choose from.
 
