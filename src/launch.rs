@@ -32,10 +32,10 @@ fn run() -> i32 {
         .and_then(|exe| exe.parent().map(Path::to_path_buf))
         .unwrap_or_else(|| PathBuf::from("."));
     let folder = content_folder(&beside);
-    println!("piao: l'allegato si vede nel browser.");
-    println!("Lascia aperta questa finestra mentre lavori; chiudila per uscire.\n");
+    crate::outln!("piao: l'allegato si vede nel browser.");
+    crate::outln!("Lascia aperta questa finestra mentre lavori; chiudila per uscire.\n");
     if !folder.join("allegato.toml").is_file() {
-        println!(
+        crate::outln!(
             "Non c'è ancora un allegato: compilalo nel browser, lo salvo nella cartella `{}` \
              accanto al programma.\n",
             folder.file_name().unwrap_or_default().to_string_lossy()

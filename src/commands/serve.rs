@@ -20,7 +20,7 @@ pub fn run(arg: &ContentArg, port: Option<u16>, ip: IpAddr, open: bool, quiet: b
         naming: build::default_output,
     };
     if !ip.is_loopback() {
-        eprintln!(
+        crate::errln!(
             "piao serve: attenzione: ascolto su {ip}, non solo su questo computer: chiunque \
              raggiunga questo indirizzo in rete può leggere l'allegato, compresi i nomi del \
              personale. Se non serve, togli --indirizzo."
@@ -47,15 +47,15 @@ pub fn run(arg: &ContentArg, port: Option<u16>, ip: IpAddr, open: bool, quiet: b
     };
     let url = running.url();
     // On standard output, alone on its line: scripts read it.
-    println!("{url}");
+    crate::outln!("{url}");
     if !quiet {
         if arg.content.join(crate::load::ANNEX_FILE).is_file() {
-            eprintln!(
+            crate::errln!(
                 "piao serve: l'allegato di {} è su {url} — si aggiorna a ogni salvataggio (Ctrl-C per uscire)",
                 arg.content.display()
             );
         } else {
-            eprintln!(
+            crate::errln!(
                 "piao serve: in {} non c'è ancora un allegato: compilalo nel browser su {url} (Ctrl-C per uscire)",
                 arg.content.display()
             );
