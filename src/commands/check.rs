@@ -7,7 +7,7 @@ pub fn run(arg: &ContentArg, quiet: bool) -> i32 {
         Ok(c) => c,
         Err(code) => return code,
     };
-    print_report(&checking.report, &checking.sources);
+    print_review(&checking.report, &checking.sources, !quiet);
     if checking.report.errors() > 0 || checking.checked.is_none() {
         crate::errln!(
             "piao check: contenuti con errori ({})",

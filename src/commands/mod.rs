@@ -41,8 +41,6 @@ pub fn run(cli: Cli) -> i32 {
 
 fn run_command(cli: Cli) -> i32 {
     let quiet = cli.quiet;
-    let notes = !quiet && matches!(cli.command, Command::Check { .. });
-    NOTES.store(notes, std::sync::atomic::Ordering::Relaxed);
     crate::output::say_new_folders(!quiet);
     match cli.command {
         Command::Check { content } => check::run(&content, quiet),
@@ -122,15 +120,20 @@ pub(crate) fn color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
-/// Whether notes (contradictions the content acknowledges) are printed: by `piao check`,
-/// where the content is reviewed, unless `--quiet`; the other commands leave them out.
-static NOTES: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// Prints the diagnostics of a run, at most [`crate::limits::MAX_DIAGNOSTICS`] of them
-/// (and [`crate::limits::MAX_DIAGNOSTICS_PER_FILE`] per file), with a word about the rest.
-/// Notes only where [`NOTES`] says.
+/// Prints the errors and warnings of a run (not the notes: see [`print_review`]), at
+/// most [`crate::limits::MAX_DIAGNOSTICS`] of them (and
+/// [`crate::limits::MAX_DIAGNOSTICS_PER_FILE`] per file), with a word about the rest.
 pub(crate) fn print_report(report: &Report, sources: &Sources) {
-    let notes = NOTES.load(std::sync::atomic::Ordering::Relaxed);
+    print_diagnostics(report, sources, false);
+}
+
+/// As [`print_report`], with the notes too (contradictions the content acknowledges):
+/// for `piao check`, where the content is reviewed, unless `--quiet`.
+pub(crate) fn print_review(report: &Report, sources: &Sources, notes: bool) {
+    print_diagnostics(report, sources, notes);
+}
+
+fn print_diagnostics(report: &Report, sources: &Sources, notes: bool) {
     let mut shown = Report {
         diagnostics: report
             .diagnostics
