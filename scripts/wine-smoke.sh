@@ -72,6 +72,18 @@ fi
 (cd "$work/out" && sha256sum -c allegato.pdf.sha256 >/dev/null) \
   || { echo "wine-smoke: l'impronta scritta da Windows non corrisponde" >&2; exit 1; }
 
+echo "== wine: a second build over the first (the lock file is reopened, hidden)"
+wine_piao build --contenuti content --uscita out/allegato.pdf >/dev/null
+cmp -s "$work/out/allegato.pdf" "$work/linux/allegato.pdf" \
+  || { echo "wine-smoke: la seconda build non ha gli stessi byte" >&2; exit 1; }
+lock=$(cd "$work/out" && ls -A | grep 'piao-lock$' || true)
+if [ -n "$lock" ]; then
+  attrs=$( (cd "$work/out" && wine cmd /c attrib "$lock") | tr -d '\r')
+  echo "attributi di $lock: $attrs"
+  grep -q '^ *[A-Z ]*H' <<<"$attrs" \
+    || { echo "wine-smoke: $lock non è nascosto in Windows" >&2; exit 1; }
+fi
+
 echo "== wine: serve"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 (cd "$work" && exec wine bin/piao.exe serve --contenuti content --porta "$port" >"$work/serve.out" 2>&1) &
@@ -84,4 +96,30 @@ done
 [ "$ok" = 1 ] || { echo "wine-smoke: serve non risponde su 127.0.0.1:$port" >&2; cat "$work/serve.out" >&2; exit 1; }
 grep -q '<html' "$work/page.html" || { echo "wine-smoke: serve non manda la pagina" >&2; exit 1; }
 echo "serve risponde su http://127.0.0.1:$port/"
+
+echo "== wine: a save from the page (atomic replace, versions kept, hidden)"
+python3 - "$port" "$work/content" <<'PY'
+import json, re, sys, urllib.request
+port, content = sys.argv[1], sys.argv[2]
+base = f"http://127.0.0.1:{port}"
+page = urllib.request.urlopen(base + "/").read().decode()
+token = re.search(r'name="piao-token" content="([^"]+)"', page).group(1)
+head = {"X-Piao-Token": token, "Origin": base, "Content-Type": "application/json"}
+opened = json.load(urllib.request.urlopen(urllib.request.Request(
+    base + "/api/file?f=allegato.toml", headers=head)))
+body = json.dumps({"file": "allegato.toml", "base": opened["digest"], "modifiche": [
+    {"op": "set", "field": "ente", "value": "Comune salvato da Windows"}]}).encode()
+saved = json.load(urllib.request.urlopen(urllib.request.Request(
+    base + "/api/salva", data=body, headers=head, method="POST")))
+assert saved["esito"] == "salvato", saved
+text = open(f"{content}/allegato.toml", encoding="utf-8").read()
+old = re.search(r'^ente = .*$', opened["testo"], re.M).group(0)
+assert opened["testo"].replace(old, 'ente = "Comune salvato da Windows"') == text, \
+    "bytes outside the value changed"
+print("salvato: allegato.toml cambia solo nel campo ente")
+PY
+attrs=$( (cd "$work/content" && wine cmd /c attrib .piao-storia) | tr -d '\r')
+echo "attributi di .piao-storia: $attrs"
+grep -q '^ *[A-Z ]*H' <<<"$attrs" \
+  || { echo "wine-smoke: .piao-storia non è nascosta in Windows" >&2; exit 1; }
 echo "== wine: ok"
