@@ -14,9 +14,7 @@ use std::time::{Duration, Instant};
 /// A temporary folder holding a copy of the bundled content (and of `schema/`, beside it
 /// as in the repository, so that the content's `#:schema` lines resolve).
 fn workspace() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let content = dir.path().join("content");
-    copy_dir(&root().join("content"), &content);
+    let (dir, content) = common::workspace();
     copy_dir(&root().join("schema"), &dir.path().join("schema"));
     (dir, content)
 }

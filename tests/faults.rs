@@ -11,14 +11,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-/// A temporary folder holding a copy of the bundled content.
-fn workspace() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let content = dir.path().join("content");
-    copy_dir(&root().join("content"), &content);
-    (dir, content)
-}
-
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }

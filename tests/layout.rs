@@ -1948,18 +1948,6 @@ fn long_tables_annex(dir: &Path) {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
-
 /// Long tables break with their header repeated, and never leave one or two rows alone.
 #[test]
 fn long_tables_never_leave_rows_alone() {

@@ -14,7 +14,7 @@ mod common;
 use common::*;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -22,14 +22,6 @@ use serde_json::Value;
 
 /// The longest a state or download may take (a debug build on a busy machine).
 const SLOW: Duration = Duration::from_secs(120);
-
-/// A temporary copy of the bundled content.
-fn workspace() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let content = dir.path().join("content");
-    copy_dir(&root().join("content"), &content);
-    (dir, content)
-}
 
 /// A running `piao serve`, stopped when dropped.
 struct Server {

@@ -32,14 +32,6 @@ fn naming(
     PathBuf::from("output/allegato.pdf")
 }
 
-/// A scratch copy of `folder` (relative to the repository) in a temporary folder.
-fn workspace(folder: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let content = dir.path().join("content");
-    copy_dir(&root().join(folder), &content);
-    (dir, content)
-}
-
 fn start(content: &Path) -> Running {
     let settings = Settings {
         content: content.to_path_buf(),
@@ -173,7 +165,7 @@ fn sha(bytes: &[u8]) -> String {
 
 #[test]
 fn a_save_keeps_every_other_byte_and_moves_the_generation_once() {
-    let (_tmp, content) = workspace("content");
+    let (_tmp, content) = workspace_of("content");
     let server = start(&content);
     let before_gen = generation(&server);
     let opened = open(&server, G06);
@@ -247,7 +239,7 @@ fn a_save_keeps_every_other_byte_and_moves_the_generation_once() {
 
 #[test]
 fn a_save_from_a_stale_version_is_refused_with_both_versions() {
-    let (_tmp, content) = workspace("content");
+    let (_tmp, content) = workspace_of("content");
     let server = start(&content);
     let first = open(&server, "allegato.toml");
     let base = first["digest"].clone();
@@ -304,7 +296,7 @@ fn a_save_from_a_stale_version_is_refused_with_both_versions() {
 
 #[test]
 fn a_restore_undoes_a_save_and_can_be_undone_in_turn() {
-    let (_tmp, content) = workspace("tests/fixtures/comune-di-valbruna");
+    let (_tmp, content) = workspace_of("tests/fixtures/comune-di-valbruna");
     let file = "gestionali/g03-archivio-digitale.toml";
     let path = content.join(file);
     let server = start(&content);
@@ -362,7 +354,7 @@ fn a_restore_undoes_a_save_and_can_be_undone_in_turn() {
 
 #[test]
 fn writes_without_the_token_or_from_another_site_touch_nothing() {
-    let (tmp, content) = workspace("content");
+    let (tmp, content) = workspace_of("content");
     let server = start(&content);
     let before = snapshot(tmp.path());
     let digest = sha(&std::fs::read(content.join("allegato.toml")).unwrap());
@@ -440,7 +432,7 @@ fn writes_without_the_token_or_from_another_site_touch_nothing() {
 
 #[test]
 fn files_outside_the_content_layout_are_refused_and_nothing_is_written() {
-    let (tmp, content) = workspace("content");
+    let (tmp, content) = workspace_of("content");
     // A link inside the content folder to a file outside it.
     let outside = tmp.path().join("fuori.toml");
     std::fs::write(&outside, "titolo = \"fuori\"\n").unwrap();
@@ -524,7 +516,7 @@ fn files_outside_the_content_layout_are_refused_and_nothing_is_written() {
 
 #[test]
 fn malformed_bodies_and_wrong_methods_are_refused() {
-    let (tmp, content) = workspace("content");
+    let (tmp, content) = workspace_of("content");
     let server = start(&content);
     let before = snapshot(tmp.path());
     let own = format!("http://{}", server.addr());
@@ -584,7 +576,7 @@ const HOSTILE: &[&str] = &[
 
 #[test]
 fn hostile_text_is_saved_and_read_back_verbatim() {
-    let (_tmp, content) = workspace("tests/fixtures/comune-di-valbruna");
+    let (_tmp, content) = workspace_of("tests/fixtures/comune-di-valbruna");
     let file = "gestionali/g03-archivio-digitale.toml";
     let server = start(&content);
     for text in HOSTILE {
@@ -613,7 +605,7 @@ fn hostile_text_is_saved_and_read_back_verbatim() {
 
 #[test]
 fn a_new_gestionale_is_created_and_listed() {
-    let (_tmp, content) = workspace("content");
+    let (_tmp, content) = workspace_of("content");
     let server = start(&content);
     let g = generation(&server);
     let r = post(
@@ -781,7 +773,7 @@ fn the_first_run_starts_on_an_empty_or_missing_folder_and_its_saves_make_the_ann
 
 #[test]
 fn the_forms_are_served_for_every_file_and_change() {
-    let (_tmp, content) = workspace("tests/fixtures/comune-di-valbruna");
+    let (_tmp, content) = workspace_of("tests/fixtures/comune-di-valbruna");
     let server = start(&content);
     let r = get(&server, "/api/moduli");
     assert_eq!(r.status, 200);
@@ -809,7 +801,7 @@ fn the_forms_are_served_for_every_file_and_change() {
 
 #[test]
 fn a_draft_with_errors_is_saved_and_its_problems_are_at_their_fields() {
-    let (_tmp, content) = workspace("tests/fixtures/comune-di-valbruna");
+    let (_tmp, content) = workspace_of("tests/fixtures/comune-di-valbruna");
     let file = "gestionali/g03-archivio-digitale.toml";
     let server = start(&content);
     assert_eq!(open(&server, file)["compilabile"], true);

@@ -44,6 +44,20 @@ pub fn squash(s: &str) -> String {
         .collect()
 }
 
+/// A scratch copy of `folder` (relative to the repository) as `content/` in a temporary
+/// folder: the folder (dropped, it is removed) and the copy's path.
+pub fn workspace_of(folder: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    copy_dir(&root().join(folder), &content);
+    (dir, content)
+}
+
+/// A scratch copy of the bundled content (see [`workspace_of`]).
+pub fn workspace() -> (tempfile::TempDir, PathBuf) {
+    workspace_of("content")
+}
+
 /// Copies a folder recursively.
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
