@@ -60,22 +60,6 @@ fn names(dir: &Path) -> Vec<String> {
     v
 }
 
-/// The digest and the record next to `pdf` describe the PDF that is there.
-fn assert_trio_matches(pdf: &Path) {
-    let bytes = std::fs::read(pdf).unwrap();
-    let digest = piao::publish::sha256_hex(&bytes);
-    let name = pdf.file_name().unwrap().to_str().unwrap();
-    let sha = std::fs::read_to_string(pdf.with_file_name(format!("{name}.sha256"))).unwrap();
-    assert_eq!(sha, format!("{digest}  {name}\n"));
-    let stem = name.strip_suffix(".pdf").unwrap();
-    let record: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(pdf.with_file_name(format!("{stem}.metadata.json"))).unwrap(),
-    )
-    .unwrap();
-    assert_eq!(record["impronta"]["valore"], digest);
-    assert_eq!(record["dimensione_byte"], bytes.len());
-}
-
 // --- 1. Outputs ------------------------------------------------------------------------
 
 #[test]
