@@ -15,20 +15,6 @@ fn facts(file: &Path) -> Vec<String> {
     out
 }
 
-/// Keys whose values are identifiers or codes, not printed text.
-const NOT_PRINTED: &[&str] = &[
-    "id",
-    "indicatore",
-    "attivita",
-    "tipo",
-    "variazione",
-    "gruppo",
-    "dopo",
-    "azione",
-    "ruolo",
-    "cronoprogramma",
-];
-
 fn collect(v: &toml::Value, key: &str, out: &mut Vec<String>) {
     if NOT_PRINTED.contains(&key) {
         return;

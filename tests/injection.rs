@@ -348,23 +348,6 @@ fn a_reused_engine_shows_the_new_text() {
     assert_eq!(counts(&text, &after), expected, "{text}");
 }
 
-/// Keys whose values are references, codes or numbers, not printed text.
-const NOT_PRINTED: &[&str] = &[
-    "id",
-    "indicatore",
-    "attivita",
-    "tipo",
-    "variazione",
-    "gruppo",
-    "dopo",
-    "azione",
-    "ruolo",
-    "categorie_pubbliche",
-    "nomi_pubblici",
-    "costo",
-    "partecipazione",
-];
-
 /// Keys of prose fields (somewhere): their `*` marks are emphasis, not text.
 const PROSE_KEYS: &[&str] = &["descrizione", "motivazione", "testo"];
 
@@ -403,7 +386,7 @@ fn hostile_text_in_every_field_comes_back() {
     }
     files.sort();
     fn walk(v: &mut toml::Value, key: &str, hostile: &[&str], out: &mut Vec<(String, String)>) {
-        if NOT_PRINTED.contains(&key) {
+        if common::NOT_PRINTED.contains(&key) {
             return;
         }
         match v {

@@ -74,6 +74,26 @@ pub fn assert_trio_matches(pdf: &Path) {
     assert_eq!(record["dimensione_byte"], bytes.len());
 }
 
+/// Keys of the content whose values are not printed as written: identifiers and
+/// references, codes, the cronoprogramma's numbers, the albo's settings, and amounts
+/// and shares (printed formatted, `8.000,00 €`).
+pub const NOT_PRINTED: &[&str] = &[
+    "id",
+    "indicatore",
+    "attivita",
+    "tipo",
+    "variazione",
+    "gruppo",
+    "dopo",
+    "azione",
+    "ruolo",
+    "cronoprogramma",
+    "categorie_pubbliche",
+    "nomi_pubblici",
+    "costo",
+    "partecipazione",
+];
+
 /// Copies a folder recursively.
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
