@@ -927,14 +927,6 @@ mod serve_faults {
 
     use piao::serve::{self, Limits, Running, Settings};
 
-    fn naming(
-        _: &piao::check::Checked,
-        _: &piao::render::Selection,
-        _: piao::view::Profile,
-    ) -> PathBuf {
-        PathBuf::from("output/allegato.pdf")
-    }
-
     fn limits() -> Limits {
         Limits {
             idle: Duration::from_millis(600),

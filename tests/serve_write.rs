@@ -13,7 +13,7 @@ mod common;
 use common::*;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use piao::serve::{self, Running, Settings};
@@ -23,14 +23,6 @@ use serde_json::{json, Value};
 const SLOW: Duration = Duration::from_secs(120);
 
 const G06: &str = "gestionali/g06-patto-educativo.toml";
-
-fn naming(
-    _: &piao::check::Checked,
-    _: &piao::render::Selection,
-    _: piao::view::Profile,
-) -> PathBuf {
-    PathBuf::from("output/allegato.pdf")
-}
 
 fn start(content: &Path) -> Running {
     let settings = Settings {
