@@ -137,10 +137,9 @@ fn per_year_target_request() {
     insta::assert_snapshot!(format!("{request}\n\nscheda:\n{row}"));
 }
 
-/// A change that moves phases past the scheda's orizzonte temporale is a warning at the
-/// change, suggesting to change the horizon in the same request.
-#[test]
-fn horizon_outgrown_by_a_change() {
+/// A copy of the errori fixture whose g13 states the horizon «2023» while its request
+/// moves phases 4-10 into 2024: the folder, g13's path and its text.
+fn g13_with_horizon_2023() -> (tempfile::TempDir, std::path::PathBuf, String) {
     let dir = tempfile::tempdir().unwrap();
     common::copy_dir(
         &common::root().join("tests/fixtures/errori/base"),
@@ -150,7 +149,16 @@ fn horizon_outgrown_by_a_change() {
     let text = std::fs::read_to_string(&file).unwrap();
     let from = "orizzonte_temporale = \"2023 - 2024\"";
     assert_eq!(text.matches(from).count(), 1);
-    std::fs::write(&file, text.replace(from, "orizzonte_temporale = \"2023\"")).unwrap();
+    let text = text.replace(from, "orizzonte_temporale = \"2023\"");
+    std::fs::write(&file, &text).unwrap();
+    (dir, file, text)
+}
+
+/// A change that moves phases past the scheda's orizzonte temporale is a warning at the
+/// change, suggesting to change the horizon in the same request.
+#[test]
+fn horizon_outgrown_by_a_change() {
+    let (dir, _, _) = g13_with_horizon_2023();
     let checking = pipeline::load_and_check(dir.path(), false).unwrap();
     let shown = piao::diag::render(&checking.report, &checking.sources, false)
         .replace(&dir.path().display().to_string(), "content");
@@ -163,18 +171,10 @@ fn horizon_outgrown_by_a_change() {
 /// scheda shows the approved horizon struck and the new one, and the request states it.
 #[test]
 fn horizon_changed_in_the_same_request() {
-    let dir = tempfile::tempdir().unwrap();
-    common::copy_dir(
-        &common::root().join("tests/fixtures/errori/base"),
-        dir.path(),
-    );
-    let file = dir.path().join("gestionali/g13-variante-pgt.toml");
-    let text = std::fs::read_to_string(&file).unwrap();
-    let from = "orizzonte_temporale = \"2023 - 2024\"";
+    let (dir, file, text) = g13_with_horizon_2023();
     let change = "al = 2024-12-31\ncronoprogramma = { 2024 = 100 }\n";
-    assert_eq!(text.matches(from).count(), 1);
     assert_eq!(text.matches(change).count(), 1);
-    let text = text.replace(from, "orizzonte_temporale = \"2023\"").replace(
+    let text = text.replace(
         change,
         &format!("{change}\n[[variazioni.modifiche]]\ntipo = \"variazione_orizzonte\"\norizzonte = \"2023 - 2024\"\n"),
     );
