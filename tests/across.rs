@@ -44,20 +44,12 @@ fn check_dir(dir: &Path, strict: bool) -> (String, usize) {
 /// A copy of the base content (with the organisation file when `org`), with each
 /// `(file, from, to)` replacement applied (`from` must occur once).
 fn seeded(org: bool, edits: &[(&str, &str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    common::copy_dir(&common::root().join(BASE), dir.path());
+    let dir = common::copy_of(BASE);
     if org {
         std::fs::copy(common::root().join(ORG), dir.path().join(ORG_FILE)).unwrap();
     }
     for (file, from, to) in edits {
-        let path = dir.path().join(file);
-        let text = std::fs::read_to_string(&path).unwrap();
-        assert_eq!(
-            text.matches(from).count(),
-            1,
-            "`{from}` must occur once in {file}"
-        );
-        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+        common::replace_in(dir.path(), file, from, to);
     }
     dir
 }
@@ -220,21 +212,14 @@ fn valbruna_strict_accepts_one_item_costs_and_millions_but_not_a_wrong_total() {
     assert_eq!(errors, 0, "{out}");
     assert!(out.ends_with("0 errori, 0 avvisi, 0 note\n"), "{out}");
 
-    let dir = tempfile::tempdir().unwrap();
-    common::copy_dir(&valbruna, dir.path());
-    let path = dir.path().join("gestionali/g05-sue-online.toml");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let from = "[[indicatori.qualita]]";
-    assert_eq!(text.matches(from).count(), 1);
-    std::fs::write(
-        &path,
-        text.replacen(
-            from,
+    let dir = common::copy_with(
+        "tests/fixtures/comune-di-valbruna",
+        &[(
+            "gestionali/g05-sue-online.toml",
+            "[[indicatori.qualita]]",
             "[[indicatori.costo]]\ndescrizione = \"costo totale delle risorse\"\natteso = \"5.000,00 €\"\n\n[[indicatori.qualita]]",
-            1,
-        ),
-    )
-    .unwrap();
+        )],
+    );
     let (out, errors) = check_dir(dir.path(), true);
     assert_eq!(errors, 1, "{out}");
     assert!(
@@ -361,19 +346,9 @@ fn an_exception_that_matches_nothing_is_a_warning() {
 
 // --- The contradictions in the bundled content -------------------------------------
 
-/// A copy of the bundled content with `edit` applied to `file`.
+/// A copy of the bundled content with `from` (once in `file`) replaced by `to`.
 fn bundled(file: &str, from: &str, to: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    common::copy_dir(&common::root().join("content"), dir.path());
-    let path = dir.path().join(file);
-    let text = std::fs::read_to_string(&path).unwrap();
-    assert_eq!(
-        text.matches(from).count(),
-        1,
-        "`{from}` must occur once in {file}"
-    );
-    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
-    dir
+    common::copy_with("content", &[(file, from, to)])
 }
 
 /// `piao check --strict` exits with 1 and names both files, with their lines.
@@ -487,13 +462,11 @@ fn seeded_cost_indicator_without_resources() {
 fn renamed(name: &str, misspelt: Option<&str>) -> tempfile::TempDir {
     let dir = seeded(false, &[]);
     for (i, file) in [G06, G07].into_iter().enumerate() {
-        let path = dir.path().join(file);
-        let text = std::fs::read_to_string(&path).unwrap();
         let here = match (i, misspelt) {
             (1, Some(m)) => m,
             _ => name,
         };
-        std::fs::write(&path, text.replace("CUCCO ELENA", here)).unwrap();
+        common::edit_file(dir.path(), file, |t| t.replace("CUCCO ELENA", here));
     }
     dir
 }

@@ -330,17 +330,14 @@ fn a_target_change_may_give_each_plan_year_its_target() {
 
 #[test]
 fn a_quoted_text_with_quotes_of_its_own_is_quoted_with_guillemets() {
-    let dir = tempfile::tempdir().unwrap();
-    common::copy_dir(
-        &common::root().join("tests/fixtures/tutte-le-modifiche"),
-        dir.path(),
+    let dir = common::copy_with(
+        "tests/fixtures/tutte-le-modifiche",
+        &[(
+            "gestionali/g01-prova.toml",
+            "descrizione = \"seconda fase da eliminare\"",
+            "descrizione = \"seconda fase: la \\\"movida\\\"\"",
+        )],
     );
-    let file = dir.path().join("gestionali/g01-prova.toml");
-    let text = std::fs::read_to_string(&file).unwrap().replace(
-        "descrizione = \"seconda fase da eliminare\"",
-        "descrizione = \"seconda fase: la \\\"movida\\\"\"",
-    );
-    std::fs::write(&file, text).unwrap();
     let checking = pipeline::load_and_check(dir.path(), true).unwrap();
     let checked = checking.checked.expect("valid");
     let doc = view::build(&checked, &piao::apply::apply(&checked), Profile::Complete);

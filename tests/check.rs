@@ -10,6 +10,7 @@ mod common;
 
 use std::path::Path;
 
+use common::replace_once;
 use piao::{diag, pipeline};
 
 const BASE: &str = "tests/fixtures/errori/base";
@@ -38,18 +39,9 @@ fn check_dir(dir: &Path, strict: bool) -> (String, usize) {
 
 /// A copy of the base content with `file` changed by `edit`.
 fn mutated(file: &str, edit: impl FnOnce(&str) -> String) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    common::copy_dir(&common::root().join(BASE), dir.path());
-    let path = dir.path().join(file);
-    let text = std::fs::read_to_string(&path).unwrap_or_default();
-    std::fs::write(&path, edit(&text)).unwrap();
+    let dir = common::copy_of(BASE);
+    common::edit_file(dir.path(), file, edit);
     dir
-}
-
-/// `text` with `from` (which must occur exactly once) replaced by `to`.
-fn replace_once(text: &str, from: &str, to: &str) -> String {
-    assert_eq!(text.matches(from).count(), 1, "`{from}` must occur once");
-    text.replacen(from, to, 1)
 }
 
 /// Checks a mutation of the base: it must give at least one error whose text contains
@@ -820,11 +812,8 @@ fn build_with(templates: &tempfile::TempDir) -> (i32, String) {
 
 /// A copy of the bundled templates with `file` changed by `edit`.
 fn broken_templates(file: &str, edit: impl FnOnce(&str) -> String) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    common::copy_dir(&common::root().join("templates"), dir.path());
-    let path = dir.path().join(file);
-    let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(&path, edit(&text)).unwrap();
+    let dir = common::copy_of("templates");
+    common::edit_file(dir.path(), file, edit);
     dir
 }
 

@@ -9,16 +9,6 @@ use std::path::Path;
 
 use common::*;
 
-/// Characters a copy must never carry: break places and joiners that are layout.
-const INVISIBLE: &[char] = &['\u{200b}', '\u{2060}', '\u{ad}', '\u{feff}'];
-
-/// The long tokens of the Valbruna fixture (g03), as written in its TOML file.
-const TOKENS: &[&str] = &[
-    r"\\srv-archivio\protocollo\2025\fascicoli-aperti",
-    "https://www.comune.valbruna.example/amministrazione-trasparente/archivio",
-    "protocollo.archivio@comune.valbruna.example",
-];
-
 /// Builds the annex of `content` and returns the PDF's text.
 fn build(content: &Path, dir: &Path) -> String {
     let pdf = dir.join("allegato.pdf");
@@ -36,7 +26,7 @@ fn build(content: &Path, dir: &Path) -> String {
 /// Text without whitespace, line breaks included. pdf-extract 0.9 starts every text run of
 /// a Typst PDF with a space (it reads the fonts' `/W [first last width]` widths as zero,
 /// so each run seems to start after a gap; `pdftotext` shows no such space): spaces in
-/// its output mean nothing here. The layout audit (tests/layout.rs) checks, with the
+/// its output mean nothing here. The layout audit (layout.rs) checks, with the
 /// glyphs' real widths, that nothing separates the characters of these tokens on the page.
 fn solid(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()

@@ -32,10 +32,17 @@ fn add(list: &str, values: Json) -> Edit {
     }
 }
 
-fn copy_of(folder: &str) -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    common::copy_dir(&common::root().join(folder), &tmp.path().join("content"));
-    tmp
+/// Opens `file` and saves `edits` over the version just opened.
+fn save_now(dir: &Path, file: &str, edits: &[Edit]) -> Result<edit::Saved, SaveError> {
+    let opened = edit::open(dir, file).unwrap();
+    edit::save(dir, file, &opened.digest, edits)
+}
+
+/// The comment lines of a file, in order.
+fn comments(text: &str) -> Vec<&str> {
+    text.lines()
+        .filter(|l| l.trim_start().starts_with('#'))
+        .collect()
 }
 
 /// The problems of a folder as `piao check` (or `--strict`) prints them, one a line.
@@ -98,8 +105,7 @@ fn a_save_keeps_every_byte_outside_the_changed_value() {
             "gestionali/g03-archivio-digitale.toml",
         ),
     ] {
-        let tmp = copy_of(folder);
-        let dir = tmp.path().join("content");
+        let (_tmp, dir) = common::workspace_of(folder);
         let opened = edit::open(&dir, file).unwrap();
         let before = opened.text.clone().unwrap();
         let kind_field = if file == "allegato.toml" {
@@ -131,12 +137,6 @@ fn a_save_keeps_every_byte_outside_the_changed_value() {
             Some("Un titolo nuovo, con \"virgolette\"")
         );
         // Every comment line of the file is still there, in order.
-        let comments = |t: &str| -> Vec<String> {
-            t.lines()
-                .filter(|l| l.trim_start().starts_with('#'))
-                .map(String::from)
-                .collect()
-        };
         assert_eq!(comments(&before), comments(&after));
         assert!(saved.problems.buildable, "{:?}", saved.problems.problemi);
     }
@@ -144,8 +144,7 @@ fn a_save_keeps_every_byte_outside_the_changed_value() {
 
 #[test]
 fn a_cell_of_a_cronoprogramma_changes_alone() {
-    let tmp = copy_of("tests/fixtures/comune-di-valbruna");
-    let dir = tmp.path().join("content");
+    let (_tmp, dir) = common::workspace_of("tests/fixtures/comune-di-valbruna");
     let file = "gestionali/g09-orti-urbani.toml";
     let opened = edit::open(&dir, file).unwrap();
     let before = opened.text.clone().unwrap();
@@ -177,8 +176,7 @@ fn a_cell_of_a_cronoprogramma_changes_alone() {
 
 #[test]
 fn a_save_from_an_old_version_is_refused_with_both_versions() {
-    let tmp = copy_of("content");
-    let dir = tmp.path().join("content");
+    let (_tmp, dir) = common::workspace_of("content");
     let file = "gestionali/g01-prevenzione-corruzione.toml";
     let opened = edit::open(&dir, file).unwrap();
     // Someone else changes the file (an editor, a colleague, git).
@@ -211,8 +209,7 @@ fn a_save_from_an_old_version_is_refused_with_both_versions() {
 
 #[test]
 fn every_save_can_be_undone() {
-    let tmp = copy_of("tests/fixtures/comune-di-valbruna");
-    let dir = tmp.path().join("content");
+    let (_tmp, dir) = common::workspace_of("tests/fixtures/comune-di-valbruna");
     let file = "gestionali/g05-sue-online.toml";
     let original = fs::read(dir.join(file)).unwrap();
     let opened = edit::open(&dir, file).unwrap();
@@ -263,19 +260,16 @@ const HOSTILE: &[&str] = &[
 
 #[test]
 fn hostile_text_is_saved_and_read_back_verbatim() {
-    let tmp = copy_of("tests/fixtures/comune-di-valbruna");
-    let dir = tmp.path().join("content");
+    let (_tmp, dir) = common::workspace_of("tests/fixtures/comune-di-valbruna");
     let file = "gestionali/g03-archivio-digitale.toml";
     let phases = fs::read_to_string(dir.join(file))
         .unwrap()
         .matches("[[fasi]]")
         .count();
     for text in HOSTILE {
-        let opened = edit::open(&dir, file).unwrap();
-        edit::save(
+        save_now(
             &dir,
             file,
-            &opened.digest,
             &[
                 set("titolo", json!(text)),
                 set("descrizione", json!(text)),
@@ -303,9 +297,8 @@ fn hostile_text_is_saved_and_read_back_verbatim() {
 
 #[test]
 fn nothing_is_written_outside_the_content_folder() {
-    let tmp = copy_of("tests/fixtures/comune-di-valbruna");
-    let dir = tmp.path().join("content");
-    let before = snapshot(tmp.path());
+    let (tmp, dir) = common::workspace_of("tests/fixtures/comune-di-valbruna");
+    let before = common::snapshot(tmp.path());
     for bad in [
         "../fuori.toml",
         "gestionali/../../fuori.toml",
@@ -326,19 +319,12 @@ fn nothing_is_written_outside_the_content_folder() {
     }
     // A field the model does not have is refused, the file untouched.
     let file = "allegato.toml";
-    let opened = edit::open(&dir, file).unwrap();
-    let err = edit::save(
-        &dir,
-        file,
-        &opened.digest,
-        &[set("comando", json!("rm -rf"))],
-    )
-    .unwrap_err();
+    let err = save_now(&dir, file, &[set("comando", json!("rm -rf"))]).unwrap_err();
     assert!(
         matches!(err, SaveError::Errore(ref e) if e.message.contains("non è un campo")),
         "{err:?}"
     );
-    assert_eq!(snapshot(tmp.path()), before);
+    assert_eq!(common::snapshot(tmp.path()), before);
     #[cfg(unix)]
     {
         // A folder of objectives that is a link leading outside: refused.
@@ -360,29 +346,6 @@ fn nothing_is_written_outside_the_content_folder() {
             "{err:?}"
         );
     }
-}
-
-/// Every file under `dir` with its bytes.
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    for entry in walk(dir) {
-        out.push((entry.display().to_string(), fs::read(&entry).unwrap()));
-    }
-    out.sort();
-    out
-}
-
-fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for e in fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }
 
 /// A content folder with what the catalogue's examples name: phases 1-6, indicators
@@ -506,21 +469,19 @@ fn every_kind_of_change_has_a_form_whose_examples_check() {
                 if !managed {
                     // The gestionale asks to be eliminated: it is whole with no change.
                     let g = "gestionali/g01-prova.toml";
-                    let opened = edit::open(&dir, g).unwrap();
                     let eliminate = Edit::Request {
                         tipo: "eliminare_obiettivo".into(),
                         fields: Map::new(),
                         motivazione: Motivation::New("non serve più".into()),
                     };
-                    edit::save(&dir, g, &opened.digest, &[eliminate]).unwrap();
+                    save_now(&dir, g, &[eliminate]).unwrap();
                 }
-                let opened = edit::open(&dir, file).unwrap();
                 let request = Edit::Request {
                     tipo: form.tipo.clone(),
                     fields: fields.clone(),
                     motivazione: Motivation::New("Motivazione di prova".into()),
                 };
-                let saved = edit::save(&dir, file, &opened.digest, &[request])
+                let saved = save_now(&dir, file, &[request])
                     .unwrap_or_else(|e| panic!("{} {fields:?}: {e:?}", form.tipo));
                 let (ok, problems) = check_text(&dir, false);
                 assert_eq!(ok, saved.problems.buildable, "{problems}");
@@ -694,8 +655,7 @@ fn an_annex_written_from_an_empty_folder_passes_the_strict_check() {
             json!({"tipologia": "Software", "descrizione": "portale dei servizi", "costo": "1.500,00"}),
         ),
     ];
-    let opened = edit::open(&dir, &file).unwrap();
-    let saved = edit::save(&dir, &file, &opened.digest, &edits).unwrap();
+    let saved = save_now(&dir, &file, &edits).unwrap();
     // Filled in: what is left is the change it must ask for, shown at `azione`.
     let left: Vec<_> = saved
         .problems
@@ -753,8 +713,7 @@ fn an_annex_written_from_an_empty_folder_passes_the_strict_check() {
 /// browser: one element a line still, the comments kept, and the folder still checks.
 #[test]
 fn an_inline_list_takes_additions_removals_and_moves() {
-    let tmp = copy_of("content");
-    let dir = tmp.path().join("content");
+    let (_tmp, dir) = common::workspace_of("content");
     let file = "organizzazione.toml";
     let opened = edit::open(&dir, file).unwrap();
     let before = opened.text.clone().unwrap();
@@ -808,12 +767,6 @@ fn an_inline_list_takes_additions_removals_and_moves() {
     assert!(saved
         .text
         .contains("\n    { nome = \"ZETA ZAIRA\", categoria = \"C\" },\n"));
-    let comments = |t: &str| -> Vec<String> {
-        t.lines()
-            .filter(|l| l.trim_start().starts_with('#'))
-            .map(String::from)
-            .collect()
-    };
     assert_eq!(comments(&before), comments(&saved.text));
     assert!(saved.problems.buildable, "{:?}", saved.problems.problemi);
 

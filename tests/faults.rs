@@ -22,18 +22,17 @@ fn stdout(o: &Output) -> String {
 const G06: &str = "gestionali/g06-patto-educativo.toml";
 const G21: &str = "gestionali/g21-nuovo-ccnl.toml";
 
-/// Replaces `from` with `to` in a content file (which must contain it).
-fn edit(content: &Path, file: &str, from: &str, to: &str) {
-    let path = content.join(file);
-    let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.contains(from), "{file} has no {from:?}");
-    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
-}
-
 /// Runs `piao` with a time limit: a run that hangs fails the test instead of hanging it.
 fn run_within(args: &[&str], limit: Duration) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_piao"))
-        .args(args)
+    let mut command = Command::new(env!("CARGO_BIN_EXE_piao"));
+    command.args(args);
+    output_within(command, limit)
+}
+
+/// Runs `command` in the repository root (no colours, output captured) with a time
+/// limit: a run that hangs fails the test instead of hanging it.
+fn output_within(mut command: Command, limit: Duration) -> Output {
+    let mut child = command
         .current_dir(root())
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
@@ -44,7 +43,7 @@ fn run_within(args: &[&str], limit: Duration) -> Output {
     while child.try_wait().unwrap().is_none() {
         if Instant::now() > deadline {
             let _ = child.kill();
-            panic!("piao {args:?} still running after {limit:?}");
+            panic!("{command:?} still running after {limit:?}");
         }
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -226,11 +225,11 @@ fn a_failed_publication_replaces_nothing() {
         .collect();
 
     // The record's place is taken by a folder: the run fails, nothing is replaced.
-    edit(
+    replace_in(
         &content,
         G06,
-        "Patto educativo di comunità\"",
-        "Patto educativo nuovo\"",
+        "titolo = \"Patto educativo di comunità\"",
+        "titolo = \"Patto educativo nuovo\"",
     );
     let record = dir.path().join("out/allegato.metadata.json");
     std::fs::remove_file(&record).unwrap();
@@ -249,17 +248,24 @@ fn a_failed_publication_replaces_nothing() {
     );
 }
 
-#[test]
-fn concurrent_builds_on_one_output_are_serialised() {
+/// A copy of the bundled content and, beside it in `altro`, a second copy whose g06 has
+/// another title: two contents that make two different PDFs.
+fn two_annexes() -> (tempfile::TempDir, PathBuf, PathBuf) {
     let (dir, content) = workspace();
     let other = dir.path().join("altro");
     copy_dir(&content, &other);
-    edit(
+    replace_in(
         &other,
         G06,
-        "Patto educativo di comunità\"",
-        "Patto educativo nuovo\"",
+        "titolo = \"Patto educativo di comunità\"",
+        "titolo = \"Patto educativo nuovo\"",
     );
+    (dir, content, other)
+}
+
+#[test]
+fn concurrent_builds_on_one_output_are_serialised() {
+    let (dir, content, other) = two_annexes();
     let pdf = dir.path().join("out/allegato.pdf");
     let children: Vec<_> = [&content, &other, &content, &other]
         .iter()
@@ -292,15 +298,7 @@ fn concurrent_builds_on_one_output_are_serialised() {
 #[test]
 #[ignore]
 fn killed_builds_leave_a_whole_trio() {
-    let (dir, content) = workspace();
-    let other = dir.path().join("altro");
-    copy_dir(&content, &other);
-    edit(
-        &other,
-        G06,
-        "Patto educativo di comunità\"",
-        "Patto educativo nuovo\"",
-    );
+    let (dir, content, other) = two_annexes();
     let pdf = dir.path().join("out/allegato.pdf");
     let build = |c: &Path| {
         Command::new(env!("CARGO_BIN_EXE_piao"))
@@ -388,7 +386,7 @@ fn huge_or_too_precise_numbers_are_content_errors() {
         ),
     ] {
         let (_dir, content) = workspace();
-        edit(&content, file, from, to);
+        replace_in(&content, file, from, to);
         for cmd in [
             &["check"][..],
             &["build"][..],
@@ -539,7 +537,7 @@ fn diagnostics_are_bounded() {
     let chars: String = (0x4E00u32..0x4E00 + 1000)
         .map(|c| char::from_u32(c).unwrap().to_string() + " ")
         .collect();
-    edit(
+    replace_in(
         &content,
         G06,
         "titolo = \"Patto educativo di comunità\"",
@@ -559,13 +557,13 @@ fn diagnostics_are_bounded() {
 #[test]
 fn long_lines_and_deep_nesting_are_refused_in_italian() {
     let (_dir, content) = workspace();
-    edit(
+    replace_in(
         &content,
         G06,
         "titolo = \"Patto educativo di comunità\"",
         &format!("titolo = \"{}\"", "a ".repeat(6000)),
     );
-    edit(
+    replace_in(
         &content,
         G21,
         "titolo = \"Il nuovo CCNL Enti Locali 2019/2021\"",
@@ -701,7 +699,7 @@ fn what_typst_would_reject_is_caught_by_check_at_its_line() {
             "Patto Patto Patto Patto Patto Patto Patto Patto Patto Patto\n",
         );
         let to = format!("{}\"\"\"", to.trim_end_matches('"'));
-        edit(
+        replace_in(
             &content,
             G06,
             "titolo = \"Patto educativo di comunità\"",
@@ -729,19 +727,19 @@ fn the_largest_accepted_values_build() {
         }
         out + "\"\"\""
     };
-    edit(
+    replace_in(
         &content,
         G06,
         "titolo = \"Patto educativo di comunità\"",
         &format!("titolo = {}", multi(&long)),
     );
-    edit(
+    replace_in(
         &content,
         G06,
         "partecipazione = 80",
         &format!("partecipazione = 80\nnote = \"{word}\""),
     );
-    edit(&content, G21, "costo = 1000", "costo = 999999999999.99");
+    replace_in(&content, G21, "costo = 1000", "costo = 999999999999.99");
     let out = piao(&["check", "--content", s(&content)]);
     assert!(out.status.success(), "{}", stderr(&out));
     let pdf = dir.path().join("allegato.pdf");
@@ -778,7 +776,7 @@ fn write_errors_end_with_2_and_no_panic() {
     }
     // Standard error full: the exit code says it.
     let (_dir, content) = workspace();
-    edit(&content, G06, "numero = 6", "numero = \"sei\"");
+    replace_in(&content, G06, "numero = 6", "numero = \"sei\"");
     for args in [
         &["check", "--content", s(&content)][..],
         &["list", "--content", s(&content)][..],
@@ -818,7 +816,7 @@ fn a_closed_pipe_ends_quietly() {
 #[test]
 fn csv_cells_cannot_run_formulas_and_json_stays_exact() {
     let (_dir, content) = workspace();
-    edit(
+    replace_in(
         &content,
         G06,
         "titolo = \"Patto educativo di comunità\"",
@@ -830,7 +828,7 @@ fn csv_cells_cannot_run_formulas_and_json_stays_exact() {
         .find(|l| l.starts_with("motivazione = \"") && !l.ends_with("\"\"\""))
         .unwrap()
         .to_string();
-    edit(&content, G06, &motivazione, "motivazione = \"@SUM(1+1)\"");
+    replace_in(&content, G06, &motivazione, "motivazione = \"@SUM(1+1)\"");
     let out = piao(&["export", "--format", "csv", "--content", s(&content)]);
     assert!(out.status.success(), "{}", stderr(&out));
     let csv = stdout(&out);
@@ -862,7 +860,7 @@ fn csv_cells_cannot_run_formulas_and_json_stays_exact() {
 #[test]
 fn decomposed_accents_get_a_hint_to_normalise() {
     let (_dir, content) = workspace();
-    edit(
+    replace_in(
         &content,
         G06,
         "titolo = \"Patto educativo di comunità\"",
@@ -1289,10 +1287,7 @@ mod serve_faults {
 
 /// A temporary copy of the Valbruna fixture (its `allegato.toml` names `stemma.svg`).
 fn valbruna() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let content = dir.path().join("content");
-    copy_dir(&root().join("tests/fixtures/comune-di-valbruna"), &content);
-    (dir, content)
+    workspace_of("tests/fixtures/comune-di-valbruna")
 }
 
 /// Runs `piao` through `sh -c 'PREFIX; exec piao ARGS'` (a `ulimit` or a `umask`), with a
@@ -1304,23 +1299,9 @@ fn run_in_shell(prefix: &str, args: &[&str], limit: Duration) -> Output {
         env!("CARGO_BIN_EXE_piao"),
         quoted.join(" ")
     );
-    let mut child = Command::new("sh")
-        .args(["-c", &script])
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + limit;
-    while child.try_wait().unwrap().is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("{script} still running after {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().unwrap()
+    let mut command = Command::new("sh");
+    command.args(["-c", &script]);
+    output_within(command, limit)
 }
 
 /// 1 GB of address space: a run that tried to hold a 1 GB file would fail to allocate.
@@ -1396,7 +1377,7 @@ fn the_emblem_is_read_like_the_content_files() {
     // Nor through a linked folder on the way.
     std::fs::remove_file(&emblem).unwrap();
     std::os::unix::fs::symlink(dir.path(), content.join("immagini")).unwrap();
-    edit(
+    replace_in(
         &content,
         "allegato.toml",
         "file = \"stemma.svg\"",
@@ -1542,11 +1523,11 @@ fn outputs_get_the_mode_of_the_umask_and_replacing_keeps_a_mode() {
         std::fs::set_permissions(f, std::fs::Permissions::from_mode(0o644)).unwrap();
     }
     let before = std::fs::read(&pdf).unwrap();
-    edit(
+    replace_in(
         &content,
         G06,
-        "Patto educativo",
-        "Patto educativo rinnovato",
+        "titolo = \"Patto educativo",
+        "titolo = \"Patto educativo rinnovato",
     );
     let out = run_in_shell(
         "umask 077",
@@ -1593,7 +1574,7 @@ fn a_new_output_folder_is_said_in_one_line() {
     assert!(quiet_dir.is_dir());
     assert!(!stderr(&out).contains("creata"), "{}", stderr(&out));
     // A failed run creates no folder and says none.
-    edit(&content, G06, "numero = 6", "numero = \"sei\"");
+    replace_in(&content, G06, "numero = 6", "numero = \"sei\"");
     let out = piao(&["build", "--content", s(&content), "--output", s(&pdf)]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(!stderr(&out).contains("creata"), "{}", stderr(&out));

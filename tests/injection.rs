@@ -17,75 +17,13 @@ mod common;
 
 use std::sync::OnceLock;
 
+use common::fields::{shown, ANNEX, FIELDS, OBJECTIVE};
 use piao::fonts::Coverage;
 use piao::pipeline;
 use piao::render::{Selection, Templates};
 use piao::typeset::Engine;
 use piao::view::Profile;
 use proptest::prelude::*;
-
-const ANNEX: &str = r#"ente = "Comune di Prova"
-anno_inizio = 2030
-anno_fine = 2032
-data_documento = 2030-10-15
-monitoraggi = [2030-07-31, 2030-12-31]
-"#;
-
-/// One objective whose fields under test are placeholders.
-const OBJECTIVE: &str = r#"numero = 1
-titolo = @TITOLO@
-direzione = "Direzione Prova"
-sezione = "Sezione Prova"
-assessore = "Rossi Maria"
-dirigente = "Bianchi Luca"
-responsabile = { cognome = "Verdi", nome = "Anna" }
-missione = "01 Missione"
-programma = "02 Programma"
-obiettivo_strategico = "Strategico"
-obiettivo_operativo = "Operativo"
-progetto = "Progetto"
-finalita = "Finalità"
-orizzonte_temporale = "2030"
-descrizione = "Descrizione."
-azione = "modificare"
-
-[[fasi]]
-numero = 1
-descrizione = @FASE@
-cronoprogramma = { gennaio = 50, febbraio = 50 }
-
-[[fasi]]
-numero = 2
-descrizione = "seconda fase"
-cronoprogramma = { marzo = 100 }
-
-[[indicatori.quantita]]
-id = "pratiche"
-descrizione = "numero di pratiche"
-atteso = @ATTESO@
-
-[[personale]]
-categoria = "D"
-nome = @NOME@
-partecipazione = 100
-
-[[variazioni]]
-motivazione = @MOTIVAZIONE@
-
-[[variazioni.modifiche]]
-tipo = "eliminare_fase"
-fase = 2
-"#;
-
-/// The fields under test: placeholder, and whether the field is prose (paragraphs and
-/// `*emphasis*`, whose marks are layout, not text).
-const FIELDS: &[(&str, bool)] = &[
-    ("@TITOLO@", false),
-    ("@FASE@", false),
-    ("@ATTESO@", false),
-    ("@NOME@", false),
-    ("@MOTIVAZIONE@", true),
-];
 
 /// Markers around each string: letters no generated string is made of.
 fn markers(i: usize) -> (String, String) {
@@ -105,19 +43,6 @@ fn squash(s: &str) -> String {
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect()
-}
-
-/// What a reader sees of a field's value.
-fn shown(value: &str, prose: bool) -> String {
-    if prose {
-        piao::text::prose(value)
-            .iter()
-            .map(|p| piao::text::flatten(p))
-            .collect::<Vec<_>>()
-            .join(" ")
-    } else {
-        value.to_string()
-    }
 }
 
 struct Builder {
@@ -369,11 +294,7 @@ fn hostile_text_in_every_field_comes_back() {
         "= finto // no /* no */ -- ... ~ \\ `r`",
         "12. elenco - punto + altro <l> @l {{ x }}",
     ];
-    let dir = tempfile::tempdir().unwrap();
-    common::copy_dir(
-        &common::root().join("tests/fixtures/errori/base"),
-        dir.path(),
-    );
+    let dir = common::copy_of("tests/fixtures/errori/base");
     let mut expected: Vec<(String, String)> = Vec::new();
     let mut files = vec![
         dir.path().join("allegato.toml"),

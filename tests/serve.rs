@@ -167,22 +167,6 @@ fn objective<'a>(state: &'a Value, short: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("{short} not listed"))
 }
 
-fn page_ids(state: &Value) -> Vec<String> {
-    state["vista"]["pagine"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["id"].as_str().unwrap().to_string())
-        .collect()
-}
-
-/// Replaces `from` with `to` in a content file, as an editor saving it would.
-fn edit(path: &Path, from: &str, to: &str) {
-    let text = std::fs::read_to_string(path).unwrap();
-    assert!(text.contains(from), "{from:?} not in {}", path.display());
-    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
-}
-
 const G06: &str = "gestionali/g06-patto-educativo.toml";
 
 #[test]
@@ -274,8 +258,9 @@ fn a_save_arrives_as_an_event_and_the_page_shows_it() {
     let mut events = Events::open(&server);
     let generation = events.next_after(0);
 
-    edit(
-        &content.join(G06),
+    replace_in(
+        &content,
+        G06,
         "titolo = \"Patto educativo di comunità\"",
         "titolo = \"Patto educativo di comunità rinnovato\"",
     );
@@ -319,8 +304,7 @@ fn a_broken_file_shows_its_diagnostic_beside_the_last_good_pages_until_fixed() {
     let mut events = Events::open(&server);
     let g = events.next_after(0);
 
-    let path = content.join(G06);
-    edit(&path, "numero = 6", "numero = \"sei\"");
+    replace_in(&content, G06, "numero = 6", "numero = \"sei\"");
     events.next_after(g);
     let broken = state(&server, "tutto");
     assert!(broken["errori"].as_u64().unwrap() >= 1, "{broken}");
@@ -364,7 +348,7 @@ fn a_broken_file_shows_its_diagnostic_beside_the_last_good_pages_until_fixed() {
     assert_eq!(refused.status, 409);
     assert!(refused.text().contains("errori"));
 
-    edit(&path, "numero = \"sei\"", "numero = 6");
+    replace_in(&content, G06, "numero = \"sei\"", "numero = 6");
     let deadline = Instant::now() + Duration::from_secs(30);
     let fixed = loop {
         let s = state(&server, "tutto");

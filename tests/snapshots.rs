@@ -99,30 +99,23 @@ fn resources_total_with_costs_to_be_determined() {
 /// the approved target only there.
 #[test]
 fn per_year_target_request() {
-    let dir = tempfile::tempdir().unwrap();
-    common::copy_dir(
-        &common::root().join("tests/fixtures/comune-di-valbruna"),
-        dir.path(),
-    );
-    let file = dir.path().join("istituzionali/i04-polizia-locale.toml");
-    let text = std::fs::read_to_string(&file).unwrap();
+    let file = "istituzionali/i04-polizia-locale.toml";
     // Approved "≥ 30 h" every year; the change lowers the first year only.
-    let approved = "storico = [\"18 h\", \"20 h\", \"24 h\"]\ntarget = \"≥ 24 h\"";
-    let from = "indicatore = \"pattuglie-h\"\ntarget = \"≥ 30 h\"";
-    assert_eq!(text.matches(approved).count(), 1);
-    assert_eq!(text.matches(from).count(), 1);
-    let text = text.replace(
-        approved,
-        "storico = [\"18 h\", \"20 h\", \"24 h\"]\ntarget = \"≥ 30 h\"",
+    let dir = common::copy_with(
+        "tests/fixtures/comune-di-valbruna",
+        &[
+            (
+                file,
+                "storico = [\"18 h\", \"20 h\", \"24 h\"]\ntarget = \"≥ 24 h\"",
+                "storico = [\"18 h\", \"20 h\", \"24 h\"]\ntarget = \"≥ 30 h\"",
+            ),
+            (
+                file,
+                "indicatore = \"pattuglie-h\"\ntarget = \"≥ 30 h\"",
+                "indicatore = \"pattuglie-h\"\ntarget = [\"≥ 24 h\", \"≥ 30 h\", \"≥ 30 h\"]",
+            ),
+        ],
     );
-    std::fs::write(
-        &file,
-        text.replace(
-            from,
-            "indicatore = \"pattuglie-h\"\ntarget = [\"≥ 24 h\", \"≥ 30 h\", \"≥ 30 h\"]",
-        ),
-    )
-    .unwrap();
     let source = source_in(dir.path(), "i04-polizia-locale", "i04");
     let request = lines_between(
         &source,
@@ -140,17 +133,17 @@ fn per_year_target_request() {
 /// A copy of the errori fixture whose g13 states the horizon «2023» while its request
 /// moves phases 4-10 into 2024: the folder, g13's path and its text.
 fn g13_with_horizon_2023() -> (tempfile::TempDir, std::path::PathBuf, String) {
-    let dir = tempfile::tempdir().unwrap();
-    common::copy_dir(
-        &common::root().join("tests/fixtures/errori/base"),
-        dir.path(),
+    let g13 = "gestionali/g13-variante-pgt.toml";
+    let dir = common::copy_with(
+        "tests/fixtures/errori/base",
+        &[(
+            g13,
+            "orizzonte_temporale = \"2023 - 2024\"",
+            "orizzonte_temporale = \"2023\"",
+        )],
     );
-    let file = dir.path().join("gestionali/g13-variante-pgt.toml");
+    let file = dir.path().join(g13);
     let text = std::fs::read_to_string(&file).unwrap();
-    let from = "orizzonte_temporale = \"2023 - 2024\"";
-    assert_eq!(text.matches(from).count(), 1);
-    let text = text.replace(from, "orizzonte_temporale = \"2023\"");
-    std::fs::write(&file, &text).unwrap();
     (dir, file, text)
 }
 
