@@ -12,13 +12,7 @@ use common::*;
 /// Builds the annex of `content` and returns the PDF's text.
 fn build(content: &Path, dir: &Path) -> String {
     let pdf = dir.join("allegato.pdf");
-    let out = piao(&[
-        "build",
-        "--content",
-        content.to_str().unwrap(),
-        "--output",
-        pdf.to_str().unwrap(),
-    ]);
+    let out = build_to(content, &pdf);
     assert!(out.status.success(), "{}", stderr(&out));
     pdf_text(&pdf)
 }

@@ -904,13 +904,7 @@ struct Built {
 fn build(content: &Path) -> Result<Built, String> {
     let dir = tempfile::tempdir().unwrap();
     let pdf = dir.path().join("allegato.pdf");
-    let out = piao(&[
-        "build",
-        "--content",
-        content.to_str().unwrap(),
-        "--output",
-        pdf.to_str().unwrap(),
-    ]);
+    let out = build_to(content, &pdf);
     if out.status.success() {
         Ok(Built { _dir: dir, pdf })
     } else {

@@ -26,6 +26,17 @@ pub fn piao(args: &[&str]) -> Output {
         .expect("run piao")
 }
 
+/// Runs `piao build` on `content`, writing the annex to `pdf`.
+pub fn build_to(content: &Path, pdf: &Path) -> Output {
+    piao(&[
+        "build",
+        "--content",
+        content.to_str().unwrap(),
+        "--output",
+        pdf.to_str().unwrap(),
+    ])
+}
+
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
