@@ -1,7 +1,7 @@
 //! Fuzz target: arbitrary strings in five fields of a real objective, through the real
 //! pipeline to a PDF. Whatever `piao check` accepts must build, and each string must
 //! come back from the PDF's text verbatim (whitespace aside) as many times as a plain
-//! string does. The same property as `tests/injection.rs`, driven by libFuzzer.
+//! string does. The same property as `tests/it/injection.rs`, driven by libFuzzer.
 
 #![no_main]
 
@@ -19,7 +19,7 @@ use piao::render::{Selection, Templates};
 use piao::typeset::Engine;
 use piao::view::Profile;
 
-// The folder of one objective with placeholders that `tests/injection.rs` fills too.
+// The folder of one objective with placeholders that `tests/it/injection.rs` fills too.
 #[path = "../../tests/common/fields.rs"]
 mod fields;
 use fields::{shown, ANNEX, FIELDS, OBJECTIVE};
