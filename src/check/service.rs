@@ -12,24 +12,7 @@ pub(super) fn check_service(
     let f = s.file;
     let at = At { file: f, sources };
     let errors_before = report.errors();
-    for (value, field) in [
-        (&o.servizio, "servizio"),
-        (&o.direzione, "direzione"),
-        (&o.sezione, "sezione"),
-        (&o.missione, "missione"),
-        (&o.programma, "programma"),
-    ] {
-        required_text(
-            value,
-            &format!("il campo `{field}` è vuoto"),
-            at,
-            path![field],
-            report,
-        );
-    }
-    required_person(&o.assessore, "assessore", false, at, report);
-    required_person(&o.dirigente, "dirigente", false, at, report);
-    required_person(&o.responsabile, "responsabile", true, at, report);
+    check_header(o, &[], at, report);
     if let Some(p) = &o.funzionario {
         required_person(p, "funzionario", false, at, report);
     }
