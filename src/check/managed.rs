@@ -73,14 +73,10 @@ pub(super) fn check_managed(
     }
 
     // Indicators: ids unique; no more values reached than monitoring dates.
-    let mut ids: HashMap<String, Range<usize>> = HashMap::new();
-    let mut indicator_ids = Vec::new();
+    let mut indicator_ids = Ids::new("indicatore");
     for g in Group::ALL {
         for (i, ind) in o.indicatori.group(g).iter().enumerate() {
-            if let Some(id) = &ind.id {
-                register_id(id, f, &mut ids, "indicatore", report);
-                indicator_ids.push(id.get_ref().clone());
-            }
+            indicator_ids.register(&ind.id, f, report);
             required_text(
                 &ind.descrizione,
                 "il testo dell'indicatore è vuoto",
@@ -160,7 +156,7 @@ pub(super) fn check_managed(
             .map(|p| (*p.numero.get_ref(), p.numero.span()))
             .collect(),
         schedules: grids.clone(),
-        indicators: indicator_ids,
+        indicators: indicator_ids.list,
         activities: Vec::new(),
         managed: true,
     };

@@ -351,20 +351,40 @@ fn required_person(person: &Person, key: &str, named: bool, at: At, report: &mut
     }
 }
 
-fn register_id(
-    id: &Spanned<String>,
-    file: FileIdx,
-    ids: &mut HashMap<String, Range<usize>>,
-    what: &str,
-    report: &mut Report,
-) {
-    if let Some(first) = ids.get(id.get_ref()) {
-        report.push(
-            Diagnostic::error(format!("l'identificativo `{}` è già usato", id.get_ref()))
-                .at(file, id.span())
-                .also(file, first.clone(), format!("{what} con lo stesso id")),
-        );
-    } else {
-        ids.insert(id.get_ref().clone(), id.span());
+/// The ids of a scheda's rows of one kind (indicators, activities): each used once,
+/// all listed for the changes that name them.
+struct Ids {
+    /// "indicatore", "attività".
+    what: &'static str,
+    first: HashMap<String, Range<usize>>,
+    list: Vec<String>,
+}
+
+impl Ids {
+    fn new(what: &'static str) -> Ids {
+        Ids {
+            what,
+            first: HashMap::new(),
+            list: Vec::new(),
+        }
+    }
+
+    /// A row's id, if it has one: reported when another row of its kind has it too.
+    fn register(&mut self, id: &Option<Spanned<String>>, file: FileIdx, report: &mut Report) {
+        let Some(id) = id else { return };
+        if let Some(first) = self.first.get(id.get_ref()) {
+            report.push(
+                Diagnostic::error(format!("l'identificativo `{}` è già usato", id.get_ref()))
+                    .at(file, id.span())
+                    .also(
+                        file,
+                        first.clone(),
+                        format!("{} con lo stesso id", self.what),
+                    ),
+            );
+        } else {
+            self.first.insert(id.get_ref().clone(), id.span());
+        }
+        self.list.push(id.get_ref().clone());
     }
 }

@@ -395,15 +395,20 @@ pub(super) fn check_categories<'a>(
 mod tests {
     use super::*;
 
+    /// The bundled content, loaded.
+    fn bundled() -> (Content, Sources) {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        let mut sources = Sources::default();
+        let content = load::load(&dir, &mut sources, &mut Report::default()).unwrap();
+        (content, sources)
+    }
+
     /// The bundled content describes its sezioni and staff in `organizzazione.toml`:
     /// g06 writes neither direzione nor dirigente, nor its staff's categories.
     #[test]
     fn the_checked_scheda_has_what_the_organisation_gives_and_the_content_what_it_writes() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
-        let mut sources = Sources::default();
-        let mut report = Report::default();
-        let content = load::load(&dir, &mut sources, &mut report).unwrap();
-        let checked = super::super::check(&content, &sources, &mut report)
+        let (content, sources) = bundled();
+        let checked = super::super::check(&content, &sources, &mut Report::default())
             .expect("the bundled content checks");
         let written = content
             .managed
@@ -444,10 +449,7 @@ mod tests {
     /// anything from the organisation.
     #[test]
     fn a_scheda_of_every_direzione_takes_only_categories() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
-        let mut sources = Sources::default();
-        let mut report = Report::default();
-        let content = load::load(&dir, &mut sources, &mut report).unwrap();
+        let (content, _) = bundled();
         let org = &content.organisation.as_ref().unwrap().data;
         let index = OrgIndex::new(org);
         let mut g01 = content

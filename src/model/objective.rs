@@ -117,40 +117,48 @@ pub trait Objective {
     }
 }
 
+/// What both kinds write under the same keys: the N. scheda, the header (the title
+/// under `$title_key`) and the changes.
+macro_rules! shared_fields {
+    ($title_key:literal, $title:ident) => {
+        fn numero(&self) -> &Spanned<u32> {
+            &self.numero
+        }
+        fn header(&self) -> Header<'_> {
+            Header {
+                title_key: $title_key,
+                title: &self.$title,
+                direzione: &self.direzione,
+                sezione: &self.sezione,
+                missione: &self.missione,
+                programma: &self.programma,
+                assessore: &self.assessore,
+                dirigente: &self.dirigente,
+                responsabile: &self.responsabile,
+            }
+        }
+        fn header_mut(&mut self) -> HeaderMut<'_> {
+            HeaderMut {
+                direzione: &mut self.direzione,
+                assessore: &mut self.assessore,
+                dirigente: &mut self.dirigente,
+                responsabile: &mut self.responsabile,
+            }
+        }
+        fn changes(&self) -> &[RawGroup] {
+            &self.variazioni
+        }
+    };
+}
+
 impl Objective for Managed {
     const KIND: Kind = Kind::Managed;
-    fn numero(&self) -> &Spanned<u32> {
-        &self.numero
-    }
-    fn header(&self) -> Header<'_> {
-        Header {
-            title_key: "titolo",
-            title: &self.titolo,
-            direzione: &self.direzione,
-            sezione: &self.sezione,
-            missione: &self.missione,
-            programma: &self.programma,
-            assessore: &self.assessore,
-            dirigente: &self.dirigente,
-            responsabile: &self.responsabile,
-        }
-    }
-    fn header_mut(&mut self) -> HeaderMut<'_> {
-        HeaderMut {
-            direzione: &mut self.direzione,
-            assessore: &mut self.assessore,
-            dirigente: &mut self.dirigente,
-            responsabile: &mut self.responsabile,
-        }
-    }
+    shared_fields!("titolo", titolo);
     fn has_section(&self) -> bool {
         !self.intersettoriale
     }
     fn action(&self) -> Action {
         *self.azione.get_ref()
-    }
-    fn changes(&self) -> &[RawGroup] {
-        &self.variazioni
     }
     fn staff(&self) -> &[Staff] {
         &self.personale
@@ -162,36 +170,10 @@ impl Objective for Managed {
 
 impl Objective for Service {
     const KIND: Kind = Kind::Service;
-    fn numero(&self) -> &Spanned<u32> {
-        &self.numero
-    }
-    fn header(&self) -> Header<'_> {
-        Header {
-            title_key: "servizio",
-            title: &self.servizio,
-            direzione: &self.direzione,
-            sezione: &self.sezione,
-            missione: &self.missione,
-            programma: &self.programma,
-            assessore: &self.assessore,
-            dirigente: &self.dirigente,
-            responsabile: &self.responsabile,
-        }
-    }
-    fn header_mut(&mut self) -> HeaderMut<'_> {
-        HeaderMut {
-            direzione: &mut self.direzione,
-            assessore: &mut self.assessore,
-            dirigente: &mut self.dirigente,
-            responsabile: &mut self.responsabile,
-        }
-    }
+    shared_fields!("servizio", servizio);
     /// A service's responsabile is always named: the request shows the cognome.
     fn names_responsabile(&self) -> bool {
         true
-    }
-    fn changes(&self) -> &[RawGroup] {
-        &self.variazioni
     }
 }
 
