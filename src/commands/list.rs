@@ -56,7 +56,7 @@ pub fn run(dir: &Path) -> i32 {
         .map(|m| row(m, shown(&m.path)))
         .chain(content.services.iter().map(|s| row(s, shown(&s.path))))
         .collect();
-    rows.sort_by(|a, b| (a.kind, a.number).cmp(&(b.kind, b.number)));
+    rows.sort_by_key(|r| (r.kind, r.number));
     crate::outp!("{}", table(&rows));
     let errors = report.errors();
     report.sort();
