@@ -514,12 +514,21 @@ fn check_text(s: &str, key: &str, span: Range<usize>, file: FileIdx, report: &mu
     let chars = word.chars().count();
     let shown: String = word.chars().take(60).collect();
     let ellipsis = if chars > 60 { "…" } else { "" };
+    // A word of `chars` characters in a narrow column where about `width` fit.
+    let too_wide = |shown: &str, chars: usize, width: usize| {
+        Diagnostic::warning(format!(
+            "«{shown}» ({chars} caratteri) potrebbe uscire dalla sua cella: nella colonna di `{key}` entrano circa {width} caratteri per riga"
+        ))
+        .at(file, span.clone())
+        .label("in questo testo")
+        .hint("se nel PDF esce dalla cella, abbrevia o aggiungi uno spazio")
+    };
     if chars > MAX_WORD_CHARS {
         report.push(
             Diagnostic::error(format!(
                 "parola troppo lunga: «{shown}{ellipsis}» ha {chars} caratteri senza spazi, il limite è {MAX_WORD_CHARS}"
             ))
-            .at(file, span)
+            .at(file, span.clone())
             .label("in questo testo")
             .hint("nel PDF una parola così lunga uscirebbe dalla cella della tabella: aggiungi degli spazi (per esempio dopo le barre / di un indirizzo) o abbrevia"),
         );
@@ -527,28 +536,13 @@ fn check_text(s: &str, key: &str, span: Range<usize>, file: FileIdx, report: &mu
         unbreakable(s).find(|w| crate::measure::overflows(key, w) == Some(true))
     {
         // Measured columns: the same measure the layout uses (`crate::measure`).
-        let chars = word.chars().count();
         let shown: String = word.chars().take(60).collect();
         let width = crate::measure::fitting_chars(key, word);
-        report.push(
-            Diagnostic::warning(format!(
-                "«{shown}» ({chars} caratteri) potrebbe uscire dalla sua cella: nella colonna di `{key}` entrano circa {width} caratteri per riga"
-            ))
-            .at(file, span)
-            .label("in questo testo")
-            .hint("se nel PDF esce dalla cella, abbrevia o aggiungi uno spazio"),
-        );
+        report.push(too_wide(&shown, word.chars().count(), width));
     } else if let Some(width) =
         column_width(key).filter(|w| crate::measure::column(key).is_none() && chars > *w)
     {
-        report.push(
-            Diagnostic::warning(format!(
-                "«{shown}» ({chars} caratteri) potrebbe uscire dalla sua cella: nella colonna di `{key}` entrano circa {width} caratteri per riga"
-            ))
-            .at(file, span)
-            .label("in questo testo")
-            .hint("se nel PDF esce dalla cella, abbrevia o aggiungi uno spazio"),
-        );
+        report.push(too_wide(&shown, chars, width));
     }
 }
 
@@ -729,6 +723,16 @@ mod tests {
         assert_eq!((r.errors(), r.warnings()), (0, 0), "{:?}", r.diagnostics);
         let r = values("storico = [\"1\", \"effettuato/Non\", \"ABCDEFGHIJKLMN\"]\n");
         assert_eq!((r.errors(), r.warnings()), (0, 1), "{:?}", r.diagnostics);
+        assert_eq!(
+            r.diagnostics[0].message,
+            "«ABCDEFGHIJKLMN» (14 caratteri) potrebbe uscire dalla sua cella: nella colonna di `storico` entrano circa 9 caratteri per riga"
+        );
+        // A column that is not measured: the count of `NARROW_FIELDS`, same words.
+        let r = values("categoria = \"ABCDEFGHIJKLMN\"\n");
+        assert_eq!(
+            r.diagnostics[0].message,
+            "«ABCDEFGHIJKLMN» (14 caratteri) potrebbe uscire dalla sua cella: nella colonna di `categoria` entrano circa 10 caratteri per riga"
+        );
     }
 
     #[test]
