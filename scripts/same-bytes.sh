@@ -26,6 +26,9 @@ git worktree add -q --detach "$work/base-tree" "$BASE"
 cp target/debug/piao "$work/piao-base"
 cp target/debug/examples/synth "$work/synth-base"
 echo "== build the working tree"
+# Both trees build the same unit into the same target/: cargo would take BASE's binary
+# as this tree's when no file here is newer than it. A touch makes it build this tree.
+touch src/lib.rs
 cargo build -q --bin piao --example synth
 cp target/debug/piao "$work/piao-work"
 
