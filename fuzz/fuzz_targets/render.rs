@@ -79,6 +79,7 @@ fn build(s: &State, values: &[String]) -> Option<Vec<usize>> {
         services: Vec::new(),
         training: None,
         organisation: None,
+        annex_dates: None,
     };
     let checked = check::check(&content, &sources, &mut report)?;
     let built = pipeline::build_pdf(
