@@ -94,15 +94,6 @@ pub const NOT_PRINTED: &[&str] = &[
     "partecipazione",
 ];
 
-/// The output name a `piao serve` started in a test gives its downloads.
-pub fn naming(
-    _: &piao::check::Checked,
-    _: &piao::render::Selection,
-    _: piao::view::Profile,
-) -> PathBuf {
-    PathBuf::from("output/allegato.pdf")
-}
-
 /// Copies a folder recursively.
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
