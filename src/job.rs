@@ -180,7 +180,7 @@ impl Job {
         let templates = self.input.templates().map_err(Stop::Unread)?;
         let mut checking = self.input.load_and_check().map_err(|e| Stop::Unread(e.0))?;
         let Some(checked) = checking.checked.take() else {
-            return Err(Stop::Errors(checking));
+            return Err(Stop::Errors(Box::new(checking)));
         };
         let selection = match &self.objective {
             None => Selection::All,
@@ -223,9 +223,9 @@ impl Job {
 }
 
 /// The checking of content that was fine, for a job refused after it.
-fn refused(mut checking: Checking, checked: Checked) -> Checking {
+fn refused(mut checking: Checking, checked: Checked) -> Box<Checking> {
     checking.checked = Some(checked);
-    checking
+    Box::new(checking)
 }
 
 /// A job ready to lay out: its content checked without errors.
@@ -293,10 +293,10 @@ pub enum Stop {
     /// The templates or the content folder could not be read.
     Unread(String),
     /// The content has errors: the report says which.
-    Errors(Checking),
+    Errors(Box<Checking>),
     /// The content is fine (the report holds its warnings), but the job cannot go on:
     /// the objective is not there, or the PDF may not be written where it would go.
-    Refused(String, Checking),
+    Refused(String, Box<Checking>),
 }
 
 /// Checks where a PDF goes: `-` is the standard output (never a terminal); a file
