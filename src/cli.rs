@@ -24,16 +24,11 @@ pub struct Cli {
     pub quiet: bool,
 }
 
+/// What the commands that check or build read (see [`crate::job::Input`]).
 #[derive(Args, Debug, Clone)]
 pub struct ContentArg {
-    /// Cartella dei contenuti (allegato.toml, gestionali/, istituzionali/).
-    #[arg(
-        long = "contenuti",
-        alias = "content",
-        value_name = "CARTELLA",
-        default_value = "content"
-    )]
-    pub content: PathBuf,
+    #[command(flatten)]
+    pub folder: ContentDirArg,
     /// Considera errori anche gli avvisi.
     #[arg(long = "rigoroso", alias = "strict")]
     pub strict: bool,

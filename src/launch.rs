@@ -11,7 +11,7 @@
 //! as before.
 
 use std::ffi::OsString;
-use std::io::{BufRead, Write};
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 /// The folder names looked for beside the program, in this order.
@@ -48,8 +48,7 @@ fn run() -> i32 {
         folder.into_os_string(),
     ]);
     if code != 0 {
-        print!("\nPremi Invio per chiudere questa finestra.");
-        let _ = std::io::stdout().flush();
+        crate::outp!("\nPremi Invio per chiudere questa finestra.");
         let _ = std::io::stdin().lock().read_line(&mut String::new());
     }
     code
@@ -75,6 +74,31 @@ fn command(args: &[OsString]) -> i32 {
         // A usage error, already printed (in Italian).
         Err(code) => code,
     }
+}
+
+/// Opens `url` with the system's default browser, without waiting for it.
+pub fn open_browser(url: &str) -> std::io::Result<()> {
+    let mut command = if cfg!(target_os = "windows") {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", "", url]);
+        c
+    } else if cfg!(target_os = "macos") {
+        let mut c = std::process::Command::new("open");
+        c.arg(url);
+        c
+    } else {
+        let mut c = std::process::Command::new("xdg-open");
+        c.arg(url);
+        c
+    };
+    let mut child = command
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    // Reap it when it ends, so that it leaves no zombie behind.
+    std::thread::spawn(move || child.wait());
+    Ok(())
 }
 
 /// True when no terminal started this process.

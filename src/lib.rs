@@ -4,8 +4,9 @@
 //! typed changes, each kind defined once in `change`) → [`apply`] (the amended
 //! schede, as typed data) → [`view`] (formatted, derived figures) → [`render`]
 //! (MiniJinja → Typst sources) → [`typeset`] (Typst in-process → PDF) → [`publish`]
-//! (atomic write, digest). [`pipeline`] sequences the stages; [`commands`] implements
-//! the command line on top of it. [`edit`] writes the content from the browser's forms.
+//! (atomic write, digest). [`pipeline`] sequences the stages; [`job`] resolves a command
+//! line into what a run reads, selects and writes; [`commands`] implements the command
+//! line on top of them. [`edit`] writes the content from the browser's forms.
 
 pub mod apply;
 pub(crate) mod change;
@@ -19,6 +20,7 @@ pub mod fonts;
 pub mod format;
 pub(crate) mod hidden;
 pub mod io_message;
+pub mod job;
 pub mod launch;
 pub mod limits;
 pub mod load;

@@ -9,12 +9,19 @@
 //! A missing output folder is created when the first file is written in it (never
 //! before: a failed run leaves no trace), and the commands say so in one line on
 //! standard error (`piao: creata la cartella output`), unless `--quiet`.
+//!
+//! Where no output is given, a PDF takes its name from the content: [`default_pdf`],
+//! for the commands and for `piao serve`'s downloads alike.
 
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use crate::check::Checked;
 use crate::publish;
+use crate::record::slug;
+use crate::render::Selection;
+use crate::view::Profile;
 
 /// Whether a folder made for an output is said on standard error.
 static SAY_NEW_FOLDERS: AtomicBool = AtomicBool::new(false);
@@ -96,6 +103,26 @@ impl Protected {
         }
         None
     }
+}
+
+/// Where a PDF goes when no `--uscita` is given: `output/<title>.pdf` for the annex
+/// (the ente's own `titolo` when it gives one), `output/<title>-albo.pdf` for the albo
+/// copy, `output/anteprima-<id>.pdf` for a preview. `piao serve` names its downloads so.
+pub fn default_pdf(checked: &Checked, selection: &Selection, profile: Profile) -> PathBuf {
+    let plan = checked.plan;
+    let annex = &checked.annex.data;
+    let title = match (&annex.titolo, &annex.numero_variazione) {
+        // The ente's own title ("Variazione n. 2 al PIAO 2025-2027") names the file too.
+        (Some(t), _) if !slug(t).is_empty() => t.clone(),
+        (_, Some(n)) => format!("variazione-{n}-piao-{}-{}", plan.first, plan.last),
+        _ => format!("variazione-piao-{}-{}", plan.first, plan.last),
+    };
+    let name = match (selection, profile) {
+        (Selection::One(id), _) => format!("anteprima-{}", slug(id)),
+        (Selection::All, Profile::Albo) => format!("{}-albo", slug(&title)),
+        (Selection::All, Profile::Complete) => slug(&title),
+    };
+    PathBuf::from("output").join(format!("{name}.pdf"))
 }
 
 /// Checks a file output given as `arg` (`-`: the standard output, when `stdout_ok`).

@@ -5,7 +5,6 @@
 //! maps Typst's and the templates' problems back to their files.
 
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use crate::apply;
 use crate::check::{self, Checked};
@@ -47,17 +46,6 @@ pub struct Built {
     pub pdf: Vec<u8>,
     pub pages: usize,
     pub document: Document,
-    pub timings: Timings,
-}
-
-/// Time spent in each stage.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Timings {
-    pub apply: Duration,
-    pub view: Duration,
-    pub render: Duration,
-    pub typeset: Duration,
-    pub pdf: Duration,
 }
 
 /// A selection laid out in pages, with what it was made from.
@@ -67,7 +55,6 @@ pub struct LaidOut {
     pub rendered: Rendered,
     /// The document's date (the PDF's too).
     pub date: chrono::NaiveDate,
-    pub timings: Timings,
 }
 
 /// apply → view → render → typeset: the pages of `selection`, laid out by `engine`.
@@ -82,26 +69,8 @@ pub fn lay_out(
     sources: &mut Sources,
     report: &mut Report,
 ) -> Option<LaidOut> {
-    let mut timings = Timings::default();
-    let t = Instant::now();
-    let applied = apply::apply(checked);
-    timings.apply = t.elapsed();
-
-    let t = Instant::now();
-    let document = view::build(checked, &applied, profile);
-    timings.view = t.elapsed();
-
-    let t = Instant::now();
-    let rendered = match render::render(&document, templates, selection) {
-        Ok(r) => r,
-        Err(p) => {
-            report.push(template_diagnostic(&p, templates, sources));
-            return None;
-        }
-    };
-    timings.render = t.elapsed();
-
-    let t = Instant::now();
+    let (document, rendered) =
+        render_selection(checked, profile, selection, templates, sources, report)?;
     engine.update(&rendered.files);
     let date = checked.annex.data.data_documento.get_ref().0;
     let doc = match engine.compile(date) {
@@ -118,13 +87,11 @@ pub fn lay_out(
             return None;
         }
     };
-    timings.typeset = t.elapsed();
     Some(LaidOut {
         doc,
         document,
         rendered,
         date,
-        timings,
     })
 }
 
@@ -141,9 +108,7 @@ pub fn export_pdf(
         document,
         rendered,
         date,
-        mut timings,
     } = laid;
-    let t = Instant::now();
     let meta = PdfMeta {
         ident: format!("{} {}", document.ente, document.title),
         creator: format!("piao {}", env!("CARGO_PKG_VERSION")),
@@ -161,12 +126,10 @@ pub fn export_pdf(
             return None;
         }
     };
-    timings.pdf = t.elapsed();
     Some(Built {
         pdf,
         pages: doc.pages().len(),
         document,
-        timings,
     })
 }
 
@@ -200,23 +163,42 @@ pub fn page_png(page: &Page, pixels_per_point: f64) -> Result<Vec<u8>, String> {
         .map_err(|e| e.to_string())
 }
 
-/// Renders the Typst sources only (for `piao typst`).
-pub fn typst_sources(
+/// apply → view → render: the formatted document and the Typst sources of
+/// `selection` (for [`lay_out`], and alone for `piao typst`). A template's problem goes
+/// into `report`; `None` then.
+pub fn render_selection(
     checked: &Checked,
     profile: Profile,
     selection: &Selection,
     templates: &Templates,
     sources: &mut Sources,
     report: &mut Report,
-) -> Option<Rendered> {
+) -> Option<(Document, Rendered)> {
     let document = view::build(checked, &apply::apply(checked), profile);
     match render::render(&document, templates, selection) {
-        Ok(r) => Some(r),
+        Ok(r) => Some((document, r)),
         Err(p) => {
             report.push(template_diagnostic(&p, templates, sources));
             None
         }
     }
+}
+
+/// One PNG per page of a laid-out document, at `pixels_per_point` (see [`page_png`]);
+/// `Err` names the page that could not be made.
+pub fn page_pngs(doc: &PagedDocument, pixels_per_point: f64) -> Result<Vec<Vec<u8>>, String> {
+    doc.pages()
+        .iter()
+        .enumerate()
+        .map(|(i, page)| {
+            page_png(page, pixels_per_point).map_err(|_| {
+                format!(
+                    "non riesco a comporre l'immagine PNG della pagina {}",
+                    i + 1
+                )
+            })
+        })
+        .collect()
 }
 
 fn template_diagnostic(

@@ -156,6 +156,20 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
     publish_set(path, &[(path, bytes)]).map_err(String::from)
 }
 
+/// Writes page images in `dir` (`pagina-1.png`, …), each as [`write_atomic`] does, and
+/// removes those left over from a longer document, which would be mistaken for this
+/// one's (`preview --png`).
+pub fn write_pages(pages: &[Vec<u8>], dir: &Path) -> Result<(), String> {
+    for (i, png) in pages.iter().enumerate() {
+        write_atomic(&dir.join(format!("pagina-{}.png", i + 1)), png)?;
+    }
+    let mut stale = pages.len() + 1;
+    while fs::remove_file(dir.join(format!("pagina-{stale}.png"))).is_ok() {
+        stale += 1;
+    }
+    Ok(())
+}
+
 /// Publishes `files` (all in the folder of `key`) as one act. `key` names the lock,
 /// the temporary files and the journal.
 fn publish_set(key: &Path, files: &[(&Path, &[u8])]) -> Result<(), PublishError> {

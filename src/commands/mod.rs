@@ -14,16 +14,13 @@ mod typst;
 mod watch;
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
 
 use crate::cli::{Cli, Command, ContentArg, ProfileArg};
 use crate::diag::{self, Diagnostic, Report, Sources};
+use crate::job::{Input, Job, Stop};
 use crate::load;
-use crate::pipeline::{self, Checking};
+use crate::pipeline::Checking;
 use crate::publish;
-use crate::render::{Selection, Templates};
-use crate::typeset::Engine;
-use crate::view::Profile;
 
 /// Exit code: everything fine.
 pub const OK: i32 = 0;
@@ -48,19 +45,25 @@ fn run_command(cli: Cli) -> i32 {
             content,
             output,
             profilo,
-        } => build::run(&content, output, profilo, None, None, quiet),
+        } => with(
+            Job::pdf(&content, None, profilo, output.as_deref(), None, quiet),
+            build::run,
+        ),
         Command::Preview {
             obiettivo,
             content,
             output,
             png,
-        } => build::run(
-            &content,
-            output,
-            ProfileArg::Completo,
-            Some(obiettivo),
-            png,
-            quiet,
+        } => with(
+            Job::pdf(
+                &content,
+                Some(obiettivo),
+                ProfileArg::Completo,
+                output.as_deref(),
+                png.as_deref(),
+                quiet,
+            ),
+            build::run,
         ),
         Command::Export {
             content,
@@ -71,13 +74,16 @@ fn run_command(cli: Cli) -> i32 {
             obiettivo,
             content,
             output,
-        } => watch::run(&content, obiettivo, output, quiet),
+        } => with(
+            Job::watch(&content, obiettivo, output.as_deref(), quiet),
+            watch::run,
+        ),
         Command::Serve {
             content,
             porta,
             indirizzo,
             apri,
-        } => serve::run(&content, porta, indirizzo, apri, quiet),
+        } => serve::run(Input::from(&content), porta, indirizzo, apri, quiet),
         Command::Init {
             cartella,
             ente,
@@ -112,7 +118,15 @@ fn run_command(cli: Cli) -> i32 {
             content,
             output,
             obiettivo,
-        } => typst::run(&content, &output, obiettivo, quiet),
+        } => with(Job::typst(&content, obiettivo, &output, quiet), typst::run),
+    }
+}
+
+/// Runs a job, or ends with exit code 2 when its arguments were refused.
+fn with(job: Result<Job, String>, run: fn(&Job) -> i32) -> i32 {
+    match job {
+        Ok(job) => run(&job),
+        Err(e) => fail_io(&e),
     }
 }
 
@@ -159,19 +173,11 @@ pub(crate) fn fail_io(message: &str) -> i32 {
 
 /// What no output of a run may touch: the content folder and, if given, the templates.
 pub(crate) fn protected(arg: &ContentArg) -> crate::output::Protected {
-    crate::output::Protected::new(&arg.content, arg.templates.as_deref())
-}
-
-pub(crate) fn templates(arg: &ContentArg) -> Result<Templates, String> {
-    match &arg.templates {
-        None => Ok(Templates::bundled()),
-        Some(dir) => Templates::from_dir(dir)
-            .map_err(|e| format!("non riesco a leggere i modelli in `{}`: {e}", dir.display())),
-    }
+    Input::from(arg).protected()
 }
 
 pub(crate) fn load_checked(arg: &ContentArg) -> Result<Checking, i32> {
-    pipeline::load_and_check(&arg.content, arg.strict).map_err(|e| fail_io(&e.0))
+    Input::from(arg).load_and_check().map_err(|e| fail_io(&e.0))
 }
 
 pub(crate) fn summary_counts(report: &Report) -> String {
@@ -183,65 +189,3 @@ pub(crate) fn summary_counts(report: &Report) -> String {
 }
 
 pub use crate::record::slug;
-
-/// Finds an objective by path, short name (`g06`), or file stem; `Err` lists the closest.
-pub fn resolve_objective(checking: &Checking, wanted: &str) -> Result<String, String> {
-    let Some(c) = &checking.checked else {
-        return Err("i contenuti hanno errori".into());
-    };
-    // (stem, short name, path) of every objective.
-    fn named<O: crate::model::Objective>(o: &crate::load::Loaded<O>) -> (String, String, PathBuf) {
-        (o.stem.clone(), o.data.short_name(), o.path.clone())
-    }
-    let names: Vec<(String, String, PathBuf)> = c
-        .managed
-        .iter()
-        .map(|m| named(&m.source))
-        .chain(c.services.iter().map(|s| named(&s.source)))
-        .collect();
-    let as_path = Path::new(wanted);
-    let wanted_stem = as_path
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or(wanted)
-        .to_string();
-    // A path names a file: that file, or nothing (never another file with its name).
-    let is_path = wanted.contains(['/', '\\']) || (wanted.ends_with(".toml") && as_path.is_file());
-    if is_path {
-        let real = as_path
-            .canonicalize()
-            .map_err(|_| format!("il file `{wanted}` non esiste"))?;
-        return names
-            .iter()
-            .find(|(_, _, path)| path.canonicalize().ok().as_ref() == Some(&real))
-            .map(|(stem, _, _)| stem.clone())
-            .ok_or_else(|| {
-                format!(
-                    "il file `{wanted}` non è tra gli obiettivi della cartella dei contenuti: l'anteprima impagina solo quelli (con l'allegato che li accompagna); copia il file in `gestionali/` o `istituzionali/` di quella cartella, oppure indica con --contenuti la cartella dei contenuti a cui appartiene"
-                )
-            });
-    }
-    for (stem, short, _) in &names {
-        if *stem == wanted_stem || short.eq_ignore_ascii_case(wanted) {
-            return Ok(stem.clone());
-        }
-    }
-    let mut scored: Vec<(f64, &String, &String)> = names
-        .iter()
-        .map(|(stem, short, _)| {
-            let s = strsim::jaro_winkler(&wanted.to_lowercase(), stem)
-                .max(strsim::jaro_winkler(&wanted.to_lowercase(), short));
-            (s, short, stem)
-        })
-        .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let closest: Vec<String> = scored
-        .iter()
-        .take(3)
-        .map(|(_, short, stem)| format!("{short} ({stem})"))
-        .collect();
-    Err(format!(
-        "nessun obiettivo si chiama `{wanted}`; i più vicini: {}",
-        closest.join(", ")
-    ))
-}

@@ -295,6 +295,29 @@ fn change_catalogue(managed: bool, skip: &str) -> String {
     out
 }
 
+/// The end of a new objective's file: one variation with one change of kind `first`
+/// (its target given by `target`, a `key = value` line), then the other kinds of change
+/// of the catalogue, commented out.
+fn variations(first: Spec, target: &str, managed: bool) -> String {
+    format!(
+        r##"# --- Variazioni richieste --------------------------------------------------------------
+# Ogni [[variazioni]] ha la sua motivazione e una o più [[variazioni.modifiche]]; il
+# `tipo` dice quali altri campi servono.
+
+[[variazioni]]
+motivazione = ""
+
+[[variazioni.modifiche]]
+tipo = "{first_kind}"
+{target}
+testo = ""
+
+{catalogue}"##,
+        first_kind = first.name,
+        catalogue = change_catalogue(managed, first.name),
+    )
+}
+
 pub(crate) fn managed_template(
     number: u32,
     title: &str,
@@ -375,23 +398,10 @@ partecipazione = 100
 # descrizione = ""
 # costo = 1000                    # oppure "1.000,00", oppure "da determinare"
 
-# --- Variazioni richieste --------------------------------------------------------------
-# Ogni [[variazioni]] ha la sua motivazione e una o più [[variazioni.modifiche]]; il
-# `tipo` dice quali altri campi servono.
-
-[[variazioni]]
-motivazione = ""
-
-[[variazioni.modifiche]]
-tipo = "{first_kind}"
-fase = 1
-testo = ""
-
-{catalogue}"##,
+{variations}"##,
         directive = schema::directive(schema_file, 1),
         title = crate::diag::typed(title),
-        first_kind = REWORD_PHASE.name,
-        catalogue = change_catalogue(true, REWORD_PHASE.name),
+        variations = variations(REWORD_PHASE, "fase = 1", true),
     )
 }
 
@@ -436,23 +446,10 @@ um = ""                           # unità di misura: "%", "gg.", "n./cad."
 storico = ["", "", ""]            # i tre anni precedenti il piano, dal più vecchio
 target = ""                       # uguale per tutti gli anni, oppure uno per anno: ["", "", ""]
 
-# --- Variazioni richieste --------------------------------------------------------------
-# Ogni [[variazioni]] ha la sua motivazione e una o più [[variazioni.modifiche]]; il
-# `tipo` dice quali altri campi servono.
-
-[[variazioni]]
-motivazione = ""
-
-[[variazioni.modifiche]]
-tipo = "{first_kind}"
-attivita = "attivita-1"
-testo = ""
-
-{catalogue}"##,
+{variations}"##,
         directive = schema::directive(schema_file, 1),
         title = crate::diag::typed(title),
-        first_kind = REWORD_ACTIVITY.name,
-        catalogue = change_catalogue(false, REWORD_ACTIVITY.name),
+        variations = variations(REWORD_ACTIVITY, "attivita = \"attivita-1\"", false),
     )
 }
 

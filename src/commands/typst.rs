@@ -1,43 +1,23 @@
 //! `piao typst`: write the generated Typst sources, for debugging and measuring.
 
-use std::path::Path;
+use crate::job::Output;
 
 use super::*;
 
-pub fn run(arg: &ContentArg, out_dir: &Path, objective: Option<String>, quiet: bool) -> i32 {
-    let out_dir = match crate::output::folder(out_dir, &protected(arg)) {
-        Ok(d) => d,
-        Err(e) => return fail_io(&e),
+pub fn run(job: &Job) -> i32 {
+    let Output::Sources(out_dir) = &job.output else {
+        unreachable!("a job of Typst sources")
     };
-    let out_dir = out_dir.as_path();
-    let templates = match templates(arg) {
-        Ok(t) => t,
-        Err(e) => return fail_io(&e),
+    let mut ready = match job.ready() {
+        Ok(r) => r,
+        Err(Stop::Unread(e)) | Err(Stop::Refused(e, _)) => return fail_io(&e),
+        Err(Stop::Errors(checking)) => {
+            print_report(&checking.report, &checking.sources);
+            return CONTENT_ERRORS;
+        }
     };
-    let mut checking = match load_checked(arg) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
-    let Some(checked) = checking.checked.clone() else {
-        print_report(&checking.report, &checking.sources);
-        return CONTENT_ERRORS;
-    };
-    let selection = match &objective {
-        None => Selection::All,
-        Some(o) => match resolve_objective(&checking, o) {
-            Ok(id) => Selection::One(id),
-            Err(e) => return fail_io(&e),
-        },
-    };
-    let rendered = pipeline::typst_sources(
-        &checked,
-        Profile::Complete,
-        &selection,
-        &templates,
-        &mut checking.sources,
-        &mut checking.report,
-    );
-    print_report(&checking.report, &checking.sources);
+    let rendered = ready.typst_sources();
+    print_report(&ready.report, &ready.sources);
     let Some(rendered) = rendered else {
         return CONTENT_ERRORS;
     };
@@ -46,7 +26,7 @@ pub fn run(arg: &ContentArg, out_dir: &Path, objective: Option<String>, quiet: b
             return fail_io(&e);
         }
     }
-    if !quiet {
+    if !job.quiet {
         crate::errln!(
             "piao: scritti {} file Typst in {} (compila con: typst compile {}/main.typ --font-path fonts)",
             rendered.files.len(),

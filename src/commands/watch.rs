@@ -20,6 +20,8 @@ use std::time::{Duration, Instant};
 use notify::{EventKind, RecursiveMode, Watcher};
 
 use super::*;
+use crate::output::Destination;
+use crate::typeset::Engine;
 
 /// Editors write a file in several steps (truncate, write, rename): wait until the
 /// folder has been quiet this long before building.
@@ -34,26 +36,7 @@ const EVICT_AFTER: usize = 10;
 /// compile is harmless, since nothing is written until a compile has succeeded.
 static WRITING: Mutex<()> = Mutex::new(());
 
-pub fn run(
-    arg: &ContentArg,
-    objective: Option<String>,
-    output: Option<PathBuf>,
-    quiet: bool,
-) -> i32 {
-    if !arg.content.is_dir() {
-        return fail_io(&format!(
-            "la cartella dei contenuti `{}` non esiste: indica quella giusta con --contenuti",
-            arg.content.display()
-        ));
-    }
-    if let Some(o) = &output {
-        if o.as_os_str() == "-" {
-            return fail_io("piao watch scrive un file a ogni modifica: indica un file con --uscita, non lo standard output (`-`)");
-        }
-        if let Err(e) = build::destination(o, &protected(arg)) {
-            return fail_io(&e);
-        }
-    }
+pub fn run(job: &Job) -> i32 {
     let handled = ctrlc::set_handler(|| {
         let _writing = WRITING.lock().unwrap_or_else(|e| e.into_inner());
         crate::errln!("\npiao watch: terminato");
@@ -75,8 +58,8 @@ pub fn run(
             ))
         }
     };
-    let mut watched = vec![arg.content.clone()];
-    watched.extend(arg.templates.clone());
+    let mut watched = vec![job.input.content.clone()];
+    watched.extend(job.input.templates.clone());
     for dir in &watched {
         if let Err(e) = watcher.watch(dir, RecursiveMode::Recursive) {
             return fail_io(&format!(
@@ -100,10 +83,7 @@ pub fn run(
     }
 
     let mut session = Session {
-        arg,
-        objective,
-        output,
-        quiet,
+        job,
         engine: Engine::new(),
         rebuilds: 0,
         last_good: None,
@@ -115,7 +95,7 @@ pub fn run(
         let Ok(event) = rx.recv() else {
             return OK;
         };
-        if !relevant(&event, arg) {
+        if !relevant(&event, &job.input) {
             continue;
         }
         // Let the burst of events of one save settle.
@@ -132,7 +112,7 @@ pub fn run(
 
 /// Whether an event may change the output: a content `.toml` file or a template, not an
 /// editor's backup or swap file, not a mere read.
-fn relevant(event: &notify::Result<notify::Event>, arg: &ContentArg) -> bool {
+fn relevant(event: &notify::Result<notify::Event>, input: &Input) -> bool {
     let Ok(event) = event else {
         return true;
     };
@@ -147,7 +127,7 @@ fn relevant(event: &notify::Result<notify::Event>, arg: &ContentArg) -> bool {
         if name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") {
             return false;
         }
-        let in_templates = arg.templates.as_ref().is_some_and(|t| {
+        let in_templates = input.templates.as_ref().is_some_and(|t| {
             p.canonicalize()
                 .ok()
                 .zip(t.canonicalize().ok())
@@ -160,10 +140,7 @@ fn relevant(event: &notify::Result<notify::Event>, arg: &ContentArg) -> bool {
 }
 
 struct Session<'a> {
-    arg: &'a ContentArg,
-    objective: Option<String>,
-    output: Option<PathBuf>,
-    quiet: bool,
+    job: &'a Job,
     /// The one engine of the session: its sources stay alive between rebuilds.
     engine: Engine,
     rebuilds: usize,
@@ -185,7 +162,7 @@ impl Session<'_> {
         match self.try_rebuild() {
             Ok((output, pages, warnings)) => {
                 self.last_good = Some(self.rebuilds);
-                if !self.quiet {
+                if !self.job.quiet {
                     crate::errln!(
                         "piao watch [{}]: scritto {} — {pages} pagine, {warnings} avvisi, {:.2} s",
                         self.rebuilds,
@@ -211,45 +188,32 @@ impl Session<'_> {
     /// One build. `Ok` with what was written, `Err` with why nothing was (the
     /// diagnostics are already printed).
     fn try_rebuild(&mut self) -> Result<(PathBuf, usize, usize), String> {
-        let templates = templates(self.arg)?;
-        let mut checking =
-            pipeline::load_and_check(&self.arg.content, self.arg.strict).map_err(|e| e.0)?;
-        let Some(checked) = checking.checked.clone() else {
-            print_report(&checking.report, &checking.sources);
-            return Err(format!(
-                "i contenuti hanno errori ({})",
-                summary_counts(&checking.report)
-            ));
+        let mut ready = match self.job.ready() {
+            Ok(r) => r,
+            Err(Stop::Unread(e)) | Err(Stop::Refused(e, _)) => return Err(e),
+            Err(Stop::Errors(checking)) => {
+                print_report(&checking.report, &checking.sources);
+                return Err(format!(
+                    "i contenuti hanno errori ({})",
+                    summary_counts(&checking.report)
+                ));
+            }
         };
-        let selection = match &self.objective {
-            None => Selection::All,
-            Some(o) => Selection::One(resolve_objective(&checking, o)?),
+        let Some(Destination::File(output)) = ready.destination.take() else {
+            unreachable!("piao watch writes a file")
         };
-        let output = self
-            .output
-            .clone()
-            .unwrap_or_else(|| build::default_output(&checked, &selection, Profile::Complete));
-        build::destination(&output, &protected(self.arg))?;
-        let built = pipeline::build_pdf(
-            &checked,
-            Profile::Complete,
-            &selection,
-            &templates,
-            &self.engine,
-            &mut checking.sources,
-            &mut checking.report,
-        );
+        let built = ready.build_pdf(&self.engine);
         Engine::evict(EVICT_AFTER);
-        print_report(&checking.report, &checking.sources);
+        print_report(&ready.report, &ready.sources);
         let Some(built) = built else {
             return Err(format!(
                 "errori di composizione ({})",
-                summary_counts(&checking.report)
+                summary_counts(&ready.report)
             ));
         };
         let _writing = WRITING.lock().unwrap_or_else(|e| e.into_inner());
-        publish::publish_built(&output, &built, &checked)?;
-        Ok((output, built.pages, checking.report.warnings()))
+        publish::publish_built(&output, &built, &ready.checked)?;
+        Ok((output, built.pages, ready.report.warnings()))
     }
 }
 

@@ -44,9 +44,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
+/// What the server is started on: the content folder, the templates, strictness, as
+/// for the commands.
+pub use crate::job::Input as Settings;
 pub use pages::renders;
 pub use server::Limits;
-pub use workspace::Settings;
 
 use events::Changes;
 use guard::Gate;
@@ -87,6 +89,28 @@ pub struct Running {
 /// default [`Limits`].
 pub fn start(settings: Settings, addr: SocketAddr) -> Result<Running, String> {
     start_with(settings, addr, Limits::default())
+}
+
+/// The port tried first when none is given, and how many after it.
+const DEFAULT_PORT: u16 = 3000;
+const PORTS_TRIED: u16 = 10;
+
+/// [`start`] on `ip`, at `port`, or, when none is given, at the first free port from
+/// 3000 on (ten are tried); `Err` says why the last one tried failed.
+pub fn start_on(settings: Settings, ip: IpAddr, port: Option<u16>) -> Result<Running, String> {
+    // A port given on the command line is the only one tried.
+    let ports: Vec<u16> = match port {
+        Some(p) => vec![p],
+        None => (DEFAULT_PORT..DEFAULT_PORT + PORTS_TRIED).collect(),
+    };
+    let mut last_error = String::new();
+    for p in ports {
+        match start(settings.clone(), SocketAddr::new(ip, p)) {
+            Ok(r) => return Ok(r),
+            Err(e) => last_error = e,
+        }
+    }
+    Err(last_error)
 }
 
 /// [`start`] within other limits (tests use short times).

@@ -53,6 +53,8 @@ pub struct PageInfo {
 struct Stored {
     page: Page,
     pngs: HashMap<u8, Arc<Vec<u8>>>,
+    /// When its image was last asked for, on the store's [`Inner::clock`]: past the
+    /// budget, the images of the page asked for longest ago go first.
     used: u64,
 }
 
@@ -61,6 +63,8 @@ pub struct PageStore {
     inner: Mutex<Inner>,
     /// Renders running now.
     rendering: Permits,
+    /// PNG bytes kept at most ([`PNG_BUDGET`]; less in tests).
+    budget: usize,
 }
 
 impl Default for PageStore {
@@ -68,6 +72,7 @@ impl Default for PageStore {
         PageStore {
             inner: Mutex::default(),
             rendering: Permits::new(RENDER_SLOTS),
+            budget: PNG_BUDGET,
         }
     }
 }
@@ -113,6 +118,8 @@ impl Drop for Permit<'_> {
 #[derive(Default)]
 struct Inner {
     pages: HashMap<String, Stored>,
+    /// Counts the requests for images: the time of the least-recently-used order of
+    /// [`Inner::trim`] (each request stamps its page's [`Stored::used`]).
     clock: u64,
     png_bytes: usize,
     /// Images being rendered, by page and scale.
@@ -201,15 +208,15 @@ impl PageStore {
                 inner.png_bytes += len;
             }
         }
-        inner.trim();
+        inner.trim(self.budget);
         Some(png)
     }
 }
 
 impl Inner {
-    /// Drops the images of the least recently used pages until within the budget.
-    fn trim(&mut self) {
-        while self.png_bytes > PNG_BUDGET {
+    /// Drops the images of the least recently used pages until within `budget` bytes.
+    fn trim(&mut self, budget: usize) {
+        while self.png_bytes > budget {
             let Some(oldest) = self
                 .pages
                 .iter()
@@ -225,5 +232,57 @@ impl Inner {
                 self.png_bytes -= freed;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use typst::foundations::{Content, Smart};
+    use typst::layout::{Abs, Frame, Sides, Size};
+
+    /// A blank page `width` points wide (pages of other widths hash differently).
+    fn blank(width: f64) -> Page {
+        Page {
+            frame: Frame::soft(Size::new(Abs::pt(width), Abs::pt(20.0))),
+            bleed: Sides::splat(Abs::zero()),
+            fill: Smart::Auto,
+            numbering: None,
+            supplement: Content::empty(),
+            number: 1,
+        }
+    }
+
+    impl PageStore {
+        fn has_image(&self, id: &str) -> bool {
+            self.lock()
+                .pages
+                .get(id)
+                .is_some_and(|s| !s.pngs.is_empty())
+        }
+    }
+
+    #[test]
+    fn past_the_budget_the_image_asked_for_longest_ago_goes() {
+        let pages = [blank(10.0), blank(11.0), blank(12.0)];
+        let size = |i: usize| crate::pipeline::page_png(&pages[i], 1.0).unwrap().len();
+        let store = PageStore {
+            budget: size(0) + size(1) + size(2) - 1,
+            ..PageStore::default()
+        };
+        let ids: Vec<String> = store.insert(&pages).into_iter().map(|p| p.id).collect();
+        let [a, b, c] = [&ids[0], &ids[1], &ids[2]];
+        store.png(a, 1).unwrap();
+        store.png(b, 1).unwrap();
+        // `a` asked for again: `b` is now the one asked for longest ago.
+        store.png(a, 1).unwrap();
+        assert!(store.has_image(a) && store.has_image(b));
+        store.png(c, 1).unwrap();
+        assert!(store.has_image(a), "asked for lately: kept");
+        assert!(!store.has_image(b), "asked for longest ago: dropped");
+        assert!(store.has_image(c), "just made: kept");
+        assert!(store.lock().png_bytes <= store.budget);
+        // The page itself stays: its image is made again when asked for.
+        assert!(store.png(b, 1).is_some());
     }
 }

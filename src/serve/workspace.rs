@@ -22,7 +22,7 @@
 
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Instant;
 
@@ -36,16 +36,13 @@ use super::pages::{PageInfo, PageStore, Permits};
 use crate::check::Checked;
 use crate::diag::{self, Problem, Report, Sources};
 use crate::edit;
+use crate::job::Input;
 use crate::load::Loaded;
 use crate::model::{Managed, Service};
 use crate::pipeline::{self, Checking};
 use crate::render::{Selection, Templates};
 use crate::typeset::Engine;
 use crate::view::Profile;
-
-/// Where a command would write the PDF of a selection (`build::default_output`): the
-/// download takes its file name, which the digest line and the record name too.
-pub type Naming = fn(&Checked, &Selection, Profile) -> PathBuf;
 
 /// Cached compilation results unused for this many compilations are freed.
 const EVICT_AFTER: usize = 10;
@@ -62,16 +59,6 @@ const LAYOUT_SLOTS: usize = 3;
 
 /// The view of the whole annex, in URLs and in [`Workspace::state`].
 pub const WHOLE: &str = "tutto";
-
-/// What the server was started on.
-#[derive(Debug, Clone)]
-pub struct Settings {
-    pub content: PathBuf,
-    /// A folder of templates (`--templates`); `None`: the bundled ones.
-    pub templates: Option<PathBuf>,
-    pub strict: bool,
-    pub naming: Naming,
-}
 
 /// One objective in the list, as `piao list` shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -194,7 +181,9 @@ struct Published {
 /// Slots (views or downloads) by name, each behind its own lock, the least recently
 /// used forgotten past a bound.
 struct Slots<K, T> {
+    /// Each slot with when it was last used, on [`Slots::clock`].
     slots: HashMap<K, (Arc<Mutex<T>>, u64)>,
+    /// Counts the uses of the slots: the time of the least-recently-used order.
     clock: u64,
 }
 
@@ -258,7 +247,8 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 /// The server's view of the content folder. Every method takes `&self`: the request
 /// threads call it at once.
 pub struct Workspace {
-    settings: Settings,
+    /// What the server was started on.
+    settings: Input,
     /// The newest snapshot built.
     latest: Mutex<Option<Arc<Snapshot>>>,
     /// The snapshot being built, shared by the requests that wait for it.
@@ -273,7 +263,7 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    pub fn new(settings: Settings) -> Workspace {
+    pub fn new(settings: Input) -> Workspace {
         Workspace {
             settings,
             latest: Mutex::new(None),
@@ -680,7 +670,8 @@ impl Workspace {
         } else {
             Profile::Complete
         };
-        let output = (self.settings.naming)(checked, selection, profile);
+        // The name `piao build` gives the PDF: the digest line and the record say it.
+        let output = crate::output::default_pdf(checked, selection, profile);
         let mut sources = checking.sources.clone();
         let mut report = Report::default();
         let _working = self.working.take();
@@ -730,19 +721,13 @@ impl Workspace {
 
 impl Snapshot {
     /// Loads and checks the content folder as it is now.
-    fn build(settings: &Settings, generation: u64) -> Snapshot {
+    fn build(settings: &Input, generation: u64) -> Snapshot {
         let dir = &settings.content;
-        let templates = match &settings.templates {
-            None => Ok(Templates::bundled()),
-            Some(t) => Templates::from_dir(t)
-                .map_err(|e| format!("non riesco a leggere i modelli in `{}`: {e}", t.display())),
-        };
+        let templates = settings.templates();
         let start = Instant::now();
         let first_run = !dir.join(crate::load::ANNEX_FILE).is_file();
         let mut problems = Vec::new();
-        let strict = settings.strict;
-        let loaded =
-            std::panic::catch_unwind(AssertUnwindSafe(|| pipeline::load_and_check(dir, strict)));
+        let loaded = std::panic::catch_unwind(AssertUnwindSafe(|| settings.load_and_check()));
         let mut checking = match loaded {
             Ok(Ok(c)) => {
                 problems.extend(diag::problems(&c.report, &c.sources));
@@ -845,12 +830,7 @@ fn sections(doc: &PagedDocument) -> Vec<Section> {
             let page = introspector.page(elem.location()?)?;
             Some(Section {
                 livello: heading.resolve_level(StyleChain::default()).get(),
-                titolo: heading
-                    .body
-                    .plain_text()
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" "),
+                titolo: crate::text::collapse(&heading.body.plain_text()),
                 pagina: page.get(),
             })
         })
@@ -926,4 +906,26 @@ fn objectives_of<'a>(
     out.extend(services.map(|s| listed(dir, s)));
     out.sort_by(|a, b| (a.tipo, a.numero).cmp(&(b.tipo, b.numero)));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn past_the_bound_the_slot_used_longest_ago_is_forgotten() {
+        let mut slots: Slots<&str, u32> = Slots::new();
+        let keep = |k: &&str| *k == WHOLE;
+        for k in [WHOLE, "a", "b"] {
+            assert!(slots.get(&k, || 0, 3, keep).1.is_empty());
+        }
+        // `a` used again: `b` is now the one used longest ago.
+        let (a, _) = slots.get(&"a", || 1, 3, keep);
+        assert_eq!(*lock(&a), 0, "the slot kept, not made again");
+        assert_eq!(slots.get(&"c", || 0, 3, keep).1, vec!["b"]);
+        // The whole annex is kept even when it is the one used longest ago.
+        assert_eq!(slots.get(&"d", || 0, 3, keep).1, vec!["a"]);
+        assert!(slots.peek(&WHOLE).is_some());
+        assert!(slots.peek(&"b").is_none() && slots.peek(&"a").is_none());
+    }
 }

@@ -112,15 +112,6 @@ pub const NOT_PRINTED: &[&str] = &[
     "partecipazione",
 ];
 
-/// The output name a `piao serve` started in a test gives its downloads.
-pub fn naming(
-    _: &piao::check::Checked,
-    _: &piao::render::Selection,
-    _: piao::view::Profile,
-) -> PathBuf {
-    PathBuf::from("output/allegato.pdf")
-}
-
 /// A scratch copy of `folder` (relative to the repository) in a temporary folder, which
 /// is the copy (dropped, it is removed).
 pub fn copy_of(folder: &str) -> tempfile::TempDir {

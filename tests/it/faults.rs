@@ -935,7 +935,6 @@ mod serve_faults {
             content: content.to_path_buf(),
             templates: None,
             strict: false,
-            naming,
         };
         serve::start_with(settings, bind.parse().unwrap(), limits).unwrap()
     }

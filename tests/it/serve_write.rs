@@ -27,7 +27,6 @@ fn start(content: &Path) -> Running {
         content: content.to_path_buf(),
         templates: None,
         strict: false,
-        naming,
     };
     serve::start(settings, "127.0.0.1:0".parse().unwrap()).unwrap()
 }
@@ -838,7 +837,6 @@ fn a_folder_whose_parent_is_missing_or_a_file_is_refused_at_start() {
             content: content.clone(),
             templates: None,
             strict: false,
-            naming,
         };
         let Err(e) = serve::start(settings, "127.0.0.1:0".parse().unwrap()) else {
             panic!("{} accepted", content.display());
