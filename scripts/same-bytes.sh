@@ -22,13 +22,14 @@ trap cleanup EXIT
 export CARGO_TARGET_DIR="$ROOT/target"
 echo "== build $BASE"
 git worktree add -q --detach "$work/base-tree" "$BASE"
-(cd "$work/base-tree" && cargo build -q --bin piao --example synth)
+# Both trees build the same unit into the same target/, and cargo may take one tree's
+# binary as the other's (its dependency list can name the other tree's files): piao's
+# own artifacts are removed before each build, so that each tree is really compiled.
+(cd "$work/base-tree" && cargo clean -q -p piao && cargo build -q --bin piao --example synth)
 cp target/debug/piao "$work/piao-base"
 cp target/debug/examples/synth "$work/synth-base"
 echo "== build the working tree"
-# Both trees build the same unit into the same target/: cargo would take BASE's binary
-# as this tree's when no file here is newer than it. A touch makes it build this tree.
-touch src/lib.rs
+cargo clean -q -p piao
 cargo build -q --bin piao --example synth
 cp target/debug/piao "$work/piao-work"
 # The comparison says something only if the two programs differ: the same binary twice
