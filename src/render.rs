@@ -372,7 +372,6 @@ pub(crate) mod pages {
     /// A run of text (one font, one size) and the place of its baseline's start.
     #[derive(Debug, Clone)]
     pub struct Run {
-        pub page: usize,
         /// Points from the page's left and top edges.
         pub x: f64,
         pub y: f64,
@@ -392,28 +391,27 @@ pub(crate) mod pages {
         }
     }
 
-    /// Every run of text of the document, page by page, in the order it was laid out.
+    /// Every run of text of the document, page after page, in the order it was laid out.
     pub fn runs(doc: &PagedDocument) -> Vec<Run> {
         let mut out = Vec::new();
-        for (page, p) in doc.pages().iter().enumerate() {
-            walk(&p.frame, Transform::identity(), page, &mut out);
+        for page in doc.pages() {
+            walk(&page.frame, Transform::identity(), &mut out);
         }
         out
     }
 
-    fn walk(frame: &Frame, ts: Transform, page: usize, out: &mut Vec<Run>) {
+    fn walk(frame: &Frame, ts: Transform, out: &mut Vec<Run>) {
         for (pos, item) in frame.items() {
             match item {
                 FrameItem::Group(g) => {
                     let inner = ts
                         .pre_concat(Transform::translate(pos.x, pos.y))
                         .pre_concat(g.transform);
-                    walk(&g.frame, inner, page, out);
+                    walk(&g.frame, inner, out);
                 }
                 FrameItem::Text(t) => {
                     let at = pos.transform(ts);
                     out.push(Run {
-                        page,
                         x: at.x.to_pt(),
                         y: at.y.to_pt(),
                         size: t.size.to_pt(),
