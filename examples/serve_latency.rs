@@ -15,9 +15,14 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+// `copy_dir` and `page_ids`, shared with the tests.
+#[path = "../tests/common/plain.rs"]
+mod plain;
+use plain::{copy_dir, page_ids};
 
 fn main() {
     let mut piao = PathBuf::from("target/debug/piao");
@@ -83,7 +88,7 @@ fn main() {
             ms(t.elapsed()),
             s["vista"]["pagine"].as_array().unwrap().len()
         );
-        pages.push(ids(&s));
+        pages.push(page_ids(&s));
     }
 
     // Per view: event, state, PNG (client side); load + check, layout (server side);
@@ -120,7 +125,7 @@ fn main() {
             assert_eq!(s["generazione"].as_u64(), Some(generation));
             assert_eq!(s["vista"]["generazione"].as_u64(), Some(generation));
             assert_eq!(s["vista"]["attuale"], true);
-            let new = ids(&s);
+            let new = page_ids(&s);
             let changed = new
                 .iter()
                 .find(|p| !pages[i].contains(p))
@@ -220,15 +225,6 @@ fn edit_title(text: &str, n: usize) -> String {
     out
 }
 
-fn ids(state: &serde_json::Value) -> Vec<String> {
-    state["vista"]["pagine"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["id"].as_str().unwrap().to_string())
-        .collect()
-}
-
 fn state(addr: SocketAddr, sel: &str) -> serde_json::Value {
     serde_json::from_slice(&get(addr, &format!("/api/stato?sel={sel}"))).unwrap()
 }
@@ -296,19 +292,6 @@ impl Events {
                     return g;
                 }
             }
-        }
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
         }
     }
 }

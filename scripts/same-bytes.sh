@@ -26,8 +26,17 @@ git worktree add -q --detach "$work/base-tree" "$BASE"
 cp target/debug/piao "$work/piao-base"
 cp target/debug/examples/synth "$work/synth-base"
 echo "== build the working tree"
+# Both trees build the same unit into the same target/: cargo would take BASE's binary
+# as this tree's when no file here is newer than it. A touch makes it build this tree.
+touch src/lib.rs
 cargo build -q --bin piao --example synth
 cp target/debug/piao "$work/piao-work"
+# The comparison says something only if the two programs differ: the same binary twice
+# (a build that did not happen) is a failure, not a pass.
+if cmp -s "$work/piao-base" "$work/piao-work"; then
+  echo "STESSO PROGRAMMA: $BASE e l'albero di lavoro hanno dato lo stesso binario; il confronto non direbbe nulla"
+  exit 1
+fi
 
 # The synthetic content of the BASE generator, so that both programs read the same files.
 "$work/synth-base" --schede 100 --output "$work/synth" >/dev/null 2>&1

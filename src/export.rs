@@ -9,9 +9,8 @@ use serde::Serialize;
 use crate::apply::Applied;
 use crate::change::Context;
 use crate::check::{Checked, CheckedGroup};
-use crate::model::Action;
+use crate::model::{Action, Objective};
 use crate::text::collapse;
-use crate::view::Profile;
 
 /// Version of the export's layout; bumped when a field changes meaning or is removed.
 pub const SCHEMA_VERSION: &str = "1.0";
@@ -101,19 +100,7 @@ pub fn rows(checked: &Checked, applied: &Applied) -> Vec<Row> {
     let mut out = Vec::new();
     for m in managed {
         let o = &m.source.data;
-        let base = Row {
-            tipo_obiettivo: "gestionale",
-            numero_scheda: *o.numero.get_ref(),
-            titolo: collapse(&o.titolo),
-            direzione: collapse(&o.direzione),
-            sezione: collapse(&o.sezione),
-            azione: crate::view::managed_action(*o.azione.get_ref()),
-            tipo_modifica: "",
-            oggetto: String::new(),
-            valore_precedente: String::new(),
-            valore_nuovo: String::new(),
-            motivazione: String::new(),
-        };
+        let base = objective_row(o, crate::view::managed_action(*o.azione.get_ref()));
         if *o.azione.get_ref() == Action::Eliminare {
             let e = crate::change::remove_objective::export(o);
             out.push(Row {
@@ -142,19 +129,7 @@ pub fn rows(checked: &Checked, applied: &Applied) -> Vec<Row> {
     services.sort_by_key(|s| *s.source.data.numero.get_ref());
     for s in services {
         let o = &s.source.data;
-        let base = Row {
-            tipo_obiettivo: "istituzionale",
-            numero_scheda: *o.numero.get_ref(),
-            titolo: collapse(&o.servizio),
-            direzione: collapse(&o.direzione),
-            sezione: collapse(&o.sezione),
-            azione: crate::view::words::MODIFICHE,
-            tipo_modifica: "",
-            oggetto: String::new(),
-            valore_precedente: String::new(),
-            valore_nuovo: String::new(),
-            motivazione: String::new(),
-        };
+        let base = objective_row(o, crate::view::words::MODIFICHE);
         let cx = Context {
             scheda: applied.service(&s.source.stem),
             plan: checked.plan,
@@ -164,6 +139,25 @@ pub fn rows(checked: &Checked, applied: &Applied) -> Vec<Row> {
         push_changes(&mut out, &base, &s.groups, &cx);
     }
     out
+}
+
+/// The columns of an objective of either kind, with the action as the list of the
+/// annex words it; the change's columns empty.
+fn objective_row<O: Objective>(o: &O, azione: &'static str) -> Row {
+    let h = o.header();
+    Row {
+        tipo_obiettivo: O::KIND.name(),
+        numero_scheda: *o.numero().get_ref(),
+        titolo: collapse(h.title),
+        direzione: collapse(h.direzione),
+        sezione: collapse(h.sezione),
+        azione,
+        tipo_modifica: "",
+        oggetto: String::new(),
+        valore_precedente: String::new(),
+        valore_nuovo: String::new(),
+        motivazione: String::new(),
+    }
 }
 
 /// One row per change, in the order of the request (`view::request_order`): the
@@ -186,15 +180,14 @@ fn push_changes(out: &mut Vec<Row>, base: &Row, groups: &[CheckedGroup], cx: &Co
 
 /// The JSON export (pretty-printed, with a final newline).
 pub fn to_json(checked: &Checked) -> String {
-    let applied = crate::apply::apply(checked);
-    let document = crate::view::build(checked, &applied, Profile::Complete);
+    let names = crate::view::names(checked);
     let export = Export {
         schema: SCHEMA_ID,
         versione_schema: SCHEMA_VERSION,
-        ente: document.ente.clone(),
-        documento: document.title.clone(),
-        data_documento: document.date.clone(),
-        variazioni: rows(checked, &applied),
+        ente: names.ente,
+        documento: names.title,
+        data_documento: names.date,
+        variazioni: rows(checked, &crate::apply::apply(checked)),
     };
     serde_json::to_string_pretty(&export).expect("export serializes") + "\n"
 }
@@ -267,7 +260,7 @@ pub fn to_xlsx(checked: &Checked) -> Result<Vec<u8>, String> {
         _ => "non riesco a comporre il foglio Excel".to_string(),
     };
     let applied = crate::apply::apply(checked);
-    let document = crate::view::build(checked, &applied, Profile::Complete);
+    let names = crate::view::names(checked);
     let date = checked.annex.data.data_documento.get_ref().0;
     let year = u16::try_from(date.year())
         .map_err(|_| failed(XlsxError::DateTimeRangeError(String::new())))?;
@@ -276,9 +269,9 @@ pub fn to_xlsx(checked: &Checked) -> Result<Vec<u8>, String> {
     let mut workbook = Workbook::new();
     workbook.set_properties(
         &DocProperties::new()
-            .set_title(format!("{}: variazioni", document.title))
-            .set_author(document.ente.clone())
-            .set_company(document.ente.clone())
+            .set_title(format!("{}: variazioni", names.title))
+            .set_author(names.ente.clone())
+            .set_company(names.ente)
             .set_creation_datetime(&created),
     );
     let header = Format::new()

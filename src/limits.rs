@@ -102,6 +102,39 @@ struct RowKind {
     rows: Vec<String>,
 }
 
+impl RowKind {
+    /// The indicators of a scheda, of either kind.
+    fn indicators(rows: Vec<String>) -> RowKind {
+        RowKind {
+            what: "troppi indicatori",
+            limit: MAX_INDICATORS_PER_SCHEDA,
+            rows,
+        }
+    }
+
+    /// The changes a scheda of either kind requests.
+    fn changes(o: &impl crate::model::Objective) -> RowKind {
+        let rows = o
+            .changes()
+            .iter()
+            .enumerate()
+            .flat_map(|(g, v)| {
+                (0..v.modifiche.len()).map(move |i| format!("variazioni.{g}.modifiche.{i}"))
+            })
+            .collect();
+        RowKind {
+            what: "troppe modifiche richieste",
+            limit: MAX_CHANGES_PER_SCHEDA,
+            rows,
+        }
+    }
+}
+
+/// `n` rows of the list at `key`, as paths.
+fn list(key: &str, n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("{key}.{i}")).collect()
+}
+
 /// Counts the rows of every scheda and of the annex against the limits on rows (per
 /// scheda: phases, indicators, staff, resources, activities, changes; in all:
 /// [`MAX_ROWS`]), each error at the first row over its limit. Returns `false` when
@@ -114,15 +147,6 @@ pub fn check_rows(
     report: &mut Report,
 ) -> bool {
     let before = report.errors();
-    let changes = |groups: &[crate::model::change::RawGroup]| -> Vec<String> {
-        groups
-            .iter()
-            .enumerate()
-            .flat_map(|(g, v)| {
-                (0..v.modifiche.len()).map(move |i| format!("variazioni.{g}.modifiche.{i}"))
-            })
-            .collect()
-    };
     let mut files: Vec<(FileIdx, Vec<RowKind>)> = Vec::new();
     for m in managed {
         let o = &m.data;
@@ -135,7 +159,6 @@ pub fn check_rows(
         ] {
             indicators.extend((0..list.len()).map(|i| format!("indicatori.{group}.{i}")));
         }
-        let list = |key: &str, n: usize| (0..n).map(|i| format!("{key}.{i}")).collect();
         files.push((
             m.file,
             vec![
@@ -144,11 +167,7 @@ pub fn check_rows(
                     limit: MAX_PHASES_PER_SCHEDA,
                     rows: list("fasi", o.fasi.len()),
                 },
-                RowKind {
-                    what: "troppi indicatori",
-                    limit: MAX_INDICATORS_PER_SCHEDA,
-                    rows: indicators,
-                },
+                RowKind::indicators(indicators),
                 RowKind {
                     what: "troppe righe del personale",
                     limit: MAX_STAFF_PER_SCHEDA,
@@ -159,17 +178,12 @@ pub fn check_rows(
                     limit: MAX_RESOURCES_PER_SCHEDA,
                     rows: list("risorse", o.risorse.len()),
                 },
-                RowKind {
-                    what: "troppe modifiche richieste",
-                    limit: MAX_CHANGES_PER_SCHEDA,
-                    rows: changes(&o.variazioni),
-                },
+                RowKind::changes(o),
             ],
         ));
     }
     for s in services {
         let o = &s.data;
-        let list = |key: &str, n: usize| (0..n).map(|i| format!("{key}.{i}")).collect();
         files.push((
             s.file,
             vec![
@@ -178,16 +192,8 @@ pub fn check_rows(
                     limit: MAX_ACTIVITIES_PER_SCHEDA,
                     rows: list("attivita", o.attivita.len()),
                 },
-                RowKind {
-                    what: "troppi indicatori",
-                    limit: MAX_INDICATORS_PER_SCHEDA,
-                    rows: list("indicatori", o.indicatori.len()),
-                },
-                RowKind {
-                    what: "troppe modifiche richieste",
-                    limit: MAX_CHANGES_PER_SCHEDA,
-                    rows: changes(&o.variazioni),
-                },
+                RowKind::indicators(list("indicatori", o.indicatori.len())),
+                RowKind::changes(o),
             ],
         ));
     }
@@ -508,12 +514,21 @@ fn check_text(s: &str, key: &str, span: Range<usize>, file: FileIdx, report: &mu
     let chars = word.chars().count();
     let shown: String = word.chars().take(60).collect();
     let ellipsis = if chars > 60 { "…" } else { "" };
+    // A word of `chars` characters in a narrow column where about `width` fit.
+    let too_wide = |shown: &str, chars: usize, width: usize| {
+        Diagnostic::warning(format!(
+            "«{shown}» ({chars} caratteri) potrebbe uscire dalla sua cella: nella colonna di `{key}` entrano circa {width} caratteri per riga"
+        ))
+        .at(file, span.clone())
+        .label("in questo testo")
+        .hint("se nel PDF esce dalla cella, abbrevia o aggiungi uno spazio")
+    };
     if chars > MAX_WORD_CHARS {
         report.push(
             Diagnostic::error(format!(
                 "parola troppo lunga: «{shown}{ellipsis}» ha {chars} caratteri senza spazi, il limite è {MAX_WORD_CHARS}"
             ))
-            .at(file, span)
+            .at(file, span.clone())
             .label("in questo testo")
             .hint("nel PDF una parola così lunga uscirebbe dalla cella della tabella: aggiungi degli spazi (per esempio dopo le barre / di un indirizzo) o abbrevia"),
         );
@@ -521,28 +536,13 @@ fn check_text(s: &str, key: &str, span: Range<usize>, file: FileIdx, report: &mu
         unbreakable(s).find(|w| crate::measure::overflows(key, w) == Some(true))
     {
         // Measured columns: the same measure the layout uses (`crate::measure`).
-        let chars = word.chars().count();
         let shown: String = word.chars().take(60).collect();
         let width = crate::measure::fitting_chars(key, word);
-        report.push(
-            Diagnostic::warning(format!(
-                "«{shown}» ({chars} caratteri) potrebbe uscire dalla sua cella: nella colonna di `{key}` entrano circa {width} caratteri per riga"
-            ))
-            .at(file, span)
-            .label("in questo testo")
-            .hint("se nel PDF esce dalla cella, abbrevia o aggiungi uno spazio"),
-        );
+        report.push(too_wide(&shown, word.chars().count(), width));
     } else if let Some(width) =
         column_width(key).filter(|w| crate::measure::column(key).is_none() && chars > *w)
     {
-        report.push(
-            Diagnostic::warning(format!(
-                "«{shown}» ({chars} caratteri) potrebbe uscire dalla sua cella: nella colonna di `{key}` entrano circa {width} caratteri per riga"
-            ))
-            .at(file, span)
-            .label("in questo testo")
-            .hint("se nel PDF esce dalla cella, abbrevia o aggiungi uno spazio"),
-        );
+        report.push(too_wide(&shown, chars, width));
     }
 }
 
@@ -723,6 +723,16 @@ mod tests {
         assert_eq!((r.errors(), r.warnings()), (0, 0), "{:?}", r.diagnostics);
         let r = values("storico = [\"1\", \"effettuato/Non\", \"ABCDEFGHIJKLMN\"]\n");
         assert_eq!((r.errors(), r.warnings()), (0, 1), "{:?}", r.diagnostics);
+        assert_eq!(
+            r.diagnostics[0].message,
+            "«ABCDEFGHIJKLMN» (14 caratteri) potrebbe uscire dalla sua cella: nella colonna di `storico` entrano circa 9 caratteri per riga"
+        );
+        // A column that is not measured: the count of `NARROW_FIELDS`, same words.
+        let r = values("categoria = \"ABCDEFGHIJKLMN\"\n");
+        assert_eq!(
+            r.diagnostics[0].message,
+            "«ABCDEFGHIJKLMN» (14 caratteri) potrebbe uscire dalla sua cella: nella colonna di `categoria` entrano circa 10 caratteri per riga"
+        );
     }
 
     #[test]

@@ -106,9 +106,15 @@ pub fn trio(file_name: &str, pdf: &[u8], record: &Record) -> Result<Trio, Publis
 pub fn prepare(
     file_name: &str,
     built: &crate::pipeline::Built,
-    annex: &crate::model::Annex,
+    checked: &crate::check::Checked,
 ) -> Result<Trio, PublishError> {
-    let record = record::record(&built.document, annex, &built.pdf, built.pages, file_name);
+    let record = record::record(
+        checked,
+        built.document.profile,
+        &built.pdf,
+        built.pages,
+        file_name,
+    );
     trio(file_name, &built.pdf, &record)
 }
 
@@ -139,9 +145,9 @@ pub fn publish_pdf(path: &Path, pdf: &[u8], record: &Record) -> Result<Published
 pub fn publish_built(
     path: &Path,
     built: &crate::pipeline::Built,
-    annex: &crate::model::Annex,
+    checked: &crate::check::Checked,
 ) -> Result<Published, PublishError> {
-    write_trio(path, &prepare(&file_name(path)?, built, annex)?)
+    write_trio(path, &prepare(&file_name(path)?, built, checked)?)
 }
 
 /// Writes one file all or none (temporary file, then rename), under the same lock and

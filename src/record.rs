@@ -3,8 +3,9 @@
 
 use serde::Serialize;
 
+use crate::check::Checked;
 use crate::publish;
-use crate::view::{Document, Profile};
+use crate::view::Profile;
 
 /// Version of the layout of `NAME.metadata.json`.
 pub const RECORD_VERSION: &str = "1.0";
@@ -47,15 +48,17 @@ pub struct Deliberation {
     pub data: Option<String>,
 }
 
-/// Builds the record of a PDF.
+/// Builds the record of a PDF built from `checked` as `profile`: the document's names
+/// come from [`crate::view::names`], as the PDF's metadata do.
 pub fn record(
-    doc: &Document,
-    annex: &crate::model::Annex,
+    checked: &Checked,
+    profile: Profile,
     pdf: &[u8],
     pages: usize,
     file_name: &str,
 ) -> Record {
-    let profile = match doc.profile {
+    let names = crate::view::names(checked);
+    let profile = match profile {
         Profile::Complete => "completo",
         Profile::Albo => "albo",
     };
@@ -63,10 +66,10 @@ pub fn record(
         versione_tracciato: RECORD_VERSION,
         identificativo: format!(
             "{}-{}-{}-{}",
-            slug(&doc.ente),
-            slug(&doc.title),
+            slug(&names.ente),
+            slug(&names.title),
             profile,
-            doc.date
+            names.date
         ),
         nome_file: file_name.to_string(),
         formato: "application/pdf",
@@ -75,12 +78,12 @@ pub fn record(
             algoritmo: "SHA-256",
             valore: publish::sha256_hex(pdf),
         },
-        oggetto: doc.subject.clone(),
-        titolo: doc.title.clone(),
-        ente: doc.ente.clone(),
+        oggetto: names.subject,
+        titolo: names.title,
+        ente: names.ente,
         tipologia_documentale: "Allegato a deliberazione",
-        data_documento: doc.date.clone(),
-        delibera: annex.delibera.as_ref().map(|d| Deliberation {
+        data_documento: names.date,
+        delibera: checked.annex.data.delibera.as_ref().map(|d| Deliberation {
             organo: d.organo.clone(),
             numero: d.numero.clone(),
             data: d.data.map(|x| x.0.format("%Y-%m-%d").to_string()),

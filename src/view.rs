@@ -459,11 +459,13 @@ pub fn build(checked: &Checked, applied: &Applied, profile: Profile) -> Document
     let plan = checked.plan;
     let date = a.data_documento.get_ref().0;
     let plan_label = format!("{}-{}", plan.first, plan.last);
-    let title = match (&a.titolo, a.numero_variazione) {
-        (Some(t), _) if !t.trim().is_empty() => collapse(t),
-        (_, Some(n)) => format!("Variazione n. {n} al PIAO {plan_label}"),
-        (_, None) => format!("Variazione PIAO {plan_label}"),
-    };
+    let Names {
+        ente,
+        title,
+        subtitle,
+        subject,
+        date: iso_date,
+    } = names(checked);
     let deliberation = a.delibera.as_ref().map(|d| DeliberationView {
         organo: collapse(&d.organo),
         numero: d
@@ -492,42 +494,6 @@ pub fn build(checked: &Checked, applied: &Applied, profile: Profile) -> Document
     });
     let cover_date = (!a.data_documento_provvisoria && deliberation_date != Some(date))
         .then(|| format::date_long(date));
-    let has_performance = !checked.managed.is_empty() || !checked.services.is_empty();
-    let objectives = match (checked.managed.is_empty(), checked.services.is_empty()) {
-        (false, false) => "obiettivi gestionali e istituzionali",
-        (false, true) => "obiettivi gestionali",
-        (true, false) => "obiettivi istituzionali",
-        (true, true) => "",
-    };
-    let training_number = checked.training.as_ref().map(|t| {
-        t.data
-            .sezione
-            .split_whitespace()
-            .next()
-            .filter(|n| n.starts_with(|c: char| c.is_ascii_digit()))
-            .map(|n| format!("Sezione {} ", n.trim_end_matches('.')))
-            .unwrap_or_default()
-    });
-    let mut sections = Vec::new();
-    let mut topics = Vec::new();
-    if has_performance {
-        sections.push(format!("Sezione 2.2 Performance ({objectives})"));
-        topics.push(objectives.to_string());
-    }
-    if let Some(n) = &training_number {
-        sections.push(format!("{n}Piano della formazione"));
-        topics.push("piano della formazione".to_string());
-    }
-    let subtitle = sections.join(" e ");
-    let subject = if topics.is_empty() {
-        format!("Variazione del Piano Integrato di Attività e Organizzazione {plan_label}")
-    } else {
-        format!(
-            "Variazione del Piano Integrato di Attività e Organizzazione {plan_label}: {}",
-            topics.join(", ")
-        )
-    };
-
     let mut managed: Vec<&CheckedManaged> = checked.managed.iter().collect();
     managed.sort_by_key(|m| {
         (
@@ -563,7 +529,7 @@ pub fn build(checked: &Checked, applied: &Applied, profile: Profile) -> Document
         .collect();
 
     Document {
-        ente: collapse(&a.ente),
+        ente,
         provincia: a
             .provincia
             .as_deref()
@@ -584,7 +550,7 @@ pub fn build(checked: &Checked, applied: &Applied, profile: Profile) -> Document
             "obiettivi".into(),
         ],
         title,
-        date: date.format("%Y-%m-%d").to_string(),
+        date: iso_date,
         date_year: date.year(),
         date_month: date.month(),
         date_day: date.day(),
@@ -1337,6 +1303,74 @@ fn service_view(s: &CheckedService, scheda: &Amended, plan: Plan) -> ServiceView
         target_labels,
         indicators,
         has_changes: scheda.has_changes(),
+    }
+}
+
+/// The strings that name the document, in its PDF's metadata, in the open data and in
+/// the record of a published PDF: from the checked content alone, so that those need
+/// not build the view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Names {
+    pub ente: String,
+    pub title: String,
+    /// The cover's subtitle: the PIAO sections the annex has.
+    pub subtitle: String,
+    pub subject: String,
+    /// ISO date (for the PDF metadata).
+    pub date: String,
+}
+
+/// The [`Names`] of the document the checked content makes.
+pub fn names(checked: &Checked) -> Names {
+    let a = &checked.annex.data;
+    let plan = checked.plan;
+    let plan_label = format!("{}-{}", plan.first, plan.last);
+    let title = match (&a.titolo, a.numero_variazione) {
+        (Some(t), _) if !t.trim().is_empty() => collapse(t),
+        (_, Some(n)) => format!("Variazione n. {n} al PIAO {plan_label}"),
+        (_, None) => format!("Variazione PIAO {plan_label}"),
+    };
+    let has_performance = !checked.managed.is_empty() || !checked.services.is_empty();
+    let objectives = match (checked.managed.is_empty(), checked.services.is_empty()) {
+        (false, false) => "obiettivi gestionali e istituzionali",
+        (false, true) => "obiettivi gestionali",
+        (true, false) => "obiettivi istituzionali",
+        (true, true) => "",
+    };
+    let training_number = checked.training.as_ref().map(|t| {
+        t.data
+            .sezione
+            .split_whitespace()
+            .next()
+            .filter(|n| n.starts_with(|c: char| c.is_ascii_digit()))
+            .map(|n| format!("Sezione {} ", n.trim_end_matches('.')))
+            .unwrap_or_default()
+    });
+    let mut sections = Vec::new();
+    let mut topics = Vec::new();
+    if has_performance {
+        sections.push(format!("Sezione 2.2 Performance ({objectives})"));
+        topics.push(objectives.to_string());
+    }
+    if let Some(n) = &training_number {
+        sections.push(format!("{n}Piano della formazione"));
+        topics.push("piano della formazione".to_string());
+    }
+    let subtitle = sections.join(" e ");
+    let subject = if topics.is_empty() {
+        format!("Variazione del Piano Integrato di Attività e Organizzazione {plan_label}")
+    } else {
+        format!(
+            "Variazione del Piano Integrato di Attività e Organizzazione {plan_label}: {}",
+            topics.join(", ")
+        )
+    };
+    Names {
+        ente: collapse(&a.ente),
+        title,
+        subtitle,
+        subject,
+        date: a.data_documento.get_ref().0.format("%Y-%m-%d").to_string(),
     }
 }
 

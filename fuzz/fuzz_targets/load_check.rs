@@ -69,6 +69,7 @@ fuzz_target!(|data: &[u8]| {
         services: service.into_iter().collect(),
         training,
         organisation: None,
+        annex_dates: None,
     };
     let checked = check::check(&content, &sources, &mut report);
     report.sort();

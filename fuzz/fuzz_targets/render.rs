@@ -1,7 +1,7 @@
 //! Fuzz target: arbitrary strings in five fields of a real objective, through the real
 //! pipeline to a PDF. Whatever `piao check` accepts must build, and each string must
 //! come back from the PDF's text verbatim (whitespace aside) as many times as a plain
-//! string does. The same property as `tests/injection.rs`, driven by libFuzzer.
+//! string does. The same property as `tests/it/injection.rs`, driven by libFuzzer.
 
 #![no_main]
 
@@ -19,61 +19,10 @@ use piao::render::{Selection, Templates};
 use piao::typeset::Engine;
 use piao::view::Profile;
 
-const ANNEX: &str = r#"ente = "Comune di Prova"
-anno_inizio = 2030
-anno_fine = 2032
-data_documento = 2030-10-15
-monitoraggi = [2030-07-31, 2030-12-31]
-"#;
-
-const OBJECTIVE: &str = r#"numero = 1
-titolo = @0@
-direzione = "Direzione Prova"
-sezione = "Sezione Prova"
-assessore = "Rossi Maria"
-dirigente = "Bianchi Luca"
-responsabile = { cognome = "Verdi", nome = "Anna" }
-missione = "01 Missione"
-programma = "02 Programma"
-obiettivo_strategico = "Strategico"
-obiettivo_operativo = "Operativo"
-progetto = "Progetto"
-finalita = "Finalità"
-orizzonte_temporale = "2030"
-descrizione = "Descrizione."
-azione = "modificare"
-
-[[fasi]]
-numero = 1
-descrizione = @1@
-cronoprogramma = { gennaio = 50, febbraio = 50 }
-
-[[fasi]]
-numero = 2
-descrizione = "seconda fase"
-cronoprogramma = { marzo = 100 }
-
-[[indicatori.quantita]]
-id = "pratiche"
-descrizione = "numero di pratiche"
-atteso = @2@
-
-[[personale]]
-categoria = "D"
-nome = @3@
-partecipazione = 100
-
-[[variazioni]]
-motivazione = @4@
-
-[[variazioni.modifiche]]
-tipo = "eliminare_fase"
-fase = 2
-"#;
-
-/// Field 4 (motivazione) is prose: `*emphasis*` marks are layout, not text.
-const PROSE: usize = 4;
-const FIELDS: usize = 5;
+// The folder of one objective with placeholders that `tests/it/injection.rs` fills too.
+#[path = "../../tests/common/fields.rs"]
+mod fields;
+use fields::{shown, ANNEX, FIELDS, OBJECTIVE};
 
 struct State {
     engine: Engine,
@@ -102,25 +51,12 @@ fn squash(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-fn shown(i: usize, v: &str) -> String {
-    let m = marked(i, v);
-    if i == PROSE {
-        piao::text::prose(&m)
-            .iter()
-            .map(|p| piao::text::flatten(p))
-            .collect::<Vec<_>>()
-            .join(" ")
-    } else {
-        m
-    }
-}
-
 /// Builds the PDF with `values`; `None` when `piao check` refuses them.
 fn build(s: &State, values: &[String]) -> Option<Vec<usize>> {
     let mut objective = OBJECTIVE.to_string();
     for (i, v) in values.iter().enumerate() {
         let literal = toml::Value::String(marked(i, v)).to_string();
-        objective = objective.replace(&format!("@{i}@"), &literal);
+        objective = objective.replace(FIELDS[i].0, &literal);
     }
     let mut sources = Sources::default();
     let mut report = Report::default();
@@ -143,6 +79,7 @@ fn build(s: &State, values: &[String]) -> Option<Vec<usize>> {
         services: Vec::new(),
         training: None,
         organisation: None,
+        annex_dates: None,
     };
     let checked = check::check(&content, &sources, &mut report)?;
     let built = pipeline::build_pdf(
@@ -171,7 +108,10 @@ fn build(s: &State, values: &[String]) -> Option<Vec<usize>> {
         values
             .iter()
             .enumerate()
-            .map(|(i, v)| hay.matches(&squash(&shown(i, v))).count())
+            .map(|(i, v)| {
+                hay.matches(&squash(&shown(&marked(i, v), FIELDS[i].1)))
+                    .count()
+            })
             .collect(),
     )
 }
@@ -186,10 +126,12 @@ fuzz_target!(|data: &[u8]| {
         .split('\u{1}')
         .map(|v| v.chars().filter(drawable).collect())
         .collect();
-    values.resize(FIELDS, String::new());
-    values.truncate(FIELDS);
+    values.resize(FIELDS.len(), String::new());
+    values.truncate(FIELDS.len());
     if s.baseline.is_none() {
-        let plain: Vec<String> = (0..FIELDS).map(|_| "testo semplice".to_string()).collect();
+        let plain: Vec<String> = (0..FIELDS.len())
+            .map(|_| "testo semplice".to_string())
+            .collect();
         let b = build(&s, &plain).expect("plain values build");
         s.baseline = Some(b);
     }

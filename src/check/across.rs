@@ -21,10 +21,10 @@
 //! note carrying the entry's reason. An entry that matches nothing is a warning, so
 //! that acknowledged contradictions do not outlive their cause.
 
-use super::organisation::Filled;
 use super::*;
 use crate::model::organisation::{CheckKind, Organisation};
 use crate::model::values::parse_decimal;
+use crate::model::{self, Objective};
 use crate::names::{self, Likeness};
 
 /// Where something is written: a field of a scheda or of the organisation file.
@@ -84,12 +84,11 @@ pub(super) struct Finding {
 /// exception may acknowledge (`orizzonte`).
 pub(super) fn check_across(
     content: &Content,
-    filled: &Filled,
     earlier: Vec<Finding>,
     sources: &Sources,
     report: &mut Report,
 ) {
-    let facts = gather(content, filled);
+    let facts = gather(content);
     let org = content.organisation.as_ref();
     let mut findings = earlier;
     spellings("la persona", &facts.persons, sources, &mut findings);
@@ -116,7 +115,7 @@ fn person_text(p: &Person) -> Option<String> {
     (!text.trim().is_empty()).then_some(text)
 }
 
-fn gather(content: &Content, filled: &Filled) -> Facts {
+fn gather(content: &Content) -> Facts {
     let mut facts = Facts::default();
     if let Some(org) = &content.organisation {
         let o = &org.data;
@@ -186,15 +185,21 @@ fn gather(content: &Content, filled: &Filled) -> Facts {
     struct Header<'a> {
         file: FileIdx,
         name: String,
-        direzione: &'a str,
-        sezione: &'a str,
-        people: [(&'a Person, &'static str); 3],
+        header: model::objective::Header<'a>,
         funzionario: Option<&'a Person>,
+    }
+    fn header<O: Objective>(o: &Loaded<O>) -> Header<'_> {
+        Header {
+            file: o.file,
+            name: o.data.short_name(),
+            header: o.data.header(),
+            funzionario: None,
+        }
     }
     let mut headers = Vec::new();
     for m in &content.managed {
         let o = &m.data;
-        let name = format!("g{:02}", o.numero.get_ref());
+        let name = o.short_name();
         let mut rows = Vec::new();
         for (i, p) in o.personale.iter().enumerate() {
             let place = |key: &str| Place {
@@ -208,9 +213,7 @@ fn gather(content: &Content, filled: &Filled) -> Facts {
                     text: p.nome.clone(),
                     at: place("nome"),
                 },
-                category: (!filled.contains(&(m.file, format!("personale.{i}.categoria")))
-                    && !p.categoria.trim().is_empty())
-                .then(|| Said {
+                category: (!p.categoria.trim().is_empty()).then(|| Said {
                     text: p.categoria.clone(),
                     at: place("categoria"),
                 }),
@@ -220,40 +223,21 @@ fn gather(content: &Content, filled: &Filled) -> Facts {
         }
         facts.staff.push(rows);
         // The headers of an objective of every direzione are labels, not names.
-        if !o.intersettoriale {
-            headers.push(Header {
-                file: m.file,
-                name,
-                direzione: &o.direzione,
-                sezione: &o.sezione,
-                people: [
-                    (&o.dirigente, "dirigente"),
-                    (&o.responsabile, "responsabile"),
-                    (&o.assessore, "assessore"),
-                ],
-                funzionario: None,
-            });
+        if o.has_section() {
+            headers.push(header(m));
         }
     }
     for s in &content.services {
-        let o = &s.data;
         headers.push(Header {
-            file: s.file,
-            name: format!("i{:02}", o.numero.get_ref()),
-            direzione: &o.direzione,
-            sezione: &o.sezione,
-            people: [
-                (&o.dirigente, "dirigente"),
-                (&o.responsabile, "responsabile"),
-                (&o.assessore, "assessore"),
-            ],
-            funzionario: o.funzionario.as_ref(),
+            funzionario: s.data.funzionario.as_ref(),
+            ..header(s)
         });
     }
     for h in headers {
+        // What the scheda writes itself (the content keeps what the organisation
+        // gives out of the schede).
         let said = |text: String, key: &str| -> Option<Said> {
-            let written = !filled.contains(&(h.file, key.to_string())) && !text.trim().is_empty();
-            written.then(|| Said {
+            (!text.trim().is_empty()).then(|| Said {
                 text,
                 at: Place {
                     file: h.file,
@@ -263,10 +247,14 @@ fn gather(content: &Content, filled: &Filled) -> Facts {
                 },
             })
         };
-        let [dirigente, responsabile, assessore] = h
-            .people
-            .map(|(p, key)| person_text(p).and_then(|t| said(t, key)));
-        let direzione = said(h.direzione.to_string(), "direzione");
+        let people = [
+            (h.header.dirigente, "dirigente"),
+            (h.header.responsabile, "responsabile"),
+            (h.header.assessore, "assessore"),
+        ];
+        let [dirigente, responsabile, assessore] =
+            people.map(|(p, key)| person_text(p).and_then(|t| said(t, key)));
+        let direzione = said(h.header.direzione.to_string(), "direzione");
         facts.persons.extend(
             [&dirigente, &responsabile, &assessore]
                 .into_iter()
@@ -277,7 +265,7 @@ fn gather(content: &Content, filled: &Filled) -> Facts {
             facts.persons.extend(said(f, "funzionario"));
         }
         facts.directions.extend(direzione.clone());
-        let Some(section) = said(h.sezione.to_string(), "sezione") else {
+        let Some(section) = said(h.header.sezione.to_string(), "sezione") else {
             continue;
         };
         facts.sections.push(section.clone());
@@ -310,17 +298,19 @@ fn reference<'a, K: Eq + std::hash::Hash>(said: &[&'a Said], key: impl Fn(&str) 
     said[first]
 }
 
-fn at(d: Diagnostic, said: &Said, sources: &Sources, label: String) -> Diagnostic {
-    d.at(said.at.file, place(sources, said.at.file, &said.at.path))
-        .label(label)
-}
-
-fn also(d: Diagnostic, said: &Said, sources: &Sources, label: String) -> Diagnostic {
-    d.also(
-        said.at.file,
-        place(sources, said.at.file, &said.at.path),
-        label,
-    )
+/// A warning at `here` that names `there` too: two places that contradict each other,
+/// each with its label.
+fn contradiction(
+    message: String,
+    (here, here_label): (&Said, String),
+    (there, there_label): (&Said, String),
+    sources: &Sources,
+) -> Diagnostic {
+    let place = |s: &Said| place(sources, s.at.file, &s.at.path);
+    Diagnostic::warning(message)
+        .at(here.at.file, place(here))
+        .label(here_label)
+        .also(there.at.file, place(there), there_label)
 }
 
 /// One name written two ways: same letters (case, accents, apostrophes, spaces), or a
@@ -429,13 +419,14 @@ fn spelling(what: &str, wrong: &Said, right: &Said, how: Likeness, sources: &Sou
             wrong.text, right.text, right.at.name
         ),
     };
-    let mut d = Diagnostic::warning(message);
-    d = at(d, wrong, sources, format!("scritto «{}»", wrong.text));
-    d = also(
-        d,
-        right,
+    let mut d = contradiction(
+        message,
+        (wrong, format!("scritto «{}»", wrong.text)),
+        (
+            right,
+            format!("scritto «{}» in {}", right.text, right.at.name),
+        ),
         sources,
-        format!("scritto «{}» in {}", right.text, right.at.name),
     );
     d = d.hint(format!("forse «{}»?", right.text));
     d = d.hint(if right.at.org {
@@ -468,12 +459,15 @@ fn staff(facts: &Facts, sources: &Sources, findings: &mut Vec<Finding>) {
             }
             // The organisation's list (the first table) is checked on its own.
             if let (false, Some(first)) = (t == 0 && row.name.at.org, seen.get(&key)) {
-                let mut d = Diagnostic::warning(format!(
-                    "«{}» compare due volte nel personale della stessa scheda",
-                    row.name.text
-                ));
-                d = at(d, &row.name, sources, "la seconda volta".into());
-                d = also(d, first, sources, "la prima volta".into());
+                let mut d = contradiction(
+                    format!(
+                        "«{}» compare due volte nel personale della stessa scheda",
+                        row.name.text
+                    ),
+                    (&row.name, "la seconda volta".into()),
+                    (first, "la prima volta".into()),
+                    sources,
+                );
                 d = d.hint(
                     "una persona ha una sola riga: somma le sue percentuali di partecipazione",
                 );
@@ -502,16 +496,17 @@ fn staff(facts: &Facts, sources: &Sources, findings: &mut Vec<Finding>) {
             if category_key(&c.text) == category_key(&right.text) {
                 continue;
             }
-            let mut d = Diagnostic::warning(format!(
-                "«{}» è in categoria {} qui e in categoria {} in {}",
-                name.text, c.text, right.text, right.at.name
-            ));
-            d = at(d, c, sources, format!("categoria {}", c.text));
-            d = also(
-                d,
-                right,
+            let mut d = contradiction(
+                format!(
+                    "«{}» è in categoria {} qui e in categoria {} in {}",
+                    name.text, c.text, right.text, right.at.name
+                ),
+                (c, format!("categoria {}", c.text)),
+                (
+                    right,
+                    format!("categoria {} per «{}»", right.text, right_name.text),
+                ),
                 sources,
-                format!("categoria {} per «{}»", right.text, right_name.text),
             );
             d = d.hint(if right.at.org {
                 "la categoria di una persona si scrive una volta, in organizzazione.toml: togli `categoria` da questa riga".to_string()
@@ -570,16 +565,17 @@ fn sections(facts: &Facts, sources: &Sources, findings: &mut Vec<Finding>) {
                 if names::likeness(&v.text, &right.text) != Likeness::Different {
                     continue;
                 }
-                let mut d = Diagnostic::warning(format!(
-                    "la sezione «{section}» ha {two}: «{}» qui e «{}» in {}",
-                    v.text, right.text, right.at.name
-                ));
-                d = at(d, v, sources, format!("{role} «{}»", v.text));
-                d = also(
-                    d,
-                    right,
+                let mut d = contradiction(
+                    format!(
+                        "la sezione «{section}» ha {two}: «{}» qui e «{}» in {}",
+                        v.text, right.text, right.at.name
+                    ),
+                    (v, format!("{role} «{}»", v.text)),
+                    (
+                        right,
+                        format!("{role} «{}» in {}", right.text, right.at.name),
+                    ),
                     sources,
-                    format!("{role} «{}» in {}", right.text, right.at.name),
                 );
                 // "la direzione … correggila", "il dirigente … correggilo".
                 let (the, one, it) = if role == "direzione" {
@@ -631,16 +627,17 @@ fn heads(facts: &Facts, sources: &Sources, findings: &mut Vec<Finding>) {
                 continue;
             }
             reported.push(key);
-            let mut d = Diagnostic::warning(format!(
-                "«{}» è P.O./responsabile di due sezioni: «{}» qui e «{}» in {}",
-                person.text, section.text, first.text, first.at.name
-            ));
-            d = at(d, section, sources, format!("sezione «{}»", section.text));
-            d = also(
-                d,
-                first,
+            let mut d = contradiction(
+                format!(
+                    "«{}» è P.O./responsabile di due sezioni: «{}» qui e «{}» in {}",
+                    person.text, section.text, first.text, first.at.name
+                ),
+                (section, format!("sezione «{}»", section.text)),
+                (
+                    first,
+                    format!("sezione «{}» in {}", first.text, first.at.name),
+                ),
                 sources,
-                format!("sezione «{}» in {}", first.text, first.at.name),
             );
             d = d.hint("se sono la stessa sezione, scrivila allo stesso modo; se il P.O. ne ha davvero due, scrivilo in organizzazione.toml sotto entrambe");
             findings.push(Finding {
@@ -699,7 +696,7 @@ fn costs(content: &Content, sources: &Sources, findings: &mut Vec<Finding>) {
             continue;
         };
         let expected: Decimal = amounts.iter().map(|(_, a)| *a).sum();
-        let name = format!("g{:02}", o.numero.get_ref());
+        let name = o.short_name();
         let indicator = place(
             sources,
             m.file,

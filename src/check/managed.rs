@@ -13,33 +13,16 @@ pub(super) fn check_managed(
     let f = m.file;
     let at = At { file: f, sources };
     let errors_before = report.errors();
-    for (value, field) in [
-        (&o.titolo, "titolo"),
-        (&o.direzione, "direzione"),
-        (&o.sezione, "sezione"),
-        (&o.missione, "missione"),
-        (&o.programma, "programma"),
-        (&o.obiettivo_strategico, "obiettivo_strategico"),
-        (&o.obiettivo_operativo, "obiettivo_operativo"),
-        (&o.progetto, "progetto"),
-        (&o.finalita, "finalita"),
-        (&o.orizzonte_temporale, "orizzonte_temporale"),
-        (&o.descrizione, "descrizione"),
-    ] {
-        required_text(
-            value,
-            &format!("il campo `{field}` è vuoto"),
-            at,
-            path![field],
-            report,
-        );
-    }
-    required_person(&o.assessore, "assessore", false, at, report);
-    required_person(&o.dirigente, "dirigente", false, at, report);
-    required_person(
-        &o.responsabile,
-        "responsabile",
-        !o.intersettoriale,
+    check_header(
+        o,
+        &[
+            (&o.obiettivo_strategico, "obiettivo_strategico"),
+            (&o.obiettivo_operativo, "obiettivo_operativo"),
+            (&o.progetto, "progetto"),
+            (&o.finalita, "finalita"),
+            (&o.orizzonte_temporale, "orizzonte_temporale"),
+            (&o.descrizione, "descrizione"),
+        ],
         at,
         report,
     );
@@ -90,14 +73,10 @@ pub(super) fn check_managed(
     }
 
     // Indicators: ids unique; no more values reached than monitoring dates.
-    let mut ids: HashMap<String, Range<usize>> = HashMap::new();
-    let mut indicator_ids = Vec::new();
+    let mut indicator_ids = Ids::new("indicatore");
     for g in Group::ALL {
         for (i, ind) in o.indicatori.group(g).iter().enumerate() {
-            if let Some(id) = &ind.id {
-                register_id(id, f, &mut ids, "indicatore", report);
-                indicator_ids.push(id.get_ref().clone());
-            }
+            indicator_ids.register(&ind.id, f, report);
             required_text(
                 &ind.descrizione,
                 "il testo dell'indicatore è vuoto",
@@ -177,7 +156,7 @@ pub(super) fn check_managed(
             .map(|p| (*p.numero.get_ref(), p.numero.span()))
             .collect(),
         schedules: grids.clone(),
-        indicators: indicator_ids,
+        indicators: indicator_ids.list,
         activities: Vec::new(),
         managed: true,
     };
@@ -301,7 +280,7 @@ pub(super) fn check_horizon(m: &CheckedManaged, plan: Plan) -> Vec<across::Findi
             .hint(hint);
             out.push(across::Finding {
                 kind: crate::model::organisation::CheckKind::Orizzonte,
-                subjects: vec![format!("g{:02}", o.numero.get_ref()), m.source.stem.clone()],
+                subjects: vec![o.short_name(), m.source.stem.clone()],
                 diagnostic,
             });
         }

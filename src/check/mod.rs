@@ -27,7 +27,9 @@ use crate::fonts::Coverage;
 use crate::load::{self, Content, Loaded, Seg};
 use crate::model::change::{Group, RawGroup};
 use crate::model::schedule::{Grid, Plan};
-use crate::model::{Action, Annex, Cost, Managed, Person, Phase, Service, Targets, Training};
+use crate::model::{
+    Action, Annex, Cost, Managed, Objective, Person, Phase, Service, Targets, Training,
+};
 
 /// A group of typed changes sharing a motivazione.
 #[derive(Debug, Clone)]
@@ -146,18 +148,19 @@ fn missing_field(key: &str, at: At) -> Diagnostic {
 
 /// Checks the content. Returns `None` when it has errors (all of them in `report`).
 pub fn check(content: &Content, sources: &Sources, report: &mut Report) -> Option<Checked> {
-    // What the schede leave out, from the organisation file.
-    let filled_content;
-    let (content, filled) = match &content.organisation {
-        Some(org) => {
-            organisation::check_organisation(org, sources, report);
-            organisation::check_sections_known(content, org, sources, report);
-            let (c, filled) = organisation::fill(content, &org.data);
-            filled_content = c;
-            (&filled_content, filled)
-        }
-        None => (content, organisation::Filled::new()),
-    };
+    // What the schede leave out, from the organisation file: resolved once, written
+    // into the schede that are checked (the content keeps what they write).
+    let index = content.organisation.as_ref().map(|org| {
+        organisation::check_organisation(org, sources, report);
+        let index = organisation::OrgIndex::new(&org.data);
+        organisation::check_sections_known(content, &index, sources, report);
+        index
+    });
+    let managed_filled: Vec<_> = content
+        .managed
+        .iter()
+        .map(|m| organisation::filled(m, index.as_ref()))
+        .collect();
     let coverage = Coverage::bundled();
     for file in all_files(content) {
         check_glyphs(file, sources, &coverage, report);
@@ -170,7 +173,7 @@ pub fn check(content: &Content, sources: &Sources, report: &mut Report) -> Optio
         Some(a) => check_annex(a, sources, report)?,
         // The annex has errors of its own (reported): check the objectives anyway
         // against its years, when they can be read, so that every problem is shown.
-        None => lenient_plan(content, sources)?,
+        None => lenient_plan(content)?,
     };
 
     let emblem = annex
@@ -180,8 +183,8 @@ pub fn check(content: &Content, sources: &Sources, report: &mut Report) -> Optio
     let mut managed = Vec::new();
     let mut numbers: HashMap<u32, (FileIdx, Range<usize>)> = HashMap::new();
     let mut acknowledgeable = Vec::new();
-    for m in &content.managed {
-        unique_number(&m.data.numero, m.file, &mut numbers, "gestionale", report);
+    for m in &managed_filled {
+        unique_number(m, &mut numbers, report);
         let checked = check_managed(m, plan, &monitoring, sources, report);
         if let Some(c) = &checked {
             acknowledgeable.extend(managed::check_horizon(c, plan));
@@ -191,17 +194,17 @@ pub fn check(content: &Content, sources: &Sources, report: &mut Report) -> Optio
     let mut services = Vec::new();
     let mut numbers: HashMap<u32, (FileIdx, Range<usize>)> = HashMap::new();
     for s in &content.services {
-        unique_number(
-            &s.data.numero,
-            s.file,
-            &mut numbers,
-            "istituzionale",
-            report,
-        );
-        services.push(check_service(s, plan, sources, report));
+        let s = organisation::filled(s, index.as_ref());
+        unique_number(&s, &mut numbers, report);
+        services.push(check_service(&s, plan, sources, report));
     }
-    organisation::check_categories(content, sources, report);
-    across::check_across(content, &filled, acknowledgeable, sources, report);
+    organisation::check_categories(
+        content,
+        managed_filled.iter().map(|m| &**m),
+        sources,
+        report,
+    );
+    across::check_across(content, acknowledgeable, sources, report);
     if content.managed.is_empty() && content.services.is_empty() {
         report.push(
             Diagnostic::warning(
@@ -224,31 +227,16 @@ pub fn check(content: &Content, sources: &Sources, report: &mut Report) -> Optio
     })
 }
 
-/// The plan's years and monitoring dates from an annex file that did not load, when
-/// those three values are there and plausible.
-fn lenient_plan(content: &Content, sources: &Sources) -> Option<(Plan, Vec<NaiveDate>)> {
-    let file = sources.find(&content.dir.join(load::ANNEX_FILE))?;
-    let root = toml::de::DeTable::parse(sources.text(file)).ok()?;
-    let year = |key: &str| -> Option<i32> {
-        let v = root.get_ref().get(key)?;
-        let y = v.get_ref().as_integer()?.as_str().parse::<i32>().ok()?;
-        PLAUSIBLE_YEARS.contains(&y).then_some(y)
-    };
+/// The plan's years and monitoring dates of an annex file that did not load, when load
+/// could read those three values ([`load::AnnexDates`]) and they are plausible.
+fn lenient_plan(content: &Content) -> Option<(Plan, Vec<NaiveDate>)> {
+    let dates = content.annex_dates.as_ref()?;
+    let year = |y: i32| PLAUSIBLE_YEARS.contains(&y).then_some(y);
     let plan = Plan {
-        first: year("anno_inizio")?,
-        last: year("anno_fine")?,
+        first: year(dates.anno_inizio)?,
+        last: year(dates.anno_fine)?,
     };
-    let toml::de::DeValue::Array(dates) = root.get_ref().get("monitoraggi")?.get_ref() else {
-        return None;
-    };
-    let monitoring = dates
-        .iter()
-        .map(|d| {
-            let text = d.get_ref().as_datetime()?.to_string();
-            crate::model::values::parse_date(&text)
-        })
-        .collect::<Option<Vec<_>>>()?;
-    (plan.first <= plan.last).then_some((plan, monitoring))
+    (plan.first <= plan.last).then(|| (plan, dates.monitoraggi.clone()))
 }
 
 fn all_files(content: &Content) -> Vec<FileIdx> {
@@ -260,13 +248,13 @@ fn all_files(content: &Content) -> Vec<FileIdx> {
     files
 }
 
-fn unique_number(
-    numero: &Spanned<u32>,
-    file: FileIdx,
+/// The N. scheda of `o`, not used by another objective of its kind (`seen`).
+fn unique_number<O: Objective>(
+    o: &Loaded<O>,
     seen: &mut HashMap<u32, (FileIdx, Range<usize>)>,
-    kind: &str,
     report: &mut Report,
 ) {
+    let (file, numero, kind) = (o.file, o.data.numero(), O::KIND.name());
     let n = *numero.get_ref();
     if let Some((first_file, first_span)) = seen.get(&n) {
         report.push(
@@ -297,6 +285,32 @@ fn required_text(value: &str, message: &str, at: At, path: &[Seg], report: &mut 
                 .label("va compilato"),
         );
     }
+}
+
+/// The header of a scheda: its texts, then `own` (the other texts its kind requires,
+/// as (value, key)), then the people at its head.
+fn check_header<O: Objective>(o: &O, own: &[(&str, &str)], at: At, report: &mut Report) {
+    let h = o.header();
+    let texts = [
+        (h.title, h.title_key),
+        (h.direzione, "direzione"),
+        (h.sezione, "sezione"),
+        (h.missione, "missione"),
+        (h.programma, "programma"),
+    ];
+    for &(value, field) in texts.iter().chain(own) {
+        required_text(
+            value,
+            &format!("il campo `{field}` è vuoto"),
+            at,
+            path![field],
+            report,
+        );
+    }
+    required_person(h.assessore, "assessore", false, at, report);
+    required_person(h.dirigente, "dirigente", false, at, report);
+    let named = o.names_responsabile();
+    required_person(h.responsabile, "responsabile", named, at, report);
 }
 
 /// A person of a header: blank names are reported; `named` requires cognome and nome.
@@ -337,20 +351,40 @@ fn required_person(person: &Person, key: &str, named: bool, at: At, report: &mut
     }
 }
 
-fn register_id(
-    id: &Spanned<String>,
-    file: FileIdx,
-    ids: &mut HashMap<String, Range<usize>>,
-    what: &str,
-    report: &mut Report,
-) {
-    if let Some(first) = ids.get(id.get_ref()) {
-        report.push(
-            Diagnostic::error(format!("l'identificativo `{}` è già usato", id.get_ref()))
-                .at(file, id.span())
-                .also(file, first.clone(), format!("{what} con lo stesso id")),
-        );
-    } else {
-        ids.insert(id.get_ref().clone(), id.span());
+/// The ids of a scheda's rows of one kind (indicators, activities): each used once,
+/// all listed for the changes that name them.
+struct Ids {
+    /// "indicatore", "attività".
+    what: &'static str,
+    first: HashMap<String, Range<usize>>,
+    list: Vec<String>,
+}
+
+impl Ids {
+    fn new(what: &'static str) -> Ids {
+        Ids {
+            what,
+            first: HashMap::new(),
+            list: Vec::new(),
+        }
+    }
+
+    /// A row's id, if it has one: reported when another row of its kind has it too.
+    fn register(&mut self, id: &Option<Spanned<String>>, file: FileIdx, report: &mut Report) {
+        let Some(id) = id else { return };
+        if let Some(first) = self.first.get(id.get_ref()) {
+            report.push(
+                Diagnostic::error(format!("l'identificativo `{}` è già usato", id.get_ref()))
+                    .at(file, id.span())
+                    .also(
+                        file,
+                        first.clone(),
+                        format!("{} con lo stesso id", self.what),
+                    ),
+            );
+        } else {
+            self.first.insert(id.get_ref().clone(), id.span());
+        }
+        self.list.push(id.get_ref().clone());
     }
 }

@@ -1,26 +1,26 @@
-//! `organizzazione.toml`: its own rules, and the schede filled in from it.
+//! `organizzazione.toml`: its own rules, and what it gives the schede.
 //!
 //! A scheda that names its `sezione` may leave out `direzione`, `dirigente`,
-//! `responsabile` and `assessore`, and a staff row its `categoria`: [`fill`] writes them
-//! in from the organisation before any other check runs, and remembers which values it
-//! wrote ([`Filled`]), so that the checks across schede (`across`) compare only what a
-//! scheda itself says. Whether what a scheda restates agrees with the organisation is
-//! checked there too: the organisation is the first word on every fact.
+//! `responsabile` and `assessore`, and a staff row its `categoria`: [`given`] resolves,
+//! once and before any other check runs, what the organisation gives each scheda
+//! ([`Given`]), and the scheda is checked, and reaches the document, with it written in
+//! ([`Given::fill`]). The content as loaded keeps only what the schede themselves
+//! write: the checks across schede (`across`) compare that. Whether what a scheda
+//! restates agrees with the organisation is checked there too: the organisation is the
+//! first word on every fact.
 
-use std::collections::HashSet;
+use std::borrow::Cow;
 
 use super::*;
 use crate::model::organisation::{Organisation, SectionRef};
+use crate::model::Objective;
 use crate::names;
-
-/// The values [`fill`] wrote into the schede: (file, field), the field as
-/// `"dirigente"` or `"personale.3.categoria"`.
-pub(super) type Filled = HashSet<(FileIdx, String)>;
 
 /// The organisation's sezioni and staff by name key (see [`names::key`]).
 pub(super) struct OrgIndex<'a> {
-    pub sections: HashMap<String, SectionRef<'a>>,
-    pub staff: HashMap<String, usize>,
+    org: &'a Organisation,
+    sections: HashMap<String, SectionRef<'a>>,
+    staff: HashMap<String, usize>,
 }
 
 impl<'a> OrgIndex<'a> {
@@ -33,7 +33,11 @@ impl<'a> OrgIndex<'a> {
         for (i, e) in org.personale.iter().enumerate() {
             staff.entry(names::key(&e.nome)).or_insert(i);
         }
-        OrgIndex { sections, staff }
+        OrgIndex {
+            org,
+            sections,
+            staff,
+        }
     }
 }
 
@@ -44,13 +48,98 @@ fn blank(p: &Person) -> bool {
     }
 }
 
-/// The header fields of a scheda that the organisation file may give.
-struct Header<'a> {
-    sezione: &'a str,
-    direzione: &'a mut String,
-    dirigente: &'a mut Person,
-    responsabile: &'a mut Person,
-    assessore: &'a mut Person,
+/// What the organisation file gives one scheda: the header fields it leaves blank, and
+/// the category of each staff row without one.
+#[derive(Debug, Clone, Default)]
+struct Given {
+    direzione: Option<String>,
+    dirigente: Option<Person>,
+    responsabile: Option<Person>,
+    assessore: Option<Person>,
+    /// (row of `personale`, categoria).
+    categories: Vec<(usize, String)>,
+}
+
+impl Given {
+    fn is_empty(&self) -> bool {
+        self.direzione.is_none()
+            && self.dirigente.is_none()
+            && self.responsabile.is_none()
+            && self.assessore.is_none()
+            && self.categories.is_empty()
+    }
+
+    /// The scheda with what is given written in: borrowed when nothing is.
+    fn fill<'a, O: Objective + Clone>(&self, o: &'a Loaded<O>) -> Cow<'a, Loaded<O>> {
+        if self.is_empty() {
+            return Cow::Borrowed(o);
+        }
+        let mut o = o.clone();
+        let h = o.data.header_mut();
+        if let Some(d) = &self.direzione {
+            h.direzione.clone_from(d);
+        }
+        for (target, given) in [
+            (h.dirigente, &self.dirigente),
+            (h.responsabile, &self.responsabile),
+            (h.assessore, &self.assessore),
+        ] {
+            if let Some(p) = given {
+                *target = p.clone();
+            }
+        }
+        let staff = o.data.staff_mut();
+        for (row, categoria) in &self.categories {
+            staff[*row].categoria.clone_from(categoria);
+        }
+        Cow::Owned(o)
+    }
+}
+
+/// Scheda `o` as it is checked and printed: with what the organisation (its `index`)
+/// gives written in.
+pub(super) fn filled<'a, O: Objective + Clone>(
+    o: &'a Loaded<O>,
+    index: Option<&OrgIndex>,
+) -> Cow<'a, Loaded<O>> {
+    match index {
+        Some(index) => given(&o.data, index).fill(o),
+        None => Cow::Borrowed(o),
+    }
+}
+
+/// What the organisation gives scheda `o` (an intersettoriale one has no sezione of
+/// its own, so only its staff categories).
+fn given<O: Objective>(o: &O, index: &OrgIndex) -> Given {
+    let mut given = Given {
+        categories: o
+            .staff()
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.categoria.trim().is_empty())
+            .filter_map(|(i, p)| {
+                let e = index.staff.get(&names::key(&p.nome))?;
+                Some((i, index.org.personale[*e].categoria.clone()))
+            })
+            .collect(),
+        ..Given::default()
+    };
+    let h = o.header();
+    let section = o
+        .has_section()
+        .then(|| index.sections.get(&names::key(h.sezione)))
+        .flatten();
+    let Some(s) = section else {
+        return given;
+    };
+    if h.direzione.trim().is_empty() {
+        given.direzione = Some(s.direction.nome.clone());
+    }
+    let person = |written: &Person, from: Option<&Person>| from.filter(|_| blank(written)).cloned();
+    given.dirigente = person(h.dirigente, s.dirigente());
+    given.responsabile = person(h.responsabile, s.section.responsabile.as_ref());
+    given.assessore = person(h.assessore, s.section.assessore.as_ref());
+    given
 }
 
 /// A name written twice in the organisation file: here, and the first time.
@@ -60,79 +149,6 @@ fn twice(at: At, message: String, here: &[Seg], first: &[Seg]) -> Diagnostic {
         at.span(first),
         "la prima volta qui",
     )
-}
-
-/// The content with what the schede leave out taken from the organisation.
-pub(super) fn fill(content: &Content, org: &Organisation) -> (Content, Filled) {
-    let index = OrgIndex::new(org);
-    let mut filled = Filled::new();
-    let mut out = content.clone();
-    let mut person = |target: &mut Person, from: Option<&Person>, file, field: &str| {
-        if let (true, Some(p)) = (blank(target), from) {
-            *target = p.clone();
-            filled.insert((file, field.to_string()));
-        }
-    };
-    let mut texts = Vec::new();
-    // The header of every scheda (an intersettoriale one has no sezione of its own).
-    let managed = out
-        .managed
-        .iter_mut()
-        .filter(|m| !m.data.intersettoriale)
-        .map(|m| {
-            let d = &mut m.data;
-            let header = Header {
-                sezione: &d.sezione,
-                direzione: &mut d.direzione,
-                dirigente: &mut d.dirigente,
-                responsabile: &mut d.responsabile,
-                assessore: &mut d.assessore,
-            };
-            (m.file, header)
-        });
-    let services = out.services.iter_mut().map(|sv| {
-        let d = &mut sv.data;
-        let header = Header {
-            sezione: &d.sezione,
-            direzione: &mut d.direzione,
-            dirigente: &mut d.dirigente,
-            responsabile: &mut d.responsabile,
-            assessore: &mut d.assessore,
-        };
-        (sv.file, header)
-    });
-    for (f, h) in managed.chain(services) {
-        let Some(s) = index.sections.get(&names::key(h.sezione)) else {
-            continue;
-        };
-        if h.direzione.trim().is_empty() {
-            *h.direzione = s.direction.nome.clone();
-            texts.push((f, "direzione"));
-        }
-        person(h.dirigente, s.dirigente(), f, "dirigente");
-        person(
-            h.responsabile,
-            s.section.responsabile.as_ref(),
-            f,
-            "responsabile",
-        );
-        person(h.assessore, s.section.assessore.as_ref(), f, "assessore");
-    }
-    for (f, field) in texts {
-        filled.insert((f, field.to_string()));
-    }
-    for m in &mut out.managed {
-        for (i, p) in m.data.personale.iter_mut().enumerate() {
-            if !p.categoria.trim().is_empty() {
-                continue;
-            }
-            if let Some(e) = index.staff.get(&names::key(&p.nome)) {
-                p.categoria = org.personale[*e].categoria.clone();
-                filled.insert((m.file, format!("personale.{i}.categoria")));
-            }
-        }
-    }
-    (out, filled)
 }
 
 /// The organisation file's own rules: names not blank, no sezione, direzione or person
@@ -228,32 +244,36 @@ pub(super) fn check_organisation(
 /// same for a direzione a scheda writes (a misspelt one is printed as written).
 pub(super) fn check_sections_known(
     content: &Content,
-    org: &Loaded<Organisation>,
+    index: &OrgIndex,
     sources: &Sources,
     report: &mut Report,
 ) {
-    let index = OrgIndex::new(&org.data);
     if index.sections.is_empty() {
         return;
     }
-    let sections: Vec<&str> = org
-        .data
+    let sections: Vec<&str> = index
+        .org
         .sections()
         .map(|s| s.section.nome.as_str())
         .collect();
-    let directions: Vec<&str> = org.data.direzioni.iter().map(|d| d.nome.as_str()).collect();
+    let directions: Vec<&str> = index
+        .org
+        .direzioni
+        .iter()
+        .map(|d| d.nome.as_str())
+        .collect();
     // (file, sezione, direzione) of every scheda that has a sezione of its own.
+    fn written<O: Objective>(o: &Loaded<O>) -> Option<(FileIdx, &str, &str)> {
+        let h = o.data.header();
+        o.data
+            .has_section()
+            .then_some((o.file, h.sezione, h.direzione))
+    }
     let schede = content
         .managed
         .iter()
-        .filter(|m| !m.data.intersettoriale)
-        .map(|m| (m.file, m.data.sezione.as_str(), m.data.direzione.as_str()))
-        .chain(
-            content
-                .services
-                .iter()
-                .map(|s| (s.file, s.data.sezione.as_str(), s.data.direzione.as_str())),
-        );
+        .filter_map(written)
+        .chain(content.services.iter().filter_map(written));
     for (file, sezione, direzione) in schede {
         let unlisted = Unlisted {
             file,
@@ -328,12 +348,18 @@ pub(super) fn closest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str>
 
 /// Every staff row has a category: written in the row, or given by the organisation's
 /// `personale`.
-pub(super) fn check_categories(content: &Content, sources: &Sources, report: &mut Report) {
+/// `managed` are the schede with what the organisation gives written in.
+pub(super) fn check_categories<'a>(
+    content: &Content,
+    managed: impl IntoIterator<Item = &'a Loaded<Managed>>,
+    sources: &Sources,
+    report: &mut Report,
+) {
     let listed = content
         .organisation
         .as_ref()
         .is_some_and(|o| !o.data.personale.is_empty());
-    for m in &content.managed {
+    for m in managed {
         for (i, p) in m.data.personale.iter().enumerate() {
             if !p.categoria.trim().is_empty() {
                 continue;
@@ -362,5 +388,87 @@ pub(super) fn check_categories(content: &Content, sources: &Sources, report: &mu
             };
             report.push(d);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The bundled content, loaded.
+    fn bundled() -> (Content, Sources) {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        let mut sources = Sources::default();
+        let content = load::load(&dir, &mut sources, &mut Report::default()).unwrap();
+        (content, sources)
+    }
+
+    /// The bundled content describes its sezioni and staff in `organizzazione.toml`:
+    /// g06 writes neither direzione nor dirigente, nor its staff's categories.
+    #[test]
+    fn the_checked_scheda_has_what_the_organisation_gives_and_the_content_what_it_writes() {
+        let (content, sources) = bundled();
+        let checked = super::super::check(&content, &sources, &mut Report::default())
+            .expect("the bundled content checks");
+        let written = content
+            .managed
+            .iter()
+            .find(|m| m.stem.starts_with("g06"))
+            .unwrap();
+        let org = &content.organisation.as_ref().unwrap().data;
+        let section = org.section(&written.data.sezione).unwrap();
+        let g06 = checked
+            .managed
+            .iter()
+            .find(|m| m.source.stem == written.stem)
+            .unwrap();
+        // As written: blank.
+        assert_eq!(written.data.direzione, "");
+        assert!(blank(&written.data.dirigente));
+        assert!(written
+            .data
+            .personale
+            .iter()
+            .all(|p| p.categoria.is_empty()));
+        // As checked and printed: the organisation's.
+        let o = &g06.source.data;
+        assert_eq!(o.direzione, section.direction.nome);
+        assert_eq!(
+            o.dirigente.display(),
+            section.dirigente().unwrap().display()
+        );
+        for p in &o.personale {
+            assert_eq!(
+                Some(p.categoria.as_str()),
+                org.employee(&p.nome).map(|(_, e)| e.categoria.as_str())
+            );
+        }
+    }
+
+    /// An intersettoriale scheda has no sezione of its own: only its staff rows take
+    /// anything from the organisation.
+    #[test]
+    fn a_scheda_of_every_direzione_takes_only_categories() {
+        let (content, _) = bundled();
+        let org = &content.organisation.as_ref().unwrap().data;
+        let index = OrgIndex::new(org);
+        let mut g01 = content
+            .managed
+            .iter()
+            .find(|m| m.data.intersettoriale)
+            .unwrap()
+            .clone();
+        // Its sezione made one the organisation describes, its direzione blank.
+        let section = org.sections().next().unwrap();
+        g01.data.sezione = section.section.nome.clone();
+        g01.data.direzione.clear();
+        let g = given(&g01.data, &index);
+        assert_eq!(g.direzione, None);
+        assert!(g.dirigente.is_none() && g.responsabile.is_none());
+        g01.data.intersettoriale = false;
+        assert_eq!(
+            given(&g01.data, &index).direzione.as_deref(),
+            Some(section.direction.nome.as_str())
+        );
     }
 }

@@ -12,35 +12,14 @@ pub(super) fn check_service(
     let f = s.file;
     let at = At { file: f, sources };
     let errors_before = report.errors();
-    for (value, field) in [
-        (&o.servizio, "servizio"),
-        (&o.direzione, "direzione"),
-        (&o.sezione, "sezione"),
-        (&o.missione, "missione"),
-        (&o.programma, "programma"),
-    ] {
-        required_text(
-            value,
-            &format!("il campo `{field}` è vuoto"),
-            at,
-            path![field],
-            report,
-        );
-    }
-    required_person(&o.assessore, "assessore", false, at, report);
-    required_person(&o.dirigente, "dirigente", false, at, report);
-    required_person(&o.responsabile, "responsabile", true, at, report);
+    check_header(o, &[], at, report);
     if let Some(p) = &o.funzionario {
         required_person(p, "funzionario", false, at, report);
     }
     let years = plan.year_count();
-    let mut ids = HashMap::new();
-    let mut indicator_ids = Vec::new();
+    let mut indicator_ids = Ids::new("indicatore");
     for (i, ind) in o.indicatori.iter().enumerate() {
-        if let Some(id) = &ind.id {
-            register_id(id, f, &mut ids, "indicatore", report);
-            indicator_ids.push(id.get_ref().clone());
-        }
+        indicator_ids.register(&ind.id, f, report);
         required_text(
             &ind.descrizione,
             "il testo dell'indicatore è vuoto",
@@ -64,13 +43,9 @@ pub(super) fn check_service(
         }
         check_history(ind.storico.get_ref().len(), f, ind.storico.span(), report);
     }
-    let mut activity_ids = Vec::new();
-    let mut aids = HashMap::new();
+    let mut activity_ids = Ids::new("attività");
     for (i, a) in o.attivita.iter().enumerate() {
-        if let Some(id) = &a.id {
-            register_id(id, f, &mut aids, "attività", report);
-            activity_ids.push(id.get_ref().clone());
-        }
+        activity_ids.register(&a.id, f, report);
         required_text(
             &a.testo,
             "il testo dell'attività è vuoto",
@@ -88,8 +63,8 @@ pub(super) fn check_service(
         );
     }
     let refs = Refs {
-        indicators: indicator_ids,
-        activities: activity_ids,
+        indicators: indicator_ids.list,
+        activities: activity_ids.list,
         managed: false,
         ..Refs::default()
     };

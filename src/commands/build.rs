@@ -115,7 +115,7 @@ pub fn run(
             "lo standard output".to_string()
         }
         Destination::File(path) => {
-            if let Err(e) = publish::publish_built(path, &built, &checked.annex.data) {
+            if let Err(e) = publish::publish_built(path, &built, &checked) {
                 return fail_io(&e.0);
             }
             path.display().to_string()

@@ -6,11 +6,12 @@
 use std::path::Path;
 
 use super::*;
-use crate::model::{Action, RawGroup};
+use crate::load::Loaded;
+use crate::model::{Kind, Objective};
 
 /// One row of the table.
 struct Row {
-    kind: &'static str,
+    kind: Kind,
     number: u32,
     title: String,
     action: &'static str,
@@ -23,8 +24,17 @@ const HEADINGS: [&str; 6] = ["TIPO", "N.", "TITOLO", "AZIONE", "MODIFICHE", "FIL
 /// Titles longer than this are cut with "…" so that a row fits a terminal.
 const TITLE_WIDTH: usize = 48;
 
-fn changes(groups: &[RawGroup]) -> usize {
-    groups.iter().map(|g| g.modifiche.len()).sum()
+/// The row of an objective of either kind; `file` as shown.
+fn row<O: Objective>(o: &Loaded<O>, file: String) -> Row {
+    let d = &o.data;
+    Row {
+        kind: O::KIND,
+        number: *d.numero().get_ref(),
+        title: d.header().title.trim().to_string(),
+        action: d.action().key(),
+        changes: d.change_count(),
+        file,
+    }
 }
 
 pub fn run(dir: &Path) -> i32 {
@@ -40,31 +50,13 @@ pub fn run(dir: &Path) -> i32 {
             .to_string_lossy()
             .into_owned()
     };
-    let mut rows = Vec::new();
-    for m in &content.managed {
-        let o = &m.data;
-        let eliminate = *o.azione.get_ref() == Action::Eliminare;
-        rows.push(Row {
-            kind: "gestionale",
-            number: *o.numero.get_ref(),
-            title: o.titolo.trim().to_string(),
-            action: if eliminate { "eliminare" } else { "modificare" },
-            changes: changes(&o.variazioni),
-            file: shown(&m.path),
-        });
-    }
-    for s in &content.services {
-        let o = &s.data;
-        rows.push(Row {
-            kind: "istituzionale",
-            number: *o.numero.get_ref(),
-            title: o.servizio.trim().to_string(),
-            action: "modificare",
-            changes: changes(&o.variazioni),
-            file: shown(&s.path),
-        });
-    }
-    rows.sort_by(|a, b| (a.kind, a.number).cmp(&(b.kind, b.number)));
+    let mut rows: Vec<Row> = content
+        .managed
+        .iter()
+        .map(|m| row(m, shown(&m.path)))
+        .chain(content.services.iter().map(|s| row(s, shown(&s.path))))
+        .collect();
+    rows.sort_by_key(|r| (r.kind, r.number));
     crate::outp!("{}", table(&rows));
     let errors = report.errors();
     report.sort();
@@ -97,7 +89,7 @@ fn table(rows: &[Row]) -> String {
         .iter()
         .map(|r| {
             [
-                r.kind.to_string(),
+                r.kind.name().to_string(),
                 r.number.to_string(),
                 cut(&r.title, TITLE_WIDTH),
                 r.action.to_string(),
@@ -137,7 +129,7 @@ fn table(rows: &[Row]) -> String {
             &row[0], &row[1], &row[2], &row[3], &row[4], &row[5],
         ]));
     }
-    let managed = rows.iter().filter(|r| r.kind == "gestionale").count();
+    let managed = rows.iter().filter(|r| r.kind == Kind::Managed).count();
     let changes = rows.iter().map(|r| r.changes).sum::<usize>();
     out.push_str(&format!(
         "{}: {managed} {}, {} {}; {} in tutto\n",

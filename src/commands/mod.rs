@@ -189,15 +189,16 @@ pub fn resolve_objective(checking: &Checking, wanted: &str) -> Result<String, St
     let Some(c) = &checking.checked else {
         return Err("i contenuti hanno errori".into());
     };
-    let mut names: Vec<(String, String, PathBuf)> = Vec::new();
-    for m in &c.managed {
-        let short = crate::view::short_name('g', *m.source.data.numero.get_ref());
-        names.push((m.source.stem.clone(), short, m.source.path.clone()));
+    // (stem, short name, path) of every objective.
+    fn named<O: crate::model::Objective>(o: &crate::load::Loaded<O>) -> (String, String, PathBuf) {
+        (o.stem.clone(), o.data.short_name(), o.path.clone())
     }
-    for s in &c.services {
-        let short = crate::view::short_name('i', *s.source.data.numero.get_ref());
-        names.push((s.source.stem.clone(), short, s.source.path.clone()));
-    }
+    let names: Vec<(String, String, PathBuf)> = c
+        .managed
+        .iter()
+        .map(|m| named(&m.source))
+        .chain(c.services.iter().map(|s| named(&s.source)))
+        .collect();
     let as_path = Path::new(wanted);
     let wanted_stem = as_path
         .file_stem()

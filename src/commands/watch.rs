@@ -248,7 +248,7 @@ impl Session<'_> {
             ));
         };
         let _writing = WRITING.lock().unwrap_or_else(|e| e.into_inner());
-        publish::publish_built(&output, &built, &checked.annex.data)?;
+        publish::publish_built(&output, &built, &checked)?;
         Ok((output, built.pages, checking.report.warnings()))
     }
 }

@@ -13,6 +13,7 @@ mod parse;
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
+use toml::de::DeTable;
 
 use crate::diag::{suggest, Diagnostic, FileIdx, Report, Sources};
 use crate::limits;
@@ -53,6 +54,44 @@ pub struct Content {
     pub training: Option<Loaded<Training>>,
     /// `organizzazione.toml`, when there is one.
     pub organisation: Option<Loaded<Organisation>>,
+    /// When `allegato.toml` is TOML but does not fit the model (`annex` is `None`, its
+    /// errors reported): its plan years and monitoring dates, if they are written, read
+    /// from the tree `load` parsed, so that the objectives can still be checked.
+    pub annex_dates: Option<AnnexDates>,
+}
+
+/// The plan years and monitoring dates an annex file writes, read on their own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnnexDates {
+    pub anno_inizio: i32,
+    pub anno_fine: i32,
+    pub monitoraggi: Vec<chrono::NaiveDate>,
+}
+
+impl AnnexDates {
+    /// The three values from the TOML tree of an annex file, when each is there and
+    /// of its kind (years as integers, dates as TOML dates).
+    fn read(root: &toml::de::DeTable<'_>) -> Option<AnnexDates> {
+        let year = |key: &str| -> Option<i32> {
+            let v = root.get(key)?;
+            v.get_ref().as_integer()?.as_str().parse::<i32>().ok()
+        };
+        let toml::de::DeValue::Array(dates) = root.get("monitoraggi")?.get_ref() else {
+            return None;
+        };
+        let monitoraggi = dates
+            .iter()
+            .map(|d| {
+                let text = d.get_ref().as_datetime()?.to_string();
+                crate::model::values::parse_date(&text)
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(AnnexDates {
+            anno_inizio: year("anno_inizio")?,
+            anno_fine: year("anno_fine")?,
+            monitoraggi,
+        })
+    }
 }
 
 /// A failure that is not about the content's text: the folder is missing or unreadable.
@@ -70,7 +109,7 @@ pub fn load(dir: &Path, sources: &mut Sources, report: &mut Report) -> Result<Co
     }
     let root = files::Root::new(dir);
     let annex_path = dir.join(ANNEX_FILE);
-    let annex = match root.kind(&annex_path) {
+    let (annex, annex_dates) = match root.kind(&annex_path) {
         Kind::Missing => {
             report.push(
                 Diagnostic::error(format!(
@@ -81,14 +120,26 @@ pub fn load(dir: &Path, sources: &mut Sources, report: &mut Report) -> Result<Co
                     "il file dell'allegato indica l'ente, gli anni del piano e le date di monitoraggio",
                 ),
             );
-            None
+            (None, None)
         }
-        kind => parse_entry::<Annex>(&root, &annex_path, &kind, sources, report),
+        kind => match parse_entry::<Annex, _>(
+            &root,
+            &annex_path,
+            &kind,
+            AnnexDates::read,
+            sources,
+            report,
+        ) {
+            Ok(annex) => (Some(annex), None),
+            Err(dates) => (None, dates),
+        },
     };
     let training_path = dir.join(TRAINING_FILE);
     let training = match root.kind(&training_path) {
         Kind::Missing => None,
-        kind => parse_entry::<Training>(&root, &training_path, &kind, sources, report),
+        kind => {
+            parse_entry::<Training, ()>(&root, &training_path, &kind, nothing, sources, report).ok()
+        }
     };
     // Every objective file is counted before any is read: too many is refused whole.
     let managed_dir = dir.join(MANAGED_DIR);
@@ -152,6 +203,7 @@ pub fn load(dir: &Path, sources: &mut Sources, report: &mut Report) -> Result<Co
         services,
         training,
         organisation,
+        annex_dates,
     })
 }
 
@@ -165,7 +217,7 @@ pub fn load_organisation(
     let root = files::Root::new(dir);
     match root.kind(&path) {
         Kind::Missing => None,
-        kind => parse_entry::<Organisation>(&root, &path, &kind, sources, report),
+        kind => parse_entry::<Organisation, ()>(&root, &path, &kind, nothing, sources, report).ok(),
     }
 }
 
@@ -182,17 +234,20 @@ pub fn toml_files(dir: &Path) -> Result<Vec<PathBuf>, IoError> {
         .collect())
 }
 
-/// Parses an entry that should be a content file (`allegato.toml`, `formazione.toml`).
-fn parse_entry<T: DeserializeOwned>(
+/// Parses an entry that should be a content file (`allegato.toml`, `formazione.toml`);
+/// `Err` holds what `salvage` read of a file that is TOML but does not fit the model
+/// (see [`parse_bytes_salvaging`]).
+fn parse_entry<T: DeserializeOwned, S>(
     root: &files::Root,
     path: &Path,
     kind: &Kind,
+    salvage: impl FnOnce(&DeTable<'_>) -> Option<S>,
     sources: &mut Sources,
     report: &mut Report,
-) -> Option<Loaded<T>> {
+) -> Result<Loaded<T>, Option<S>> {
     if let Some(d) = files::refusal(path, kind) {
         report.push(d);
-        return None;
+        return Err(None);
     }
     if *kind == Kind::Folder {
         report.push(
@@ -200,9 +255,14 @@ fn parse_entry<T: DeserializeOwned>(
                 .file(path)
                 .hint("rinomina la cartella o spostala fuori dalla cartella dei contenuti"),
         );
-        return None;
+        return Err(None);
     }
-    parse_file::<T>(root, path, sources, report)
+    parse_file_salvaging(root, path, salvage, sources, report)
+}
+
+/// Salvages nothing (see [`parse_bytes_salvaging`]).
+fn nothing(_: &DeTable<'_>) -> Option<()> {
+    None
 }
 
 /// The objective files of a folder (regular `.toml` files, links inside the content
@@ -388,11 +448,22 @@ pub(crate) fn parse_file<T: DeserializeOwned>(
     sources: &mut Sources,
     report: &mut Report,
 ) -> Option<Loaded<T>> {
+    parse_file_salvaging(root, path, nothing, sources, report).ok()
+}
+
+/// [`parse_file`], salvaging what it can (see [`parse_bytes_salvaging`]).
+fn parse_file_salvaging<T: DeserializeOwned, S>(
+    root: &files::Root,
+    path: &Path,
+    salvage: impl FnOnce(&DeTable<'_>) -> Option<S>,
+    sources: &mut Sources,
+    report: &mut Report,
+) -> Result<Loaded<T>, Option<S>> {
     match files::read(root, path) {
-        Ok(bytes) => parse_bytes(path, &bytes, sources, report),
+        Ok(bytes) => parse_bytes_salvaging(path, &bytes, salvage, sources, report),
         Err(d) => {
             report.push(*d);
-            None
+            Err(None)
         }
     }
 }
@@ -406,6 +477,18 @@ pub fn parse_bytes<T: DeserializeOwned>(
     sources: &mut Sources,
     report: &mut Report,
 ) -> Option<Loaded<T>> {
+    parse_bytes_salvaging(path, bytes, nothing, sources, report).ok()
+}
+
+/// [`parse_bytes`]; when the file is TOML (within the limits of its nesting) but cannot
+/// be used, `Err` holds what `salvage` reads of its tree (`Err(None)` when it is not).
+fn parse_bytes_salvaging<T: DeserializeOwned, S>(
+    path: &Path,
+    bytes: &[u8],
+    salvage: impl FnOnce(&DeTable<'_>) -> Option<S>,
+    sources: &mut Sources,
+    report: &mut Report,
+) -> Result<Loaded<T>, Option<S>> {
     // A BOM (Notepad's "UTF-8 con BOM") says nothing more: the text starts after it.
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
     if bytes.len() as u64 > limits::MAX_FILE_BYTES {
@@ -416,7 +499,7 @@ pub fn parse_bytes<T: DeserializeOwned>(
             ))
             .file(path),
         );
-        return None;
+        return Err(None);
     }
     let text = match files::decode(bytes) {
         Ok(t) => t,
@@ -430,7 +513,7 @@ pub fn parse_bytes<T: DeserializeOwned>(
             }
             let file = sources.add(path, lossy[..cut].to_string());
             report.push(problem.diagnostic.at(file, problem.span));
-            return None;
+            return Err(None);
         }
     };
     // A line over the limit is shown cut: every diagnostic prints its line.
@@ -439,7 +522,7 @@ pub fn parse_bytes<T: DeserializeOwned>(
             let (shown, span) = limits::cut_at_line(&text, &line);
             let file = sources.add(path, shown);
             report.push(limits::long_line_diagnostic(file, span, &line));
-            return None;
+            return Err(None);
         }
         None => text,
     };
@@ -451,7 +534,7 @@ pub fn parse_bytes<T: DeserializeOwned>(
                 .at(file, 0..0)
                 .hint("scrivi il contenuto dell'obiettivo oppure cancella il file"),
         );
-        return None;
+        return Err(None);
     }
     if let Some(at) = text.find('\0') {
         report.push(
@@ -459,21 +542,22 @@ pub fn parse_bytes<T: DeserializeOwned>(
                 .at(file, at..at + 1)
                 .hint("se è un file binario, toglilo dalla cartella dei contenuti"),
         );
-        return None;
+        return Err(None);
     }
     if let Some(d) = limits::too_deep(text, file) {
         report.push(d);
-        return None;
+        return Err(None);
     }
     let root = match parse::parse_tree(text) {
         Ok(root) => root,
         Err(errors) => {
             parse::report_syntax(&errors, file, text, report);
-            return None;
+            return Err(None);
         }
     };
+    let salvaged = salvage(root.get_ref());
     if !limits::check_values(root.get_ref(), file, report) {
-        return None;
+        return Err(salvaged);
     }
     // The spans of every value, kept: later stages point at values without parsing again.
     let spans = parse::index(root.get_ref());
@@ -481,7 +565,7 @@ pub fn parse_bytes<T: DeserializeOwned>(
     sources.set_spans(file, spans);
     let text = sources.text(file);
     match result {
-        Ok(data) => Some(Loaded {
+        Ok(data) => Ok(Loaded {
             file,
             path: path.to_path_buf(),
             stem: path
@@ -495,7 +579,57 @@ pub fn parse_bytes<T: DeserializeOwned>(
             for p in &problems {
                 report.push(messages::schema_error(p, file, text));
             }
-            None
+            Err(salvaged)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn annex(text: &str) -> (Result<Loaded<Annex>, Option<AnnexDates>>, Report) {
+        let mut sources = Sources::default();
+        let mut report = Report::default();
+        let result = parse_bytes_salvaging::<Annex, _>(
+            Path::new(ANNEX_FILE),
+            text.as_bytes(),
+            AnnexDates::read,
+            &mut sources,
+            &mut report,
+        );
+        (result, report)
+    }
+
+    const DATES: &str =
+        "anno_inizio = 2023\nanno_fine = 2025\nmonitoraggi = [2023-07-31, 2023-12-31]\n";
+
+    #[test]
+    fn an_annex_that_does_not_fit_the_model_still_gives_its_dates() {
+        let (result, report) = annex(&format!("ente = 12\n{DATES}"));
+        assert!(report.errors() > 0, "its own errors are reported");
+        let day = |m, d| chrono::NaiveDate::from_ymd_opt(2023, m, d).unwrap();
+        assert_eq!(
+            result.err(),
+            Some(Some(AnnexDates {
+                anno_inizio: 2023,
+                anno_fine: 2025,
+                monitoraggi: vec![day(7, 31), day(12, 31)],
+            }))
+        );
+    }
+
+    #[test]
+    fn dates_not_written_as_such_give_nothing() {
+        // A year in quotes, a date as text, a file that is not TOML.
+        for text in [
+            DATES.replace("= 2023\n", "= \"2023\"\n"),
+            DATES.replace("2023-07-31", "\"31.07.2023\""),
+            format!("ente = [\n{DATES}"),
+        ] {
+            let (result, report) = annex(&text);
+            assert!(report.errors() > 0, "{text}");
+            assert_eq!(result.err(), Some(None), "{text}");
         }
     }
 }

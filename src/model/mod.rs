@@ -7,6 +7,7 @@
 
 pub mod amended;
 pub mod change;
+pub mod objective;
 pub mod organisation;
 pub mod schedule;
 pub mod schema;
@@ -17,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 pub use change::{RawChange, RawGroup};
+pub use objective::{Kind, Objective};
 pub use organisation::Organisation;
 pub use values::{Cost, Date, Percent, Schedule};
 
@@ -126,6 +128,16 @@ pub enum Action {
     Eliminare,
     /// Modificare l'obiettivo con le variazioni elencate.
     Modificare,
+}
+
+impl Action {
+    /// The word written in `azione`: "eliminare", "modificare".
+    pub fn key(self) -> &'static str {
+        match self {
+            Action::Eliminare => "eliminare",
+            Action::Modificare => "modificare",
+        }
+    }
 }
 
 /// A person named in a header: either "Cognome Nome" as a table, or a free label

@@ -37,7 +37,7 @@ use crate::check::Checked;
 use crate::diag::{self, Problem, Report, Sources};
 use crate::edit;
 use crate::load::Loaded;
-use crate::model::{Action, Managed, Service};
+use crate::model::{Managed, Service};
 use crate::pipeline::{self, Checking};
 use crate::render::{Selection, Templates};
 use crate::typeset::Engine;
@@ -825,7 +825,7 @@ fn publish(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     // The same bytes `piao build` writes: one library function makes them.
-    match crate::publish::prepare(&file_name, &built, &checked.annex.data) {
+    match crate::publish::prepare(&file_name, &built, checked) {
         Ok(t) => Some((t.pdf, t.digest, t.record)),
         Err(e) => {
             report.push(crate::diag::Diagnostic::error(e.0));
@@ -867,11 +867,9 @@ fn unchecked_objectives(dir: &Path) -> Vec<Objective> {
         return Vec::new();
     };
     let mut out = objectives_of(dir, content.managed.iter(), content.services.iter());
-    for (folder, tipo) in [
-        (crate::load::MANAGED_DIR, "gestionale"),
-        (crate::load::SERVICES_DIR, "istituzionale"),
-    ] {
-        for path in crate::load::toml_files(&dir.join(folder)).unwrap_or_default() {
+    for kind in crate::model::Kind::ALL {
+        let tipo = kind.name();
+        for path in crate::load::toml_files(&dir.join(kind.folder())).unwrap_or_default() {
             let file = relative(dir, &path);
             if out.iter().any(|o| o.file == file) {
                 continue;
@@ -910,45 +908,22 @@ fn objectives_of<'a>(
     managed: impl Iterator<Item = &'a Loaded<Managed>>,
     services: impl Iterator<Item = &'a Loaded<Service>>,
 ) -> Vec<Objective> {
-    let changes = |groups: &[crate::model::RawGroup]| -> usize {
-        groups.iter().map(|g| g.modifiche.len()).sum()
-    };
-    let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut out = Vec::new();
-    for m in managed {
-        let o = &m.data;
-        let numero = *o.numero.get_ref();
-        out.push(Objective {
-            id: m.stem.clone(),
-            breve: crate::view::short_name('g', numero),
-            tipo: "gestionale",
-            numero,
-            titolo: words(&o.titolo),
-            azione: if *o.azione.get_ref() == Action::Eliminare {
-                "eliminare"
-            } else {
-                "modificare"
-            },
-            modifiche: changes(&o.variazioni),
-            file: relative(dir, &m.path),
+    fn listed<O: crate::model::Objective>(dir: &Path, o: &Loaded<O>) -> Objective {
+        let d = &o.data;
+        Objective {
+            id: o.stem.clone(),
+            breve: d.short_name(),
+            tipo: O::KIND.name(),
+            numero: *d.numero().get_ref(),
+            titolo: crate::text::collapse(d.header().title),
+            azione: d.action().key(),
+            modifiche: d.change_count(),
+            file: relative(dir, &o.path),
             leggibile: true,
-        });
+        }
     }
-    for s in services {
-        let o = &s.data;
-        let numero = *o.numero.get_ref();
-        out.push(Objective {
-            id: s.stem.clone(),
-            breve: crate::view::short_name('i', numero),
-            tipo: "istituzionale",
-            numero,
-            titolo: words(&o.servizio),
-            azione: "modificare",
-            modifiche: changes(&o.variazioni),
-            file: relative(dir, &s.path),
-            leggibile: true,
-        });
-    }
+    let mut out: Vec<Objective> = managed.map(|m| listed(dir, m)).collect();
+    out.extend(services.map(|s| listed(dir, s)));
     out.sort_by(|a, b| (a.tipo, a.numero).cmp(&(b.tipo, b.numero)));
     out
 }

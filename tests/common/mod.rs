@@ -1,8 +1,15 @@
-//! Helpers shared by the integration tests: run the binary, read a PDF's text back.
+//! Helpers shared by the integration tests: run the binary, read a PDF's text back
+//! (`pdf` reads its glyphs), make scratch copies of content folders and edit them.
 #![allow(dead_code)]
+
+pub mod fields;
+pub mod pdf;
+mod plain;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+pub use plain::*;
 
 /// The repository root (where `content/` is).
 pub fn root() -> PathBuf {
@@ -17,6 +24,17 @@ pub fn piao(args: &[&str]) -> Output {
         .env("NO_COLOR", "1")
         .output()
         .expect("run piao")
+}
+
+/// Runs `piao build` on `content`, writing the annex to `pdf`.
+pub fn build_to(content: &Path, pdf: &Path) -> Output {
+    piao(&[
+        "build",
+        "--content",
+        content.to_str().unwrap(),
+        "--output",
+        pdf.to_str().unwrap(),
+    ])
 }
 
 pub fn stderr(o: &Output) -> String {
@@ -103,19 +121,61 @@ pub fn naming(
     PathBuf::from("output/allegato.pdf")
 }
 
-/// Copies a folder recursively.
-pub fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
+/// A scratch copy of `folder` (relative to the repository) in a temporary folder, which
+/// is the copy (dropped, it is removed).
+pub fn copy_of(folder: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&root().join(folder), dir.path());
+    dir
 }
+
+/// A scratch copy of `folder` (see [`copy_of`]) with each `(file, from, to)` of `edits`
+/// applied by [`replace_in`].
+pub fn copy_with(folder: &str, edits: &[(&str, &str, &str)]) -> tempfile::TempDir {
+    let dir = copy_of(folder);
+    for (file, from, to) in edits {
+        replace_in(dir.path(), file, from, to);
+    }
+    dir
+}
+
+/// Rewrites `file` (relative to `dir`) with `edit` applied to its text.
+pub fn edit_file(dir: &Path, file: &str, edit: impl FnOnce(&str) -> String) {
+    let path = dir.join(file);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    std::fs::write(&path, edit(&text)).unwrap();
+}
+
+/// Replaces `from`, which must occur exactly once in `file` (relative to `dir`), with
+/// `to`, as an editor saving the file would.
+pub fn replace_in(dir: &Path, file: &str, from: &str, to: &str) {
+    edit_file(dir, file, |text| {
+        assert_eq!(
+            text.matches(from).count(),
+            1,
+            "`{from}` must occur once in {file}"
+        );
+        text.replacen(from, to, 1)
+    });
+}
+
+/// `text` with `from` (which must occur exactly once) replaced by `to`.
+pub fn replace_once(text: &str, from: &str, to: &str) -> String {
+    assert_eq!(text.matches(from).count(), 1, "`{from}` must occur once");
+    text.replacen(from, to, 1)
+}
+
+/// The long tokens of the Valbruna fixture (g03), as written in its TOML file: a
+/// network path, a URL and an e-mail, which must be printed and copied whole.
+pub const TOKENS: &[&str] = &[
+    r"\\srv-archivio\protocollo\2025\fascicoli-aperti",
+    "https://www.comune.valbruna.example/amministrazione-trasparente/archivio",
+    "protocollo.archivio@comune.valbruna.example",
+];
+
+/// Characters neither a glyph of the PDF nor its copied text may carry: break places and
+/// joiners that are layout.
+pub const INVISIBLE: &[char] = &['\u{200b}', '\u{2060}', '\u{ad}', '\u{feff}'];
 
 /// Every file and folder under `dir` (hidden ones too), each file with its bytes and
 /// modification time: two snapshots are equal when nothing was written there.
