@@ -100,13 +100,7 @@ pub fn rows(checked: &Checked, applied: &Applied) -> Vec<Row> {
     let mut out = Vec::new();
     for m in managed {
         let o = &m.source.data;
-        let base = objective_row(
-            o,
-            match o.azione.get_ref() {
-                Action::Eliminare => "ELIMINARE",
-                Action::Modificare => "MODIFICARE",
-            },
-        );
+        let base = objective_row(o, crate::view::managed_action(*o.azione.get_ref()));
         if *o.azione.get_ref() == Action::Eliminare {
             let e = crate::change::remove_objective::export(o);
             out.push(Row {
@@ -135,7 +129,7 @@ pub fn rows(checked: &Checked, applied: &Applied) -> Vec<Row> {
     services.sort_by_key(|s| *s.source.data.numero.get_ref());
     for s in services {
         let o = &s.source.data;
-        let base = objective_row(o, "MODIFICHE");
+        let base = objective_row(o, crate::view::words::MODIFICHE);
         let cx = Context {
             scheda: applied.service(&s.source.stem),
             plan: checked.plan,

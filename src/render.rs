@@ -268,9 +268,6 @@ fn environment(templates: &Templates) -> Result<Environment<'_>, TemplateProblem
         })?;
         Ok(Value::from_safe_string(bytes_literal(bytes)))
     });
-    env.add_filter("upper_it", |v: Value| -> String {
-        v.to_string().to_uppercase()
-    });
     for (name, text) in &templates.files {
         if name.ends_with(".j2") {
             env.add_template(name.as_str(), text.as_str())
@@ -322,24 +319,29 @@ pub fn render(
         Selection::One(one) => one == id,
     };
     let doc_value = Value::from(minijinja::value::Serde(doc));
-    let mut includes = Vec::new();
-    for o in doc.managed.iter().filter(|o| wanted(&o.id)) {
-        let path = format!("obiettivi/{}.typ", o.short);
-        render_one(
-            "gestionale.typ.j2",
-            path.clone(),
-            minijinja::context! { doc => doc_value.clone(), o => Value::from(minijinja::value::Serde(o)) },
-        )?;
-        includes.push(("gestionale", o.short.clone()));
-    }
-    for o in doc.services.iter().filter(|o| wanted(&o.id)) {
-        let path = format!("obiettivi/{}.typ", o.short);
-        render_one(
-            "istituzionale.typ.j2",
-            path.clone(),
-            minijinja::context! { doc => doc_value.clone(), o => Value::from(minijinja::value::Serde(o)) },
-        )?;
-        includes.push(("istituzionale", o.short.clone()));
+    // Each objective's file: the template of its kind, with the document and the
+    // objective as `o`.
+    let managed: Vec<_> = doc.managed.iter().filter(|o| wanted(&o.id)).collect();
+    let services: Vec<_> = doc.services.iter().filter(|o| wanted(&o.id)).collect();
+    let objectives = managed
+        .iter()
+        .map(|o| {
+            (
+                "gestionale.typ.j2",
+                &o.short,
+                Value::from(minijinja::value::Serde(o)),
+            )
+        })
+        .chain(services.iter().map(|o| {
+            (
+                "istituzionale.typ.j2",
+                &o.short,
+                Value::from(minijinja::value::Serde(o)),
+            )
+        }));
+    for (template, short, o) in objectives {
+        let ctx = minijinja::context! { doc => doc_value.clone(), o => o };
+        render_one(template, format!("obiettivi/{short}.typ"), ctx)?;
     }
     let preview = matches!(selection, Selection::One(_));
     render_one(
@@ -348,8 +350,8 @@ pub fn render(
         minijinja::context! {
             doc => doc_value.clone(),
             preview => preview,
-            managed => doc.managed.iter().filter(|o| wanted(&o.id)).map(|o| o.short.clone()).collect::<Vec<_>>(),
-            services => doc.services.iter().filter(|o| wanted(&o.id)).map(|o| o.short.clone()).collect::<Vec<_>>(),
+            managed => managed.iter().map(|o| o.short.clone()).collect::<Vec<_>>(),
+            services => services.iter().map(|o| o.short.clone()).collect::<Vec<_>>(),
         },
     )?;
     files.push(SourceFile {
@@ -359,6 +361,67 @@ pub fn render(
     // main.typ first, then the style, then the objectives: a stable order.
     files.sort_by_key(|f| (f.path != "main.typ", f.path != STYLE_FILE, f.path.clone()));
     Ok(Rendered { files, spans })
+}
+
+/// For tests: the text of laid-out pages, run by run, where it was set.
+#[cfg(test)]
+pub(crate) mod pages {
+    use typst::layout::{Frame, FrameItem, Transform};
+    use typst_layout::PagedDocument;
+
+    /// A run of text (one font, one size) and the place of its baseline's start.
+    #[derive(Debug, Clone)]
+    pub struct Run {
+        /// Points from the page's left and top edges.
+        pub x: f64,
+        pub y: f64,
+        /// Points.
+        pub size: f64,
+        pub text: String,
+    }
+
+    /// Lays out `files` (`main.typ` and what it imports) and returns their runs of text;
+    /// a Typst error fails the test.
+    pub fn lay_out(files: &[crate::typeset::SourceFile], date: chrono::NaiveDate) -> Vec<Run> {
+        let engine = crate::typeset::Engine::new();
+        engine.update(files);
+        match engine.compile(date) {
+            Ok((doc, _)) => runs(&doc),
+            Err(problems) => panic!("{problems:?}"),
+        }
+    }
+
+    /// Every run of text of the document, page after page, in the order it was laid out.
+    pub fn runs(doc: &PagedDocument) -> Vec<Run> {
+        let mut out = Vec::new();
+        for page in doc.pages() {
+            walk(&page.frame, Transform::identity(), &mut out);
+        }
+        out
+    }
+
+    fn walk(frame: &Frame, ts: Transform, out: &mut Vec<Run>) {
+        for (pos, item) in frame.items() {
+            match item {
+                FrameItem::Group(g) => {
+                    let inner = ts
+                        .pre_concat(Transform::translate(pos.x, pos.y))
+                        .pre_concat(g.transform);
+                    walk(&g.frame, inner, out);
+                }
+                FrameItem::Text(t) => {
+                    let at = pos.transform(ts);
+                    out.push(Run {
+                        x: at.x.to_pt(),
+                        y: at.y.to_pt(),
+                        size: t.size.to_pt(),
+                        text: t.text.to_string(),
+                    });
+                }
+                _ => {}
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -392,5 +455,76 @@ mod tests {
     #[test]
     fn string_literals_round_trip() {
         assert_eq!(string_literal("a\"b\\c"), "\"a\\\"b\\\\c\"");
+    }
+
+    /// Lays out `main` (with the bundled style) and returns its runs of text.
+    fn lay_out(main: String) -> Vec<pages::Run> {
+        let style = Templates::bundled().files[STYLE_FILE].clone();
+        let files = [
+            SourceFile {
+                path: "main.typ".into(),
+                text: main,
+            },
+            SourceFile {
+                path: STYLE_FILE.into(),
+                text: style,
+            },
+        ];
+        pages::lay_out(&files, chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap())
+    }
+
+    /// The note of a cronoprogramma row spans every column but the phase's, whatever the
+    /// monitoring dates and later years: the table counts its columns (piao passes no
+    /// count). Too wide a span is a Typst error; too narrow, and the next row's phase
+    /// number would stand to the right of the note, on its line.
+    #[test]
+    fn a_schedule_note_spans_the_row_whatever_the_columns() {
+        for monitoring in 1..=3 {
+            for later in 0..=2 {
+                let cells: Vec<String> = std::iter::once("[p]".to_string())
+                    .chain((0..12).map(|_| "[m]".to_string()))
+                    .chain((0..monitoring).flat_map(|_| ["[t]".to_string(), "[]".to_string()]))
+                    .chain((0..later).map(|_| "[l]".to_string()))
+                    .collect();
+                let list = |n: usize, cell: &str| {
+                    (0..n).map(|_| format!("[{cell}], ")).collect::<String>()
+                };
+                let main = format!(
+                    "#import \"stile.typ\": *\n#set page(flipped: true)\n\
+                     #tabella-cronoprogramma([2024], ({}), ({}), ({}), (\n\
+                     riga-cronoprogramma-nota([NUMERO], \"old\", [NOTA]),\n\
+                     riga-cronoprogramma([DOPO], \"mod\", ({})),\n))\n",
+                    list(12, "gen"),
+                    list(monitoring, "31-lug"),
+                    list(later, "2025"),
+                    cells.join(", "),
+                );
+                let runs = lay_out(main);
+                let find = |t: &str| {
+                    runs.iter()
+                        .find(|r| r.text == t)
+                        .unwrap_or_else(|| panic!("{t} not laid out"))
+                        .clone()
+                };
+                let (numero, nota, dopo) = (find("NUMERO"), find("NOTA"), find("DOPO"));
+                let at = format!("{monitoring} monitoring dates, {later} later years");
+                assert!(
+                    nota.x > numero.x + 20.0,
+                    "{at}: the note is not beside the phase"
+                );
+                assert!(dopo.x < nota.x, "{at}: the next row starts beside the note");
+                assert!(
+                    dopo.y > nota.y + 3.0,
+                    "{at}: the next row is not below the note"
+                );
+                // Every cell of the next row is on one line: no cell moved up into the
+                // note's row.
+                let below = runs
+                    .iter()
+                    .filter(|r| ["p", "m", "t", "l"].contains(&r.text.as_str()));
+                assert_eq!(below.clone().count(), 1 + 12 + monitoring + later, "{at}");
+                assert!(below.clone().all(|r| r.y > nota.y + 3.0), "{at}");
+            }
+        }
     }
 }

@@ -28,6 +28,17 @@ pub enum Mark {
     Break,
 }
 
+impl Mark {
+    pub const ALL: [Mark; 6] = [
+        Mark::Plain,
+        Mark::Emph,
+        Mark::Strong,
+        Mark::Inserted,
+        Mark::Deleted,
+        Mark::Break,
+    ];
+}
+
 /// A run of text with one mark.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Segment {

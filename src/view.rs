@@ -5,6 +5,19 @@
 //! itself, in `crate::change`), the summary lists and every derived figure (targets at
 //! the monitoring dates, totals). All numbers are formatted here, the Italian way; the
 //! templates only iterate over strings.
+//!
+//! Words and case. The view owns the words said of what is asked for an objective
+//! ([`words`]) and the case of every value: a value reaches the templates already in
+//! the capitals it is printed in (`direzione_header`, `sezione_header`,
+//! `servizio_header`, the responsabile's surname), and no template changes the case of
+//! a value. `templates/stile.typ` keeps only the look of its own titles: headings,
+//! block titles and change tags are set in capitals there as they are set in bold (a
+//! heading keeps its words as written, which the PDF's bookmarks show).
+//!
+//! States and styles cross into the templates as enums serialised by name
+//! ([`RowState`], [`LineStyle`], [`SchedaState`], [`Profile`], `text::Mark`), never as
+//! free strings; the `contract` tests hold those names equal to the ones the templates
+//! compare with.
 
 use chrono::Datelike;
 use rust_decimal::Decimal;
@@ -15,10 +28,10 @@ use crate::change::parse::HISTORY_YEARS;
 use crate::change::{self, Context, LineKind, Section};
 use crate::check::{Checked, CheckedGroup, CheckedManaged, CheckedService};
 use crate::format;
-use crate::model::amended::{Amended, Revised, State, TextRow};
+use crate::model::amended::{self, Amended, Revised, State, TextRow};
 use crate::model::change::Group;
 use crate::model::schedule::{Grid, Plan};
-use crate::model::{Action, Cost, Person, Service};
+use crate::model::{Action, Cost, Managed, Person, Resource, Service, Staff};
 use crate::text::{self, collapse, Mark, Paragraph, Segment};
 
 /// Which copy of the annex is built.
@@ -129,7 +142,47 @@ pub struct ListRow {
     pub direzione: String,
     pub sezione: String,
     pub titolo: String,
-    pub azione: String,
+    /// [`words`]: what is asked for the objective.
+    pub azione: &'static str,
+}
+
+/// The words the annex says of what is asked for an objective, in the capitals it prints
+/// them in. This is their one home: the templates print them as the view gives them
+/// (`azione`, `richiesta`), and the open-data export says the same AZIONE. The request
+/// of an eliminated objective is said with its kind of change
+/// ([`crate::change::remove_objective::REQUEST`]).
+pub mod words {
+    /// The AZIONE of an obiettivo gestionale to eliminate.
+    pub const ELIMINARE: &str = "ELIMINARE";
+    /// The AZIONE of an obiettivo gestionale to modify.
+    pub const MODIFICARE: &str = "MODIFICARE";
+    /// The AZIONE of an obiettivo istituzionale (only ever modified), as the reference
+    /// says it.
+    pub const MODIFICHE: &str = "MODIFICHE";
+    /// What the request of a modified objective asks, gestionale or istituzionale.
+    pub const MODIFICARE_OBIETTIVO: &str = "MODIFICARE OBIETTIVO";
+}
+
+/// The AZIONE of an obiettivo gestionale ([`words`]).
+pub fn managed_action(action: Action) -> &'static str {
+    match action {
+        Action::Eliminare => words::ELIMINARE,
+        Action::Modificare => words::MODIFICARE,
+    }
+}
+
+/// How the header of a scheda names what happens to its objective ("OBIETTIVO
+/// GESTIONALE ELIMINATO"): the templates print this name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum SchedaState {
+    #[serde(rename = "MODIFICATO")]
+    Modified,
+    #[serde(rename = "ELIMINATO")]
+    Eliminated,
+}
+
+impl SchedaState {
+    pub const ALL: [SchedaState; 2] = [SchedaState::Modified, SchedaState::Eliminated];
 }
 
 /// How a line of a request is set (`templates/macros.typ.j2` picks the style by this
@@ -267,11 +320,10 @@ pub struct ScheduleRow {
     pub months: Vec<String>,
     pub targets: Vec<String>,
     pub later: Vec<String>,
-    /// Said instead of the cells: the approved schedule of a changed or removed phase
-    /// that the content does not give.
+    /// Said instead of the cells, across the row: the approved schedule of a changed
+    /// or removed phase that the content does not give. (How many columns it spans is
+    /// `templates/stile.typ`'s to count: it lays the columns out.)
     pub note: Option<String>,
-    /// How many cells the note spans (every column but the phase's).
-    pub span: usize,
 }
 
 /// A member of staff.
@@ -299,8 +351,12 @@ pub struct ManagedView {
     pub numero: u32,
     pub titolo: String,
     pub direzione: String,
+    /// The direzione as the scheda's header prints it: in capitals, and naming an
+    /// intersettoriale objective.
     pub direzione_header: String,
     pub sezione: String,
+    /// The sezione as the scheda's header prints it, in capitals.
+    pub sezione_header: String,
     pub assessore: String,
     pub dirigente: String,
     pub po: String,
@@ -315,9 +371,12 @@ pub struct ManagedView {
     /// asks for it.
     pub orizzonte: Vec<Segment>,
     pub descrizione: Vec<Paragraph>,
-    pub azione: String,
+    /// [`words`]: ELIMINARE or MODIFICARE, in the list and the request's header.
+    pub azione: &'static str,
     /// What the request asks ("ELIMINARE OBIETTIVO", "MODIFICARE OBIETTIVO").
-    pub richiesta: String,
+    pub richiesta: &'static str,
+    /// How the scheda's header names it.
+    pub stato: SchedaState,
     pub eliminated: bool,
     pub motivation: Vec<Paragraph>,
     pub request: Vec<RequestGroup>,
@@ -357,7 +416,11 @@ pub struct ServiceView {
     pub short: String,
     pub numero: u32,
     pub servizio: String,
+    /// The servizio as the scheda's header prints it, in capitals.
+    pub servizio_header: String,
     pub direzione: String,
+    /// The direzione as the scheda's header prints it, in capitals.
+    pub direzione_header: String,
     pub sezione: String,
     pub sezione_scheda: String,
     pub assessore: String,
@@ -367,6 +430,12 @@ pub struct ServiceView {
     pub funzionario: String,
     pub missione: String,
     pub programma: String,
+    /// [`words::MODIFICHE`], in the list and the request's header.
+    pub azione: &'static str,
+    /// What the request asks ([`words::MODIFICARE_OBIETTIVO`]).
+    pub richiesta: &'static str,
+    /// How the scheda's header names it (always modified).
+    pub stato: SchedaState,
     pub request: Vec<RequestGroup>,
     pub activities: Vec<TrackedRow>,
     pub history_labels: Vec<String>,
@@ -513,7 +582,7 @@ pub fn build(checked: &Checked, applied: &Applied, profile: Profile) -> Document
                 direzione: m.direzione.clone(),
                 sezione: m.sezione.clone(),
                 titolo: m.titolo.clone(),
-                azione: m.azione.clone(),
+                azione: m.azione,
             })
             .collect(),
         managed: managed_views,
@@ -523,7 +592,7 @@ pub fn build(checked: &Checked, applied: &Applied, profile: Profile) -> Document
                 direzione: s.direzione.clone(),
                 sezione: s.sezione.clone(),
                 titolo: s.servizio.clone(),
-                azione: "MODIFICHE".into(),
+                azione: s.azione,
             })
             .collect(),
         services: service_views,
@@ -570,7 +639,7 @@ fn name_key(name: &str) -> Vec<String> {
 impl Redaction {
     /// The text to print for a member of staff of an objective whose public people are
     /// `public` (its P.O./responsabile, dirigente and assessore).
-    fn staff_name(&self, p: &crate::model::Staff, public: &[Vec<String>]) -> String {
+    fn staff_name(&self, p: &Staff, public: &[Vec<String>]) -> String {
         let key = name_key(&p.nome);
         let keep = !self.on
             || self.categories.contains(&p.categoria.trim().to_uppercase())
@@ -775,7 +844,6 @@ fn managed_view(
     redaction: &Redaction,
 ) -> ManagedView {
     let o = &m.source.data;
-    let plan = checked.plan;
     let eliminated = *o.azione.get_ref() == Action::Eliminare;
     let direzione = collapse(&o.direzione);
     let direzione_header = if o.intersettoriale {
@@ -790,160 +858,12 @@ fn managed_view(
     };
     let cx = Context {
         scheda,
-        plan,
+        plan: checked.plan,
         managed: true,
         school_years: false,
     };
-
-    // Phases in two columns: the first half on the left.
-    let tracked = |r: &TextRow| TrackedRow {
-        numero: r.numero.map(|n| n.to_string()).unwrap_or_default(),
-        state: r.state.into(),
-        text: revised_text(&r.text),
-    };
-    let last_phase = o.fasi.len() as u32;
-    let split = last_phase.div_ceil(2);
-    let (left, right): (Vec<&TextRow>, Vec<&TextRow>) = scheda
-        .phases
-        .iter()
-        .partition(|r| r.numero.unwrap_or(0) <= split);
-    let empty = || TrackedRow {
-        numero: String::new(),
-        state: RowState::Unchanged,
-        text: Vec::new(),
-    };
-    let phase_rows = (0..left.len().max(right.len()))
-        .map(|i| {
-            [
-                left.get(i).map_or_else(empty, |r| tracked(r)),
-                right.get(i).map_or_else(empty, |r| tracked(r)),
-            ]
-        })
-        .collect();
-
-    // Indicators, by group.
-    let monitoring = checked.monitoring.len();
-    let indicators = Group::ALL
-        .iter()
-        .map(|g| IndicatorGroupView {
-            title: g.title().to_string(),
-            rows: scheda
-                .indicators
-                .iter()
-                .filter(|r| r.group == Some(*g))
-                .map(|r| IndicatorRow {
-                    state: r.state.into(),
-                    text: revised_text(&r.text),
-                    expected: revised_value(
-                        r.targets.approved.as_ref().and_then(|t| t.first()),
-                        r.targets.amended.as_ref().and_then(|t| t.first()),
-                    ),
-                    reached: (0..monitoring)
-                        .map(|i| r.reached.get(i).cloned().unwrap_or_default())
-                        .collect(),
-                })
-                .collect(),
-        })
-        .collect();
-
-    // Cronoprogramma: a changed schedule shows the approved row struck, then the new.
-    let mut schedule = Vec::new();
-    let rows = &scheda.schedule;
-    let unknown_approved = |i: usize| {
-        let r = &rows[i];
-        r.state == State::Changed && r.grid.approved.is_none() && r.grid.amended.is_some()
-    };
-    let mut i = 0;
-    while i < rows.len() {
-        if unknown_approved(i) {
-            // Never let the new months read as the only ones: say in words what is
-            // missing, once for a run of such phases (g13 has seven in a row).
-            let start = i;
-            while i < rows.len() && unknown_approved(i) {
-                i += 1;
-            }
-            let run = &rows[start..i];
-            let numbers: Vec<u32> = run.iter().map(|r| r.numero).collect();
-            schedule.push(unknown_approved_row(&numbers, checked));
-            for r in run {
-                if let Some(b) = &r.grid.amended {
-                    schedule.push(schedule_row(r.numero, RowState::Changed, b, checked));
-                }
-            }
-            continue;
-        }
-        let r = &rows[i];
-        let n = r.numero;
-        match (r.state, &r.grid.approved, &r.grid.amended) {
-            (State::Changed, Some(a), Some(b)) => {
-                schedule.push(schedule_row(n, RowState::Approved, a, checked));
-                schedule.push(schedule_row(n, RowState::Changed, b, checked));
-            }
-            (State::New, _, Some(b)) => schedule.push(schedule_row(n, RowState::New, b, checked)),
-            (State::Removed, Some(a), _) => {
-                schedule.push(schedule_row(n, RowState::Removed, a, checked))
-            }
-            (State::Removed, None, _) => {
-                // A removed phase keeps its row, even without its months, so that the
-                // removal reads in the cronoprogramma as it does in the phase table.
-                let mut gone = schedule_row(n, RowState::Removed, &Grid::default(), checked);
-                gone.note = Some(
-                    "fase eliminata; cronoprogramma approvato non riportato in questo allegato"
-                        .to_string(),
-                );
-                schedule.push(gone);
-            }
-            (_, Some(a), _) => schedule.push(schedule_row(n, RowState::Unchanged, a, checked)),
-            _ => {}
-        }
-        i += 1;
-    }
-
-    // Staff and resources.
-    let public_people: Vec<Vec<String>> = [&o.responsabile, &o.dirigente, &o.assessore]
-        .iter()
-        .map(|p| name_key(&p.display()))
-        .collect();
-    let staff: Vec<StaffRow> = o
-        .personale
-        .iter()
-        .map(|p| StaffRow {
-            categoria: collapse(&p.categoria),
-            nome: redaction.staff_name(p, &public_people),
-            note: collapse(&p.note),
-            partecipazione: format::percent2(p.partecipazione.get_ref().0),
-        })
-        .collect();
-    let staff_redacted = redaction.on
-        && staff
-            .iter()
-            .zip(&o.personale)
-            .any(|(row, p)| row.nome != collapse(&p.nome));
-    let staff_total = o
-        .personale
-        .iter()
-        .map(|p| p.partecipazione.get_ref().0)
-        .fold(Decimal::ZERO, |acc, v| acc.saturating_add(v));
-    let resources: Vec<ResourceRow> = o
-        .risorse
-        .iter()
-        .map(|r| ResourceRow {
-            tipologia: collapse(&r.tipologia),
-            descrizione: collapse(&r.descrizione),
-            costo: match r.costo.as_ref().map(|c| *c.get_ref()) {
-                Some(Cost::Amount(a)) => format::money(a),
-                Some(Cost::ToBeDetermined) => crate::model::values::TO_BE_DETERMINED.to_string(),
-                None => String::new(),
-            },
-        })
-        .collect();
-    let resources_total = resources_total(
-        &o.risorse
-            .iter()
-            .map(|r| r.costo.as_ref().map(|c| *c.get_ref()))
-            .collect::<Vec<_>>(),
-    );
-
+    let sezione = collapse(&o.sezione);
+    let (staff, staff_redacted) = staff(o, redaction);
     ManagedView {
         id: m.source.stem.clone(),
         short: short_name('g', *o.numero.get_ref()),
@@ -951,7 +871,8 @@ fn managed_view(
         titolo: collapse(&o.titolo),
         direzione,
         direzione_header,
-        sezione: collapse(&o.sezione),
+        sezione_header: sezione.to_uppercase(),
+        sezione,
         assessore: collapse(&o.assessore.display()),
         dirigente: collapse(&o.dirigente.display()),
         po: collapse(&o.responsabile.display()),
@@ -967,18 +888,17 @@ fn managed_view(
             scheda.horizon.amended.as_ref(),
         ),
         descrizione: text::prose(&o.descrizione),
-        azione: if eliminated {
-            "ELIMINARE"
-        } else {
-            "MODIFICARE"
-        }
-        .to_string(),
+        azione: managed_action(*o.azione.get_ref()),
         richiesta: if eliminated {
             change::remove_objective::REQUEST
         } else {
-            "MODIFICARE OBIETTIVO"
-        }
-        .to_string(),
+            words::MODIFICARE_OBIETTIVO
+        },
+        stato: if eliminated {
+            SchedaState::Eliminated
+        } else {
+            SchedaState::Modified
+        },
         eliminated,
         motivation: o
             .motivazione
@@ -986,16 +906,170 @@ fn managed_view(
             .map(|mv| text::prose(mv.get_ref()))
             .unwrap_or_default(),
         request: request(&m.groups, &cx),
-        phase_rows,
-        indicators,
+        phase_rows: phase_rows(&scheda.phases, o.fasi.len()),
+        indicators: indicator_groups(&scheda.indicators, checked.monitoring.len()),
         schedule_notes: illegible_notes(&scheda.schedule, checked),
-        schedule,
+        schedule: schedule_rows(&scheda.schedule, checked),
         staff,
-        staff_total: format::percent2(staff_total),
+        staff_total: staff_total(&o.personale),
         staff_redacted,
-        resources,
-        resources_total,
+        resources: o.risorse.iter().map(resource_row).collect(),
+        resources_total: resources_total(
+            &o.risorse
+                .iter()
+                .map(|r| r.costo.as_ref().map(|c| *c.get_ref()))
+                .collect::<Vec<_>>(),
+        ),
         has_changes: scheda.has_changes(),
+    }
+}
+
+/// The phase table, two phases a row: the first half of the `approved` phases on the
+/// left (as in the official form), the others on the right, an empty cell where a side
+/// has no more phases.
+fn phase_rows(phases: &[TextRow], approved: usize) -> Vec<[TrackedRow; 2]> {
+    let tracked = |r: &TextRow| TrackedRow {
+        numero: r.numero.map(|n| n.to_string()).unwrap_or_default(),
+        state: r.state.into(),
+        text: revised_text(&r.text),
+    };
+    let split = (approved as u32).div_ceil(2);
+    let (left, right): (Vec<&TextRow>, Vec<&TextRow>) =
+        phases.iter().partition(|r| r.numero.unwrap_or(0) <= split);
+    let empty = || TrackedRow {
+        numero: String::new(),
+        state: RowState::Unchanged,
+        text: Vec::new(),
+    };
+    (0..left.len().max(right.len()))
+        .map(|i| {
+            [
+                left.get(i).map_or_else(empty, |r| tracked(r)),
+                right.get(i).map_or_else(empty, |r| tracked(r)),
+            ]
+        })
+        .collect()
+}
+
+/// The indicators of a management objective, group by group (every group, also one
+/// without indicators), each with one RAGGIUNTO cell per monitoring date.
+fn indicator_groups(rows: &[amended::IndicatorRow], monitoring: usize) -> Vec<IndicatorGroupView> {
+    Group::ALL
+        .iter()
+        .map(|g| IndicatorGroupView {
+            title: g.title().to_string(),
+            rows: rows
+                .iter()
+                .filter(|r| r.group == Some(*g))
+                .map(|r| IndicatorRow {
+                    state: r.state.into(),
+                    text: revised_text(&r.text),
+                    expected: revised_value(
+                        r.targets.approved.as_ref().and_then(|t| t.first()),
+                        r.targets.amended.as_ref().and_then(|t| t.first()),
+                    ),
+                    reached: (0..monitoring)
+                        .map(|i| r.reached.get(i).cloned().unwrap_or_default())
+                        .collect(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The cronoprogramma's rows. A changed schedule shows the approved row struck, then the
+/// new one. The new months never read as the only ones: a run of changed phases whose
+/// approved schedule the content does not give has one row that says so in words (g13
+/// has seven in a row), then the new row of each.
+fn schedule_rows(rows: &[amended::ScheduleRow], checked: &Checked) -> Vec<ScheduleRow> {
+    let unknown_approved = |r: &amended::ScheduleRow| {
+        r.state == State::Changed && r.grid.approved.is_none() && r.grid.amended.is_some()
+    };
+    let mut schedule = Vec::new();
+    for run in rows.chunk_by(|a, b| unknown_approved(a) && unknown_approved(b)) {
+        if !unknown_approved(&run[0]) {
+            schedule.extend(run.iter().flat_map(|r| phase_schedule(r, checked)));
+            continue;
+        }
+        let numbers: Vec<u32> = run.iter().map(|r| r.numero).collect();
+        schedule.push(unknown_approved_row(&numbers, checked));
+        schedule.extend(run.iter().filter_map(|r| {
+            let new = r.grid.amended.as_ref()?;
+            Some(schedule_row(r.numero, RowState::Changed, new, checked))
+        }));
+    }
+    schedule
+}
+
+/// The cronoprogramma's rows of one phase whose approved schedule, when it changed, the
+/// content gives: its approved months, and below them the new ones when they changed.
+fn phase_schedule(r: &amended::ScheduleRow, checked: &Checked) -> Vec<ScheduleRow> {
+    let n = r.numero;
+    match (r.state, &r.grid.approved, &r.grid.amended) {
+        (State::Changed, Some(a), Some(b)) => vec![
+            schedule_row(n, RowState::Approved, a, checked),
+            schedule_row(n, RowState::Changed, b, checked),
+        ],
+        (State::New, _, Some(b)) => vec![schedule_row(n, RowState::New, b, checked)],
+        (State::Removed, Some(a), _) => vec![schedule_row(n, RowState::Removed, a, checked)],
+        (State::Removed, None, _) => {
+            // A removed phase keeps its row, even without its months, so that the
+            // removal reads in the cronoprogramma as it does in the phase table.
+            let mut gone = schedule_row(n, RowState::Removed, &Grid::default(), checked);
+            gone.note = Some(
+                "fase eliminata; cronoprogramma approvato non riportato in questo allegato"
+                    .to_string(),
+            );
+            vec![gone]
+        }
+        (_, Some(a), _) => vec![schedule_row(n, RowState::Unchanged, a, checked)],
+        _ => Vec::new(),
+    }
+}
+
+/// The staff table as this copy prints it (the albo copy omits the names of who holds
+/// no public role), and whether any name was omitted.
+fn staff(o: &Managed, redaction: &Redaction) -> (Vec<StaffRow>, bool) {
+    let public_people: Vec<Vec<String>> = [&o.responsabile, &o.dirigente, &o.assessore]
+        .iter()
+        .map(|p| name_key(&p.display()))
+        .collect();
+    let rows: Vec<StaffRow> = o
+        .personale
+        .iter()
+        .map(|p| StaffRow {
+            categoria: collapse(&p.categoria),
+            nome: redaction.staff_name(p, &public_people),
+            note: collapse(&p.note),
+            partecipazione: format::percent2(p.partecipazione.get_ref().0),
+        })
+        .collect();
+    let omitted = redaction.on
+        && rows
+            .iter()
+            .zip(&o.personale)
+            .any(|(row, p)| row.nome != collapse(&p.nome));
+    (rows, omitted)
+}
+
+/// The TOTALE of the staff's shares of participation.
+fn staff_total(staff: &[Staff]) -> String {
+    let sum = staff
+        .iter()
+        .map(|p| p.partecipazione.get_ref().0)
+        .fold(Decimal::ZERO, |acc, v| acc.saturating_add(v));
+    format::percent2(sum)
+}
+
+fn resource_row(r: &Resource) -> ResourceRow {
+    ResourceRow {
+        tipologia: collapse(&r.tipologia),
+        descrizione: collapse(&r.descrizione),
+        costo: match r.costo.as_ref().map(|c| *c.get_ref()) {
+            Some(Cost::Amount(a)) => format::money(a),
+            Some(Cost::ToBeDetermined) => crate::model::values::TO_BE_DETERMINED.to_string(),
+            None => String::new(),
+        },
     }
 }
 
@@ -1134,7 +1208,6 @@ fn schedule_row(n: u32, state: RowState, g: &Grid, checked: &Checked) -> Schedul
             .map(|y| pct_cell(g.later.get(&y).copied().unwrap_or_default()))
             .collect(),
         note: None,
-        span: 1 + 12 + 2 * checked.monitoring.len() + checked.plan.later_years().count(),
     }
 }
 
@@ -1198,12 +1271,16 @@ fn service_view(s: &CheckedService, scheda: &Amended, plan: Plan) -> ServiceView
         Some(n) if !n.trim().is_empty() => format!("{sezione} {}", collapse(n)),
         _ => sezione.clone(),
     };
+    let servizio = collapse(&o.servizio);
+    let direzione = collapse(&o.direzione);
     ServiceView {
         id: s.source.stem.clone(),
         short: short_name('i', *o.numero.get_ref()),
         numero: *o.numero.get_ref(),
-        servizio: collapse(&o.servizio),
-        direzione: collapse(&o.direzione),
+        servizio_header: servizio.to_uppercase(),
+        servizio,
+        direzione_header: direzione.to_uppercase(),
+        direzione,
         sezione,
         sezione_scheda,
         assessore: collapse(&o.assessore.display()),
@@ -1217,6 +1294,9 @@ fn service_view(s: &CheckedService, scheda: &Amended, plan: Plan) -> ServiceView
             .unwrap_or_default(),
         missione: collapse(&o.missione),
         programma: collapse(&o.programma),
+        azione: words::MODIFICHE,
+        richiesta: words::MODIFICARE_OBIETTIVO,
+        stato: SchedaState::Modified,
         request: request(&s.groups, &cx),
         activities,
         history_labels,
@@ -1299,10 +1379,12 @@ mod contract {
     //! The names that cross from the view into the templates: every state and style the
     //! view can send is one the templates handle, and the templates handle no other.
 
-    use super::{LineStyle, RowState};
+    use super::{LineStyle, Profile, RowState};
+    use crate::text::Mark;
 
     const STYLE: &str = include_str!("../templates/stile.typ");
     const MACROS: &str = include_str!("../templates/macros.typ.j2");
+    const MAIN: &str = include_str!("../templates/main.typ.j2");
 
     fn name(value: impl serde::Serialize) -> String {
         serde_json::to_value(value)
@@ -1346,6 +1428,28 @@ mod contract {
     }
 
     #[test]
+    fn every_mark_is_one_the_rich_text_macro_sets() {
+        let mut sent: Vec<String> = Mark::ALL
+            .iter()
+            .map(name)
+            .filter(|n| !n.is_empty()) // plain: printed as is
+            .collect();
+        sent.sort();
+        assert_eq!(compared(MACROS, "s.k"), sent);
+    }
+
+    #[test]
+    fn every_profile_the_cover_names_is_a_profile() {
+        let sent: Vec<String> = [Profile::Complete, Profile::Albo]
+            .iter()
+            .map(name)
+            .collect();
+        let compared = compared(MAIN, "doc.profile");
+        assert!(!compared.is_empty());
+        assert!(compared.iter().all(|c| sent.contains(c)), "{compared:?}");
+    }
+
+    #[test]
     fn the_lists_of_all_states_and_styles_are_whole() {
         // A variant left out of ALL would not be checked above: the match fails to
         // compile when a variant is added, and reminds to list it.
@@ -1363,7 +1467,180 @@ mod contract {
                 LineStyle::Label | LineStyle::Highlight | LineStyle::Quote | LineStyle::Note => {}
             }
         }
+        for m in Mark::ALL {
+            match m {
+                Mark::Plain
+                | Mark::Emph
+                | Mark::Strong
+                | Mark::Inserted
+                | Mark::Deleted
+                | Mark::Break => {}
+            }
+        }
+        for s in super::SchedaState::ALL {
+            match s {
+                super::SchedaState::Modified | super::SchedaState::Eliminated => {}
+            }
+        }
         assert_eq!(RowState::ALL.len(), 5);
         assert_eq!(LineStyle::ALL.len(), 4);
+        assert_eq!(Mark::ALL.len(), 6);
+        assert_eq!(super::SchedaState::ALL.len(), 2);
+    }
+}
+
+/// Every state and style the view sends, through the templates and Typst: the annexes
+/// that together hold them all are built, and each state's mark is counted in the pages.
+#[cfg(test)]
+mod every_state {
+    use std::collections::BTreeMap;
+
+    use super::{Document, LineStyle, Profile, RowState, SchedaState};
+    use crate::render::{self, pages, Selection, Templates};
+
+    /// The annexes built: the bundled one and the fixtures, which hold every state.
+    const ANNEXES: [&str; 3] = [
+        "content",
+        "tests/fixtures/tutte-le-modifiche",
+        "tests/fixtures/comune-di-valbruna",
+    ];
+
+    /// The tag `templates/stile.typ` sets after a row in this state (none: unchanged).
+    fn tag(state: RowState) -> Option<&'static str> {
+        match state {
+            RowState::Unchanged => None,
+            RowState::Removed => Some("ELIMINATA"),
+            RowState::New => Some("NUOVA"),
+            RowState::Changed => Some("MODIFICATA"),
+            RowState::Approved => Some("APPROVATA"),
+        }
+    }
+
+    /// The Typst function a request line of this style is set with.
+    fn function(style: LineStyle) -> &'static str {
+        match style {
+            LineStyle::Label => "#riga-etichetta-richiesta",
+            LineStyle::Highlight => "#riga-evidenza(",
+            LineStyle::Quote => "#riga-citazione(",
+            LineStyle::Note => "#riga-nota[",
+        }
+    }
+
+    /// The state of every row the schede mark.
+    fn row_states(doc: &Document) -> Vec<RowState> {
+        let mut out = Vec::new();
+        for m in &doc.managed {
+            out.extend(m.phase_rows.iter().flatten().map(|r| r.state));
+            out.extend(m.indicators.iter().flat_map(|g| &g.rows).map(|r| r.state));
+            out.extend(m.schedule.iter().map(|r| r.state));
+        }
+        for s in &doc.services {
+            out.extend(s.activities.iter().map(|r| r.state));
+            out.extend(s.indicators.iter().map(|r| r.state));
+        }
+        out
+    }
+
+    /// The legend of a scheda names the tags too: every gestionale with changes has the
+    /// four, every istituzionale the three without APPROVATA.
+    fn in_legends(doc: &Document, state: RowState) -> usize {
+        let managed = doc.managed.iter().filter(|m| m.has_changes).count();
+        match state {
+            RowState::Unchanged => 0,
+            RowState::Approved => managed,
+            _ => managed + doc.services.len(),
+        }
+    }
+
+    /// The style of every line the requests set, and whether it is a subheading (set
+    /// as a label, but not a line of a change).
+    fn lines(doc: &Document) -> Vec<(LineStyle, bool)> {
+        let requests = doc
+            .managed
+            .iter()
+            .flat_map(|m| &m.request)
+            .chain(doc.services.iter().flat_map(|s| &s.request));
+        let mut out = Vec::new();
+        for item in requests.flat_map(|g| &g.items) {
+            out.extend(item.lines.iter().map(|l| (l.style, false)));
+            if item.subheading.is_some() {
+                // Set as a label too.
+                out.push((LineStyle::Label, true));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_state_and_style_is_laid_out_with_its_mark() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut rows_seen: BTreeMap<String, usize> = BTreeMap::new();
+        let mut styles_seen: BTreeMap<String, usize> = BTreeMap::new();
+        let mut schede_seen: BTreeMap<String, usize> = BTreeMap::new();
+        for annex in ANNEXES {
+            let checking = crate::pipeline::load_and_check(&root.join(annex), false).unwrap();
+            let checked = checking.checked.expect("the annex is valid");
+            let doc = super::build(&checked, &crate::apply::apply(&checked), Profile::Complete);
+            let rendered = render::render(&doc, &Templates::bundled(), &Selection::All).unwrap();
+            let runs = pages::lay_out(
+                &rendered.files,
+                checked.annex.data.data_documento.get_ref().0,
+            );
+
+            // Each row's state: one tag of 7 pt after it, and one in each legend.
+            let states = row_states(&doc);
+            for state in RowState::ALL {
+                let rows = states.iter().filter(|s| **s == state).count();
+                *rows_seen.entry(format!("{state:?}")).or_default() += rows;
+                let Some(word) = tag(state) else { continue };
+                let tags = runs
+                    .iter()
+                    .filter(|r| r.text == word && (r.size - 7.0).abs() < 0.01)
+                    .count();
+                assert_eq!(tags, rows + in_legends(&doc, state), "{annex}: {word}");
+            }
+
+            // Each request line: one call of its style's function.
+            let source: String = rendered
+                .files
+                .iter()
+                .filter(|f| f.path != render::STYLE_FILE)
+                .map(|f| f.text.as_str())
+                .collect();
+            let lines = lines(&doc);
+            for style in LineStyle::ALL {
+                let sent = lines.iter().filter(|(s, _)| *s == style).count();
+                let of_changes = lines.iter().filter(|(s, sub)| *s == style && !sub).count();
+                *styles_seen.entry(format!("{style:?}")).or_default() += of_changes;
+                let called = source.matches(function(style)).count();
+                assert_eq!(called, sent, "{annex}: {style:?}");
+            }
+
+            // Each scheda's header names its state, on its first page at least.
+            for state in SchedaState::ALL {
+                let name = serde_json::to_value(state).unwrap();
+                let name = name.as_str().unwrap();
+                let schede = doc.managed.iter().filter(|m| m.stato == state).count()
+                    + doc.services.iter().filter(|s| s.stato == state).count();
+                *schede_seen.entry(name.to_string()).or_default() += schede;
+                let said = runs.iter().filter(|r| r.text.contains(name)).count();
+                assert!(
+                    said >= schede,
+                    "{annex}: {name} said {said} times, {schede} schede"
+                );
+            }
+        }
+        // Together, the annexes hold every state and style.
+        assert!(
+            rows_seen
+                .values()
+                .chain(styles_seen.values())
+                .chain(schede_seen.values())
+                .all(|n| *n > 0),
+            "{rows_seen:?} {styles_seen:?} {schede_seen:?}"
+        );
+        assert_eq!(rows_seen.len(), RowState::ALL.len());
+        assert_eq!(styles_seen.len(), LineStyle::ALL.len());
+        assert_eq!(schede_seen.len(), SchedaState::ALL.len());
     }
 }
