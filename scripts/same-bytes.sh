@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks that a change of the code changes nothing the user sees: builds the PDF, its
-# digest and metadata, and the CSV export of the bundled annex, of every fixture that
+# digest and metadata, the albo copy, and the CSV and JSON exports of the bundled annex, of every fixture that
 # builds and of synthetic content (N = 100), with the program of revision BASE and with
 # the working tree, and compares them byte for byte.
 #
@@ -56,6 +56,8 @@ for dir in "${annexes[@]}"; do
     mkdir -p "$out"
     if "$work/piao-$side" build --content "$dir" --output "$out/allegato.pdf" -q >"$out/log" 2>&1; then
       "$work/piao-$side" export --content "$dir" --format csv -o "$out/variazioni.csv" -q >>"$out/log" 2>&1 || true
+      "$work/piao-$side" export --content "$dir" --format json -o "$out/variazioni.json" -q >>"$out/log" 2>&1 || true
+      "$work/piao-$side" build --content "$dir" --profilo albo --output "$out/albo.pdf" -q >>"$out/log" 2>&1 || true
     fi
     # The log names the folder of its side; what it says must not differ otherwise.
     sed -i "s#$work/out-$side#OUT#g" "$out/log"
