@@ -315,25 +315,73 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// The published schema lists the kinds of change the catalogue has, in its order
-    /// (the schema is a file for those who read the data: it is checked, not generated).
+    /// The published schema lists the kinds of change the catalogue has, in its order,
+    /// and the actions the rows carry (the schema is a file for those who read the data:
+    /// it is checked, not generated). `PIAO_AGGIORNA=1 cargo test --lib published_schema`
+    /// rewrites the two lists in place, one line each, when a kind has been added.
     #[test]
     fn the_published_schema_lists_the_catalogue() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/variazioni.schema.json");
-        let schema: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-        let kinds: Vec<&str> = schema["properties"]["variazioni"]["items"]["properties"]
-            ["tipo_modifica"]["enum"]
-            .as_array()
-            .expect("tipo_modifica lists the kinds")
-            .iter()
-            .map(|v| v.as_str().unwrap())
-            .collect();
         let mut catalogue = vec![crate::change::remove_objective::SPEC.name];
         catalogue.extend(crate::change::SPECS.iter().map(|s| s.name));
+        let actions = vec![
+            crate::view::words::ELIMINARE,
+            crate::view::words::MODIFICARE,
+            crate::view::words::MODIFICHE,
+        ];
+        let lists = [("tipo_modifica", &catalogue), ("azione", &actions)];
+        let text = std::fs::read_to_string(path).unwrap();
+        if std::env::var_os("PIAO_AGGIORNA").is_some() {
+            let mut updated = text.clone();
+            for (field, values) in lists {
+                updated = with_enum(&updated, field, values);
+            }
+            if updated != text {
+                std::fs::write(path, &updated).unwrap();
+            }
+        }
+        let schema: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        for (field, values) in lists {
+            let listed: Vec<&str> = schema["properties"]["variazioni"]["items"]["properties"]
+                [field]["enum"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{field} has an enum"))
+                .iter()
+                .map(|v| v.as_str().unwrap())
+                .collect();
+            assert_eq!(
+                &listed, values,
+                "docs/variazioni.schema.json: `{field}` is not what the program writes \
+                 (PIAO_AGGIORNA=1 cargo test --lib published_schema rewrites it)"
+            );
+        }
+    }
+
+    /// `text` with the first `"enum": [...]` line after `"field"` listing `values`.
+    fn with_enum(text: &str, field: &str, values: &[&str]) -> String {
+        let at = text
+            .find(&format!("\"{field}\": {{"))
+            .unwrap_or_else(|| panic!("{field} in the schema"));
+        let start = at + text[at..].find("\"enum\": [").expect("an enum after it");
+        let end = start + text[start..].find(']').expect("the enum ends") + 1;
+        let listed: Vec<String> = values.iter().map(|v| format!("\"{v}\"")).collect();
+        format!(
+            "{}\"enum\": [{}]{}",
+            &text[..start],
+            listed.join(", "),
+            &text[end..]
+        )
+    }
+
+    #[test]
+    fn an_enum_is_rewritten_in_place() {
+        // "b" is named first in a list (as `required` names the fields): its own
+        // property is the one rewritten.
+        let text = "{ \"required\": [\"b\"], \"a\": { \"enum\": [\"x\"], \"d\": \"…\" },\n  \"b\": { \"enum\": [\"y\"] } }";
         assert_eq!(
-            kinds, catalogue,
-            "docs/variazioni.schema.json is not the catalogue"
+            with_enum(text, "b", &["y", "z"]),
+            "{ \"required\": [\"b\"], \"a\": { \"enum\": [\"x\"], \"d\": \"…\" },\n  \"b\": { \"enum\": [\"y\", \"z\"] } }"
         );
     }
 
